@@ -1,0 +1,189 @@
+#include "server/config.h"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace confidant::server {
+namespace {
+
+template <typename T>
+absl::Status Read(const toml::node& node, const std::string& key, T* out) {
+  std::optional<T> v = node.value<T>();
+  if (!v.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config key '", key, "' has the wrong type"));
+  }
+  *out = *v;
+  return absl::OkStatus();
+}
+
+absl::Status ReadPositive(const toml::node& node, const std::string& key,
+                          double* out) {
+  absl::Status st = Read<double>(node, key, out);
+  if (st.ok() && *out <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config key '", key, "' must be positive"));
+  }
+  return st;
+}
+
+template <typename Int>
+absl::Status ReadCount(const toml::node& node, const std::string& key,
+                       int64_t min, int64_t max, Int* out) {
+  int64_t v = 0;
+  absl::Status st = Read<int64_t>(node, key, &v);
+  if (!st.ok()) return st;
+  if (v < min || v > max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config key '", key, "' must be between ", min, " and ", max));
+  }
+  *out = static_cast<Int>(v);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
+  // Debian's toml++ is built with exceptions: parse errors arrive as one.
+  toml::table parsed;
+  try {
+    parsed = toml::parse_file(path);
+  } catch (const toml::parse_error& err) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot read config file ", path, ": ",
+        std::string(err.description()), " (line ", err.source().begin.line,
+        ")"));
+  }
+  using Setter = std::function<absl::Status(const toml::node&, const std::string&)>;
+  RelayLimits& l = c->limits;
+  const std::map<std::string, Setter> setters = {
+      {"data_dir", [c](auto& n, auto& k) { return Read(n, k, &c->data_dir); }},
+      {"listen", [c](auto& n, auto& k) { return Read(n, k, &c->listen); }},
+      {"insecure", [c](auto& n, auto& k) { return Read(n, k, &c->insecure); }},
+      {"log_level", [c](auto& n, auto& k) { return Read(n, k, &c->log_level); }},
+      {"worker_threads",
+       [c](auto& n, auto& k) { return ReadCount(n, k, 1, 256, &c->worker_threads); }},
+      {"tls.cert", [c](auto& n, auto& k) { return Read(n, k, &c->tls_cert); }},
+      {"tls.key", [c](auto& n, auto& k) { return Read(n, k, &c->tls_key); }},
+      {"retention.days",
+       [c](auto& n, auto& k) { return ReadCount(n, k, 1, 3650, &c->retention_days); }},
+      {"limits.mailbox_max_envelopes",
+       [&l](auto& n, auto& k) {
+         return ReadCount(n, k, 1, 10000000, &l.max_queued_per_mailbox);
+       }},
+      {"limits.streams_per_account",
+       [&l](auto& n, auto& k) {
+         return ReadCount(n, k, 1, 1000, &l.max_streams_per_account);
+       }},
+      {"limits.one_time_pre_keys",
+       [&l](auto& n, auto& k) {
+         return ReadCount(n, k, 1, 100000, &l.max_one_time_pre_keys);
+       }},
+      {"limits.send_per_second",
+       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.send_per_second); }},
+      {"limits.send_burst",
+       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.send_burst); }},
+      {"limits.bundle_per_second",
+       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.bundle_per_second); }},
+      {"limits.bundle_burst",
+       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.bundle_burst); }},
+      {"limits.register_per_second",
+       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.register_per_second); }},
+      {"limits.register_burst",
+       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.register_burst); }},
+  };
+
+  absl::Status status;
+  std::function<void(const toml::table&, const std::string&)> walk =
+      [&](const toml::table& table, const std::string& prefix) {
+        for (const auto& [key, node] : table) {
+          if (!status.ok()) return;
+          const std::string name = prefix + std::string(key.str());
+          if (const toml::table* sub = node.as_table()) {
+            walk(*sub, name + ".");
+            continue;
+          }
+          auto it = setters.find(name);
+          if (it == setters.end()) {
+            status = absl::InvalidArgumentError(absl::StrCat(
+                "unknown config key '", name, "' in ", path));
+            return;
+          }
+          status = it->second(node, name);
+        }
+      };
+  walk(parsed, "");
+  return status;
+}
+
+absl::Status SplitHostPort(const std::string& address, std::string* out_host,
+                           int* out_port) {
+  std::string host, port;
+  if (!address.empty() && address[0] == '[') {
+    const size_t close = address.find(']');
+    if (close == std::string::npos || close + 1 >= address.size() ||
+        address[close + 1] != ':') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("listen address '", address, "' is not [HOST]:PORT"));
+    }
+    host = address.substr(1, close - 1);
+    port = address.substr(close + 2);
+  } else {
+    const size_t colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0 ||
+        address.find(':') != colon) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("listen address '", address, "' is not HOST:PORT"));
+    }
+    host = address.substr(0, colon);
+    port = address.substr(colon + 1);
+  }
+  int p = -1;
+  if (!absl::SimpleAtoi(port, &p) || p < 0 || p > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen address '", address, "' has no valid port"));
+  }
+  *out_host = host;
+  *out_port = p;
+  return absl::OkStatus();
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+absl::Status ValidateConfig(const RelayConfig& c) {
+  if (c.data_dir.empty()) {
+    return absl::InvalidArgumentError("--data-dir is required");
+  }
+  std::string host;
+  int port = 0;
+  absl::Status st = SplitHostPort(c.listen, &host, &port);
+  if (!st.ok()) return st;
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "TLS needs both --tls-cert and --tls-key");
+  }
+  if (c.tls_cert.empty() && !IsLoopbackHost(host) && !c.insecure) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "refusing to listen on ", c.listen,
+        " without TLS: give --tls-cert and --tls-key, listen on loopback, or "
+        "pass --insecure (for example behind a TLS-terminating proxy or an "
+        "onion service)"));
+  }
+  if (c.log_level != "debug" && c.log_level != "info" &&
+      c.log_level != "warning" && c.log_level != "error") {
+    return absl::InvalidArgumentError(
+        "log level must be debug, info, warning or error");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace confidant::server

@@ -1,0 +1,202 @@
+#include "server/relay.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "server/admin_service.h"
+#include "server/log.h"
+#include "server/relay_service.h"
+#include "server/storage/rocksdb_storage.h"
+#include "server/worker_pool.h"
+
+namespace confidant::server {
+namespace {
+
+constexpr absl::Duration kSweepInterval = absl::Minutes(10);
+constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read ", what, " ", path));
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+absl::Status PrepareDataDir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot create data directory ", dir, ": ", ec.message()));
+  }
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("data directory ", dir, " is not a directory"));
+  }
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot set permissions of data directory ", dir));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+struct Relay::State {
+  RelayConfig config;
+  Clock* clock = nullptr;
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<WorkerPool> pool;
+  std::unique_ptr<RelayServices> services;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<AdminServer> admin;
+  int port = 0;
+
+  absl::Notification stop_sweeper;
+  std::thread sweeper;
+  absl::Mutex shutdown_mu;
+  bool shut_down ABSL_GUARDED_BY(shutdown_mu) = false;
+
+  absl::StatusOr<uint64_t> Expire() {
+    const uint32_t now = clock->NowHour();
+    const uint32_t window = config.retention_days * 24;
+    const uint32_t cutoff = now > window ? now - window : 0;
+    absl::StatusOr<uint64_t> expired = storage->mailboxes().ExpireBefore(cutoff);
+    if (!expired.ok()) return expired;
+    absl::StatusOr<uint64_t> invites = storage->accounts().DeleteExpiredInvites(now);
+    if (!invites.ok()) return invites.status();
+    if (*expired > 0) {
+      Log(LogLevel::kInfo, absl::StrCat("retention: expired ", *expired,
+                                        " undelivered envelopes"));
+    }
+    return expired;
+  }
+};
+
+Relay::Relay(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Relay::~Relay() { Shutdown(); }
+
+int Relay::port() const { return state_->port; }
+
+absl::StatusOr<uint64_t> Relay::ExpireNow() { return state_->Expire(); }
+
+absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
+                                                    Clock& clock,
+                                                    Random& random) {
+  absl::Status st = ValidateConfig(config);
+  if (!st.ok()) return st;
+  st = PrepareDataDir(config.data_dir);
+  if (!st.ok()) return st;
+
+  auto state = std::make_unique<State>();
+  state->config = config;
+  state->clock = &clock;
+  absl::StatusOr<std::unique_ptr<Storage>> storage =
+      OpenRocksDbStorage(config.data_dir + "/db");
+  if (!storage.ok()) return storage.status();
+  state->storage = *std::move(storage);
+  state->pool = std::make_unique<WorkerPool>(config.worker_threads);
+  state->services = std::make_unique<RelayServices>(
+      *state->storage, clock, random, *state->pool, config.limits);
+
+  std::shared_ptr<grpc::ServerCredentials> creds;
+  if (!config.tls_cert.empty()) {
+    absl::StatusOr<std::string> cert = ReadFile(config.tls_cert, "TLS certificate");
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadFile(config.tls_key, "TLS key");
+    if (!key.ok()) return key.status();
+    grpc::SslServerCredentialsOptions options;
+    options.pem_key_cert_pairs.push_back({*key, *cert});
+    creds = grpc::SslServerCredentials(options);
+  } else {
+    creds = grpc::InsecureServerCredentials();
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, creds, &state->port);
+  for (grpc::Service* service : state->services->services()) {
+    builder.RegisterService(service);
+  }
+  // Room for the largest envelope plus framing; larger requests are refused
+  // by gRPC with RESOURCE_EXHAUSTED before they reach a handler.
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(config.limits.max_envelope_bytes) + 64 * 1024);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             10 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
+  state->server = builder.BuildAndStart();
+  if (state->server == nullptr || state->port == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", config.listen,
+        " (address in use, or not an address of this machine)"));
+  }
+
+  absl::StatusOr<std::unique_ptr<AdminServer>> admin =
+      AdminServer::Start(config.data_dir, *state->storage, clock, random);
+  if (!admin.ok()) {
+    state->server->Shutdown();
+    return admin.status();
+  }
+  state->admin = *std::move(admin);
+
+  State* s = state.get();
+  state->sweeper = std::thread([s] {
+    do {
+      absl::StatusOr<uint64_t> expired = s->Expire();
+      if (!expired.ok()) {
+        Log(LogLevel::kError, absl::StrCat("retention pass failed: ",
+                                           expired.status().message()));
+      }
+    } while (!s->stop_sweeper.WaitForNotificationWithTimeout(kSweepInterval));
+  });
+  return std::unique_ptr<Relay>(new Relay(std::move(state)));
+}
+
+void Relay::Shutdown() {
+  State& s = *state_;
+  {
+    absl::MutexLock lock(&s.shutdown_mu);
+    if (s.shut_down) return;
+    s.shut_down = true;
+  }
+  if (auto* health = s.server->GetHealthCheckService()) {
+    health->SetServingStatus(false);
+  }
+  s.services->BeginShutdown();
+  s.server->Shutdown(absl::ToChronoTime(absl::Now() + kShutdownGrace));
+  s.server->Wait();
+  if (s.admin) s.admin->Shutdown();
+  s.stop_sweeper.Notify();
+  if (s.sweeper.joinable()) s.sweeper.join();
+  s.pool.reset();  // runs what is still queued
+  absl::Status flushed = s.storage->Flush();
+  if (!flushed.ok()) {
+    Log(LogLevel::kError, absl::StrCat("flush at shutdown failed: ",
+                                       flushed.message()));
+  }
+  s.server.reset();
+  s.services.reset();
+  s.storage.reset();
+}
+
+}  // namespace confidant::server

@@ -1,0 +1,971 @@
+#include "server/relay_service.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <deque>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "confidant/v1/relay.grpc.pb.h"
+#include "server/codes.h"
+#include "server/mailbox_hub.h"
+#include "server/rate_limiter.h"
+#include "server/signature.h"
+#include "server/status_util.h"
+
+namespace confidant::server {
+
+namespace v1 = ::confidant::v1;
+
+namespace {
+
+constexpr char kAccountHeader[] = "x-confidant-account-bin";
+constexpr char kSecretHeader[] = "x-confidant-secret-bin";
+constexpr size_t kSecretSize = 32;
+constexpr uint32_t kMaxKeyId = 0xFFFFFF;
+constexpr uint32_t kMaxRegistrationId = 16380;
+constexpr size_t kMaxNameBytes = 120;
+constexpr size_t kMaxIntroBytes = 1000;
+constexpr int kMaxLanguages = 10;
+constexpr size_t kMaxAcksPerCall = 1000;
+constexpr size_t kReadBatchCount = 64;
+constexpr size_t kReadBatchBytes = 1 << 20;
+
+// Well-formed UTF-8 without control characters (newlines allowed if asked).
+bool IsCleanText(std::string_view s, bool allow_newlines) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && !(allow_newlines && c == '\n')) || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    int extra;
+    uint32_t cp;
+    if ((c & 0xe0) == 0xc0) {
+      extra = 1;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      extra = 2;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    if (cp >= 0x80 && cp < 0xa0) return false;  // C1 controls
+    i += extra + 1;
+  }
+  return true;
+}
+
+absl::Status ValidateProfile(const v1::TrustPersonProfile& p) {
+  if (p.display_name().empty() || p.display_name().size() > kMaxNameBytes ||
+      !IsCleanText(p.display_name(), false)) {
+    return absl::InvalidArgumentError(
+        "profile.display_name must be 1..120 bytes of text without control "
+        "characters");
+  }
+  if (p.affiliation() != v1::TRUST_PERSON_AFFILIATION_INTERNAL &&
+      p.affiliation() != v1::TRUST_PERSON_AFFILIATION_EXTERNAL) {
+    return absl::InvalidArgumentError(
+        "profile.affiliation must be INTERNAL or EXTERNAL");
+  }
+  if (p.languages_size() > kMaxLanguages) {
+    return absl::InvalidArgumentError("profile.languages: at most 10 entries");
+  }
+  for (const std::string& lang : p.languages()) {
+    if (lang.size() < 2 || lang.size() > 8 ||
+        !std::all_of(lang.begin(), lang.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; })) {
+      return absl::InvalidArgumentError(
+          "profile.languages: each entry must be 2..8 characters of a-z or '-'");
+    }
+  }
+  if (p.intro().size() > kMaxIntroBytes || !IsCleanText(p.intro(), true)) {
+    return absl::InvalidArgumentError(
+        "profile.intro must be at most 1000 bytes of text");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePublicKey(std::string_view key, absl::string_view field) {
+  if (key.size() != kSerializedPublicKeySize ||
+      static_cast<unsigned char>(key[0]) != kCurve25519KeyType) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " must be a 33-byte Curve25519 public key starting with 0x05"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAccountId(std::string_view id, absl::string_view field) {
+  if (id.size() != kAccountIdSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " must be exactly 16 bytes"));
+  }
+  return absl::OkStatus();
+}
+
+// Device ids: v1 has one device per account; 0 (unset) reads as 1.
+absl::StatusOr<uint32_t> ValidateDevice(uint32_t device_id) {
+  if (device_id == 0 || device_id == 1) return 1u;
+  return absl::InvalidArgumentError("device_id must be 1 in this version");
+}
+
+std::string MailboxKey(const MailboxId& m) {
+  std::string key = m.account_id;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    key.push_back(static_cast<char>((m.device_id >> shift) & 0xff));
+  }
+  return key;
+}
+
+bool SharesOrganisation(const AccountRecord& a, const AccountRecord& b) {
+  for (const auto& org : a.organisation_ids) {
+    if (std::find(b.organisation_ids.begin(), b.organisation_ids.end(), org) !=
+        b.organisation_ids.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Only an employee and a trust person of a common organisation talk.
+bool MayTalk(const AccountRecord& a, const AccountRecord& b) {
+  const bool pair = (a.kind == v1::ACCOUNT_KIND_EMPLOYEE &&
+                     b.kind == v1::ACCOUNT_KIND_TRUST_PERSON) ||
+                    (a.kind == v1::ACCOUNT_KIND_TRUST_PERSON &&
+                     b.kind == v1::ACCOUNT_KIND_EMPLOYEE);
+  return pair && SharesOrganisation(a, b);
+}
+
+absl::Status ParseRequest(const grpc::ByteBuffer& in,
+                          google::protobuf::MessageLite* out) {
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (in.Dump(&slices).ok()) {
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    if (out->ParseFromString(bytes)) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the request is not a valid ", out->GetTypeName(), " message"));
+}
+
+absl::Status SerializeResponse(const google::protobuf::MessageLite& message,
+                               grpc::ByteBuffer* out) {
+  std::string bytes;
+  if (!message.SerializeToString(&bytes)) {
+    return absl::InternalError("cannot serialize the response");
+  }
+  grpc::Slice slice(std::move(bytes));
+  *out = grpc::ByteBuffer(&slice, 1);
+  return absl::OkStatus();
+}
+
+void CopySignedPreKey(const SignedPreKeyRecord& in, v1::SignedPreKey* out) {
+  out->set_id(in.id);
+  out->set_public_key(in.public_key);
+  out->set_signature(in.signature);
+}
+
+}  // namespace
+
+struct RelayServices::Shared {
+  Shared(Storage& s, Clock& c, Random& r, WorkerPool& p, const RelayLimits& l)
+      : storage(s),
+        clock(c),
+        random(r),
+        pool(p),
+        limits(l),
+        send_limiter(l.send_per_second, l.send_burst, c),
+        bundle_limiter(l.bundle_per_second, l.bundle_burst, c),
+        register_limiter(l.register_per_second, l.register_burst, c),
+        hub(l.max_streams_per_account) {}
+
+  // The account named by the call's credentials, or UNAUTHENTICATED.
+  absl::StatusOr<AccountRecord> Authenticate(
+      const grpc::CallbackServerContext& ctx) {
+    const auto& md = ctx.client_metadata();
+    auto account_it = md.find(kAccountHeader);
+    auto secret_it = md.find(kSecretHeader);
+    if (account_it == md.end() || secret_it == md.end()) {
+      return absl::UnauthenticatedError(
+          "missing credentials (x-confidant-account-bin, "
+          "x-confidant-secret-bin)");
+    }
+    const std::string account_id(account_it->second.data(),
+                                 account_it->second.size());
+    const std::string secret(secret_it->second.data(), secret_it->second.size());
+    if (account_id.size() != kAccountIdSize || secret.size() != kSecretSize) {
+      return absl::UnauthenticatedError("malformed credentials");
+    }
+    const std::string hash = DomainHash(kSecretDomain, secret);
+    absl::StatusOr<AccountRecord> account = storage.accounts().Get(account_id);
+    if (!account.ok()) {
+      if (absl::IsNotFound(account.status())) {
+        return absl::UnauthenticatedError("unknown account or wrong secret");
+      }
+      return account.status();
+    }
+    if (!ConstantTimeEquals(hash, account->secret_hash)) {
+      return absl::UnauthenticatedError("unknown account or wrong secret");
+    }
+    return account;
+  }
+
+  absl::StatusOr<std::vector<v1::OrganisationRef>> OrganisationRefs(
+      const std::vector<std::string>& ids) {
+    std::vector<v1::OrganisationRef> refs;
+    for (const auto& id : ids) {
+      absl::StatusOr<OrganisationRecord> org = storage.organisations().Get(id);
+      if (!org.ok()) return org.status();
+      v1::OrganisationRef ref;
+      ref.set_id(org->id);
+      ref.set_name(org->name);
+      refs.push_back(std::move(ref));
+    }
+    return refs;
+  }
+
+  // Parses the raw request, runs `fn(ctx, request, &response)` on the pool,
+  // and finishes the call with its status (and the serialized response).
+  // Requests are parsed here rather than by gRPC so that undecodable bytes
+  // get INVALID_ARGUMENT with a message instead of gRPC's bare INTERNAL.
+  template <typename Request, typename Response, typename Fn>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out, Fn fn) {
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    pool.Schedule([reactor, ctx, in, out, fn = std::move(fn)]() mutable {
+      Request request;
+      Response response;
+      absl::Status st = ParseRequest(*in, &request);
+      if (st.ok()) st = fn(*ctx, request, &response);
+      if (st.ok()) st = SerializeResponse(response, out);
+      reactor->Finish(ToGrpcStatus(st));
+    });
+    return reactor;
+  }
+
+  Storage& storage;
+  Clock& clock;
+  Random& random;
+  WorkerPool& pool;
+  const RelayLimits limits;
+  RateLimiter send_limiter;
+  RateLimiter bundle_limiter;
+  RateLimiter register_limiter;
+  MailboxHub hub;
+};
+
+namespace {
+
+using Shared = RelayServices::Shared;
+
+// ---------------------------------------------------------------------------
+
+using RawAccounts = v1::Accounts::WithRawCallbackMethod_Register<
+    v1::Accounts::WithRawCallbackMethod_GetAccount<v1::Accounts::Service>>;
+using RawKeys = v1::Keys::WithRawCallbackMethod_UploadKeys<
+    v1::Keys::WithRawCallbackMethod_GetPreKeyBundle<
+        v1::Keys::WithRawCallbackMethod_GetPreKeyCount<v1::Keys::Service>>>;
+using RawDirectory =
+    v1::Directory::WithRawCallbackMethod_ListTrustPersons<v1::Directory::Service>;
+using RawMailbox = v1::Mailbox::WithRawCallbackMethod_Send<
+    v1::Mailbox::WithRawCallbackMethod_Receive<
+        v1::Mailbox::WithRawCallbackMethod_Ack<v1::Mailbox::Service>>>;
+
+class AccountsService final : public RawAccounts {
+ public:
+  explicit AccountsService(Shared& s) : s_(s) {}
+
+  grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* call,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out) override {
+    return s_.Unary<v1::RegisterRequest, v1::RegisterResponse>(
+        call, in, out,
+        [this](const grpc::CallbackServerContext& context,
+               const v1::RegisterRequest& request, v1::RegisterResponse* resp) -> absl::Status {
+          const v1::RegisterRequest* req = &request;
+          return DoRegister(*req, resp);
+        });
+  }
+
+  grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* call,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out) override {
+    return s_.Unary<v1::GetAccountRequest, v1::GetAccountResponse>(
+        call, in, out,
+        [this](const grpc::CallbackServerContext& context,
+               const v1::GetAccountRequest& request, v1::GetAccountResponse* resp) -> absl::Status {
+          const grpc::CallbackServerContext* ctx = &context;
+      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+      if (!me.ok()) return me.status();
+      auto refs = s_.OrganisationRefs(me->organisation_ids);
+      if (!refs.ok()) return refs.status();
+      resp->set_account_id(me->id);
+      resp->set_kind(me->kind);
+      for (auto& r : *refs) *resp->add_organisations() = std::move(r);
+      if (me->kind == v1::ACCOUNT_KIND_TRUST_PERSON) {
+        *resp->mutable_profile() = me->profile;
+      }
+      absl::StatusOr<IdentityRecord> identity = s_.storage.keys().GetIdentity(me->id);
+      if (!identity.ok() && !absl::IsNotFound(identity.status())) {
+        return identity.status();
+      }
+      resp->set_has_keys(identity.ok());
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  absl::Status DoRegister(const v1::RegisterRequest& req,
+                          v1::RegisterResponse* resp) {
+    AccountRecord account;
+    const std::string secret = s_.random.Bytes(kSecretSize);
+    account.id = s_.random.Bytes(kAccountIdSize);
+    account.secret_hash = DomainHash(kSecretDomain, secret);
+    account.created_hour = s_.clock.NowHour();
+
+    switch (req.credential_case()) {
+      case v1::RegisterRequest::kAccessCode: {
+        if (req.has_profile()) {
+          return absl::InvalidArgumentError(
+              "employees register without a profile");
+        }
+        absl::StatusOr<std::string> code = NormaliseCode(req.access_code());
+        if (!code.ok()) return code.status();
+        absl::StatusOr<OrganisationRecord> org =
+            s_.storage.organisations().FindByAccessCode(
+                DomainHash(kAccessCodeDomain, *code));
+        if (!org.ok()) {
+          if (absl::IsNotFound(org.status())) {
+            return absl::PermissionDeniedError(
+                "unknown access code (ask your organisation for the current "
+                "one)");
+          }
+          return org.status();
+        }
+        if (!s_.register_limiter.TryAcquire(org->id)) {
+          return absl::ResourceExhaustedError(
+              "too many registrations for this organisation; try again in a "
+              "minute");
+        }
+        account.kind = v1::ACCOUNT_KIND_EMPLOYEE;
+        account.organisation_ids = {org->id};
+        absl::Status st = s_.storage.accounts().Create(account);
+        if (!st.ok()) return st;
+        break;
+      }
+      case v1::RegisterRequest::kInviteCode: {
+        if (!req.has_profile()) {
+          return absl::InvalidArgumentError(
+              "trust persons register with a profile");
+        }
+        absl::Status st = ValidateProfile(req.profile());
+        if (!st.ok()) return st;
+        absl::StatusOr<std::string> code = NormaliseCode(req.invite_code());
+        if (!code.ok()) return code.status();
+        account.kind = v1::ACCOUNT_KIND_TRUST_PERSON;
+        account.profile = req.profile();
+        absl::StatusOr<AccountRecord> created =
+            s_.storage.accounts().CreateWithInvite(
+                DomainHash(kInviteDomain, *code), s_.clock.NowHour(), account);
+        if (!created.ok()) {
+          if (absl::IsNotFound(created.status())) {
+            return absl::PermissionDeniedError("unknown or already used invite");
+          }
+          if (absl::IsFailedPrecondition(created.status())) {
+            return absl::PermissionDeniedError(
+                "this invite has expired; ask the administrator for a new one");
+          }
+          return created.status();
+        }
+        account = *std::move(created);
+        break;
+      }
+      default:
+        return absl::InvalidArgumentError(
+            "either access_code or invite_code is required");
+    }
+
+    auto refs = s_.OrganisationRefs(account.organisation_ids);
+    if (!refs.ok()) return refs.status();
+    resp->set_account_id(account.id);
+    resp->set_secret(secret);
+    resp->set_kind(account.kind);
+    for (auto& r : *refs) *resp->add_organisations() = std::move(r);
+    return absl::OkStatus();
+  }
+
+  Shared& s_;
+};
+
+// ---------------------------------------------------------------------------
+
+class KeysService final : public RawKeys {
+ public:
+  explicit KeysService(Shared& s) : s_(s) {}
+
+  grpc::ServerUnaryReactor* UploadKeys(grpc::CallbackServerContext* call,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out) override {
+    return s_.Unary<v1::UploadKeysRequest, v1::UploadKeysResponse>(
+        call, in, out,
+        [this](const grpc::CallbackServerContext& context,
+               const v1::UploadKeysRequest& request, v1::UploadKeysResponse* resp) -> absl::Status {
+          const grpc::CallbackServerContext* ctx = &context;
+          const v1::UploadKeysRequest* req = &request;
+      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+      if (!me.ok()) return me.status();
+      return DoUpload(*me, *req, resp);
+    });
+  }
+
+  grpc::ServerUnaryReactor* GetPreKeyBundle(grpc::CallbackServerContext* call,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out) override {
+    return s_.Unary<v1::GetPreKeyBundleRequest, v1::GetPreKeyBundleResponse>(
+        call, in, out,
+        [this](const grpc::CallbackServerContext& context,
+               const v1::GetPreKeyBundleRequest& request, v1::GetPreKeyBundleResponse* resp) -> absl::Status {
+          const grpc::CallbackServerContext* ctx = &context;
+          const v1::GetPreKeyBundleRequest* req = &request;
+      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+      if (!me.ok()) return me.status();
+      absl::Status st = ValidateAccountId(req->account_id(), "account_id");
+      if (!st.ok()) return st;
+      absl::StatusOr<uint32_t> device = ValidateDevice(req->device_id());
+      if (!device.ok()) return device.status();
+      if (!s_.bundle_limiter.TryAcquire(me->id)) {
+        return absl::ResourceExhaustedError(
+            "too many pre-key bundle requests; try again later");
+      }
+      absl::StatusOr<AccountRecord> peer = s_.storage.accounts().Get(req->account_id());
+      if (!peer.ok() && !absl::IsNotFound(peer.status())) return peer.status();
+      if (!peer.ok() || !MayTalk(*me, *peer)) {
+        return absl::PermissionDeniedError(
+            "no such account among the people you may contact");
+      }
+      absl::StatusOr<PreKeyBundleRecord> bundle =
+          s_.storage.keys().TakeBundle(peer->id);
+      if (!bundle.ok()) {
+        if (absl::IsNotFound(bundle.status())) {
+          return absl::FailedPreconditionError(
+              "that account has not uploaded its keys yet");
+        }
+        return bundle.status();
+      }
+      resp->set_account_id(peer->id);
+      resp->set_device_id(*device);
+      resp->set_registration_id(bundle->identity.registration_id);
+      resp->set_identity_key(bundle->identity.identity_key);
+      CopySignedPreKey(bundle->identity.signed_pre_key,
+                       resp->mutable_signed_pre_key());
+      if (bundle->one_time_pre_key.has_value()) {
+        resp->mutable_one_time_pre_key()->set_id(bundle->one_time_pre_key->id);
+        resp->mutable_one_time_pre_key()->set_public_key(
+            bundle->one_time_pre_key->public_key);
+      }
+      return absl::OkStatus();
+    });
+  }
+
+  grpc::ServerUnaryReactor* GetPreKeyCount(grpc::CallbackServerContext* call,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out) override {
+    return s_.Unary<v1::GetPreKeyCountRequest, v1::GetPreKeyCountResponse>(
+        call, in, out,
+        [this](const grpc::CallbackServerContext& context,
+               const v1::GetPreKeyCountRequest& request, v1::GetPreKeyCountResponse* resp) -> absl::Status {
+          const grpc::CallbackServerContext* ctx = &context;
+      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+      if (!me.ok()) return me.status();
+      absl::StatusOr<uint32_t> n = s_.storage.keys().CountOneTimePreKeys(me->id);
+      if (!n.ok()) return n.status();
+      resp->set_one_time_pre_key_count(*n);
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  absl::Status DoUpload(const AccountRecord& me, const v1::UploadKeysRequest& req,
+                        v1::UploadKeysResponse* resp) {
+    const RelayLimits& limits = s_.limits;
+    if (!req.identity_key().empty()) {
+      absl::Status st = ValidatePublicKey(req.identity_key(), "identity_key");
+      if (!st.ok()) return st;
+    }
+    if (req.registration_id() > kMaxRegistrationId) {
+      return absl::InvalidArgumentError("registration_id must be 1..16380");
+    }
+    if (req.has_signed_pre_key()) {
+      const v1::SignedPreKey& spk = req.signed_pre_key();
+      if (spk.id() > kMaxKeyId) {
+        return absl::InvalidArgumentError("signed_pre_key.id must be below 2^24");
+      }
+      absl::Status st = ValidatePublicKey(spk.public_key(), "signed_pre_key.public_key");
+      if (!st.ok()) return st;
+      if (spk.signature().size() != kSignatureSize) {
+        return absl::InvalidArgumentError(
+            "signed_pre_key.signature must be exactly 64 bytes");
+      }
+    }
+    if (static_cast<uint32_t>(req.one_time_pre_keys_size()) >
+        limits.max_pre_keys_per_upload) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "at most ", limits.max_pre_keys_per_upload,
+          " one-time pre-keys per upload"));
+    }
+    KeyUpload upload;
+    absl::flat_hash_set<uint32_t> ids;
+    for (const v1::OneTimePreKey& k : req.one_time_pre_keys()) {
+      if (k.id() > kMaxKeyId) {
+        return absl::InvalidArgumentError(
+            "one_time_pre_keys: ids must be below 2^24");
+      }
+      if (!ids.insert(k.id()).second) {
+        return absl::InvalidArgumentError(
+            "one_time_pre_keys: the same id appears twice");
+      }
+      absl::Status st = ValidatePublicKey(k.public_key(), "one_time_pre_keys.public_key");
+      if (!st.ok()) return st;
+      upload.one_time_pre_keys.push_back({k.id(), k.public_key()});
+    }
+    if (req.replace_identity() &&
+        (req.identity_key().empty() || !req.has_signed_pre_key() ||
+         req.registration_id() == 0)) {
+      return absl::InvalidArgumentError(
+          "replace_identity needs identity_key, registration_id and "
+          "signed_pre_key");
+    }
+
+    absl::StatusOr<IdentityRecord> stored = s_.storage.keys().GetIdentity(me.id);
+    if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
+    if (!stored.ok() && (req.identity_key().empty() || !req.has_signed_pre_key() ||
+                         req.registration_id() == 0)) {
+      return absl::FailedPreconditionError(
+          "the first upload needs identity_key, registration_id and "
+          "signed_pre_key");
+    }
+    upload.identity_key =
+        req.identity_key().empty() ? stored->identity_key : req.identity_key();
+    if (stored.ok() && upload.identity_key != stored->identity_key &&
+        !req.replace_identity()) {
+      return absl::FailedPreconditionError(
+          "identity_key differs from the stored one; set replace_identity to "
+          "change it");
+    }
+    upload.registration_id = req.registration_id();
+    upload.replace_identity = req.replace_identity();
+    if (req.has_signed_pre_key()) {
+      const v1::SignedPreKey& spk = req.signed_pre_key();
+      if (!VerifyXeddsaSignature(upload.identity_key, spk.public_key(),
+                                 spk.signature())) {
+        return absl::InvalidArgumentError(
+            "signed_pre_key.signature does not verify against the identity key");
+      }
+      upload.signed_pre_key =
+          SignedPreKeyRecord{spk.id(), spk.public_key(), spk.signature()};
+    }
+    absl::StatusOr<uint32_t> count =
+        s_.storage.keys().Upload(me.id, upload, limits.max_one_time_pre_keys);
+    if (!count.ok()) return count.status();
+    resp->set_one_time_pre_key_count(*count);
+    return absl::OkStatus();
+  }
+
+  Shared& s_;
+};
+
+// ---------------------------------------------------------------------------
+
+class DirectoryService final : public RawDirectory {
+ public:
+  explicit DirectoryService(Shared& s) : s_(s) {}
+
+  grpc::ServerUnaryReactor* ListTrustPersons(grpc::CallbackServerContext* call,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out) override {
+    return s_.Unary<v1::ListTrustPersonsRequest, v1::ListTrustPersonsResponse>(
+        call, in, out,
+        [this](const grpc::CallbackServerContext& context,
+               const v1::ListTrustPersonsRequest& request, v1::ListTrustPersonsResponse* resp) -> absl::Status {
+          const grpc::CallbackServerContext* ctx = &context;
+          const v1::ListTrustPersonsRequest* req = &request;
+      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+      if (!me.ok()) return me.status();
+      std::string org_id = req->organisation_id();
+      if (org_id.empty()) {
+        if (me->organisation_ids.size() != 1) {
+          return absl::InvalidArgumentError(
+              "organisation_id is required for accounts in several "
+              "organisations");
+        }
+        org_id = me->organisation_ids.front();
+      }
+      if (std::find(me->organisation_ids.begin(), me->organisation_ids.end(),
+                    org_id) == me->organisation_ids.end()) {
+        return absl::PermissionDeniedError(
+            "you do not belong to that organisation");
+      }
+      absl::StatusOr<OrganisationRecord> org = s_.storage.organisations().Get(org_id);
+      if (!org.ok()) return org.status();
+      absl::StatusOr<std::vector<AccountRecord>> people =
+          s_.storage.accounts().ListTrustPersons(org_id);
+      if (!people.ok()) return people.status();
+      resp->mutable_organisation()->set_id(org->id);
+      resp->mutable_organisation()->set_name(org->name);
+      for (const AccountRecord& p : *people) {
+        absl::StatusOr<IdentityRecord> identity = s_.storage.keys().GetIdentity(p.id);
+        if (absl::IsNotFound(identity.status())) continue;  // not reachable yet
+        if (!identity.ok()) return identity.status();
+        v1::TrustPerson* tp = resp->add_trust_persons();
+        tp->set_account_id(p.id);
+        *tp->mutable_profile() = p.profile;
+        tp->set_identity_key(identity->identity_key);
+      }
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  Shared& s_;
+};
+
+// ---------------------------------------------------------------------------
+
+// One Receive stream. Reads envelopes from storage in batches after a cursor
+// (storage makes them visible in sequence order), writes one at a time, and
+// sleeps until the hub says the mailbox changed. At most one pool task and one
+// write are outstanding, and Finish is called only when neither is, so no task
+// can outlive the reactor. gRPC operations are started outside mu_ (gRPC may
+// run a completion inline) and never from hub callbacks.
+class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
+                             public MailboxHub::Listener {
+ public:
+  ReceiveReactor(Shared& s, grpc::CallbackServerContext* ctx,
+                 const grpc::ByteBuffer* in)
+      : s_(s) {
+    task_running_ = true;
+    s_.pool.Schedule([this, ctx, in] { Start(*ctx, *in); });
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!ok) finish_requested_ = true;  // the client went away
+    }
+    Step();
+  }
+
+  void OnCancel() override {
+    {
+      absl::MutexLock lock(&mu_);
+      finish_requested_ = true;
+      finish_status_ = grpc::Status::CANCELLED;
+    }
+    Step();
+  }
+
+  void OnDone() override {
+    if (subscribed_) s_.hub.Unsubscribe(mailbox_key_, this);
+    delete this;
+  }
+
+  void OnMailboxChanged() override {
+    absl::MutexLock lock(&mu_);
+    dirty_ = true;
+    WakeLocked();
+  }
+
+  void OnShutdown() override {
+    absl::MutexLock lock(&mu_);
+    finish_requested_ = true;
+    finish_status_ =
+        grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay shutting down");
+    WakeLocked();
+  }
+
+ private:
+  // From hub callbacks: if idle, let a pool task take the next step.
+  void WakeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_ || writing_ || task_running_) return;
+    task_running_ = true;
+    s_.pool.Schedule([this] {
+      {
+        absl::MutexLock lock(&mu_);
+        task_running_ = false;
+      }
+      Step();
+    });
+  }
+
+  void Start(const grpc::CallbackServerContext& ctx, const grpc::ByteBuffer& in) {
+    v1::ReceiveRequest req;
+    absl::Status st = ParseRequest(in, &req);
+    if (st.ok()) st = Setup(ctx, req);
+    {
+      absl::MutexLock lock(&mu_);
+      task_running_ = false;
+      if (!st.ok()) {
+        finish_requested_ = true;
+        finish_status_ = ToGrpcStatus(st);
+      } else {
+        dirty_ = true;  // read the queue
+      }
+    }
+    Step();
+  }
+
+  absl::Status Setup(const grpc::CallbackServerContext& ctx,
+                     const v1::ReceiveRequest& req) {
+    absl::StatusOr<AccountRecord> me = s_.Authenticate(ctx);
+    if (!me.ok()) return me.status();
+    absl::StatusOr<uint32_t> device = ValidateDevice(req.device_id());
+    if (!device.ok()) return device.status();
+    if (!req.account_id().empty() && req.account_id() != me->id) {
+      return absl::PermissionDeniedError("that mailbox belongs to another account");
+    }
+    mailbox_ = MailboxId{me->id, *device};
+    mailbox_key_ = MailboxKey(mailbox_);
+    if (!s_.hub.Subscribe(mailbox_key_, this)) {
+      return absl::ResourceExhaustedError(
+          "too many open Receive streams for this account");
+    }
+    subscribed_ = true;
+    return absl::OkStatus();
+  }
+
+  void ReadTask() {
+    absl::StatusOr<std::vector<StoredEnvelope>> batch = s_.storage.mailboxes().Read(
+        mailbox_, cursor_, kReadBatchCount, kReadBatchBytes);
+    {
+      absl::MutexLock lock(&mu_);
+      task_running_ = false;
+      if (!batch.ok()) {
+        finish_requested_ = true;
+        finish_status_ = ToGrpcStatus(batch.status());
+      } else {
+        if (!batch->empty()) {
+          cursor_ = batch->back().seq;
+          dirty_ = true;  // there may be more behind this batch
+        } else if (!sent_queue_empty_) {
+          queue_empty_due_ = true;
+        }
+        for (StoredEnvelope& e : *batch) pending_.push_back(std::move(e));
+      }
+    }
+    Step();
+  }
+
+  // Decides the next operation under mu_ and starts it outside.
+  void Step() {
+    enum class Next { kNothing, kWrite, kFinish, kRead } next = Next::kNothing;
+    grpc::Status status;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_ || writing_ || task_running_) return;
+      if (finish_requested_) {
+        finished_ = true;
+        status = finish_status_;
+        next = Next::kFinish;
+      } else if (!pending_.empty()) {
+        StoredEnvelope e = std::move(pending_.front());
+        pending_.pop_front();
+        v1::ReceiveResponse response;
+        v1::Envelope* out = response.mutable_envelope();
+        out->set_seq(e.seq);
+        out->set_content(std::move(e.content));
+        out->set_stored_hour(e.stored_hour);
+        (void)SerializeResponse(response, &out_);
+        writing_ = true;
+        next = Next::kWrite;
+      } else if (queue_empty_due_) {
+        queue_empty_due_ = false;
+        sent_queue_empty_ = true;
+        v1::ReceiveResponse response;
+        response.mutable_queue_empty();
+        (void)SerializeResponse(response, &out_);
+        writing_ = true;
+        next = Next::kWrite;
+      } else if (dirty_) {
+        dirty_ = false;
+        task_running_ = true;
+        next = Next::kRead;
+      }
+    }
+    switch (next) {
+      case Next::kWrite:
+        StartWrite(&out_);  // untouched until OnWriteDone
+        break;
+      case Next::kFinish:
+        Finish(status);
+        break;
+      case Next::kRead:
+        s_.pool.Schedule([this] { ReadTask(); });
+        break;
+      case Next::kNothing:
+        break;
+    }
+  }
+
+  Shared& s_;
+  // Written by Setup before the first read, read-only afterwards.
+  MailboxId mailbox_;
+  std::string mailbox_key_;
+  bool subscribed_ = false;
+  // Touched only by the single outstanding ReadTask.
+  uint64_t cursor_ = 0;
+  // Owned by the outstanding write while writing_ is set.
+  grpc::ByteBuffer out_;
+
+  absl::Mutex mu_;
+  std::deque<StoredEnvelope> pending_ ABSL_GUARDED_BY(mu_);
+  bool task_running_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool dirty_ ABSL_GUARDED_BY(mu_) = false;
+  bool queue_empty_due_ ABSL_GUARDED_BY(mu_) = false;
+  bool sent_queue_empty_ ABSL_GUARDED_BY(mu_) = false;
+  bool finish_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status finish_status_ ABSL_GUARDED_BY(mu_);
+};
+
+class MailboxService final : public RawMailbox {
+ public:
+  explicit MailboxService(Shared& s) : s_(s) {}
+
+  grpc::ServerUnaryReactor* Send(grpc::CallbackServerContext* call,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out) override {
+    return s_.Unary<v1::SendRequest, v1::SendResponse>(
+        call, in, out,
+        [this](const grpc::CallbackServerContext& context,
+               const v1::SendRequest& request, v1::SendResponse* resp) -> absl::Status {
+          const grpc::CallbackServerContext* ctx = &context;
+          const v1::SendRequest* req = &request;
+      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+      if (!me.ok()) return me.status();
+      absl::Status st = ValidateAccountId(req->recipient_account_id(),
+                                          "recipient_account_id");
+      if (!st.ok()) return st;
+      absl::StatusOr<uint32_t> device = ValidateDevice(req->recipient_device_id());
+      if (!device.ok()) return device.status();
+      if (req->content().empty()) {
+        return absl::InvalidArgumentError("content is empty");
+      }
+      if (req->content().size() > s_.limits.max_envelope_bytes) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "content is larger than the limit of ", s_.limits.max_envelope_bytes,
+            " bytes"));
+      }
+      if (!s_.send_limiter.TryAcquire(me->id)) {
+        return absl::ResourceExhaustedError("sending too fast; try again later");
+      }
+      absl::StatusOr<AccountRecord> peer =
+          s_.storage.accounts().Get(req->recipient_account_id());
+      if (!peer.ok() && !absl::IsNotFound(peer.status())) return peer.status();
+      if (!peer.ok() || !MayTalk(*me, *peer)) {
+        return absl::PermissionDeniedError(
+            "no such recipient among the people you may contact");
+      }
+      const MailboxId mailbox{peer->id, *device};
+      absl::StatusOr<uint64_t> seq = s_.storage.mailboxes().Append(
+          mailbox, req->content(), s_.clock.NowHour(),
+          s_.limits.max_queued_per_mailbox);
+      if (!seq.ok()) {
+        if (absl::IsResourceExhausted(seq.status())) {
+          return absl::ResourceExhaustedError(
+              "the recipient's mailbox is full; try again later");
+        }
+        return seq.status();
+      }
+      resp->set_seq(*seq);
+      s_.hub.Notify(MailboxKey(mailbox));
+      return absl::OkStatus();
+    });
+  }
+
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Receive(
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* in) override {
+    return new ReceiveReactor(s_, ctx, in);
+  }
+
+  grpc::ServerUnaryReactor* Ack(grpc::CallbackServerContext* call,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out) override {
+    return s_.Unary<v1::AckRequest, v1::AckResponse>(
+        call, in, out,
+        [this](const grpc::CallbackServerContext& context,
+               const v1::AckRequest& request, v1::AckResponse* resp) -> absl::Status {
+          const grpc::CallbackServerContext* ctx = &context;
+          const v1::AckRequest* req = &request;
+      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+      if (!me.ok()) return me.status();
+      absl::StatusOr<uint32_t> device = ValidateDevice(req->device_id());
+      if (!device.ok()) return device.status();
+      if (!req->account_id().empty() && req->account_id() != me->id) {
+        return absl::PermissionDeniedError(
+            "that mailbox belongs to another account");
+      }
+      if (req->seqs().empty() || req->seqs_size() > static_cast<int>(kMaxAcksPerCall)) {
+        return absl::InvalidArgumentError("seqs must hold 1..1000 entries");
+      }
+      absl::StatusOr<uint32_t> deleted = s_.storage.mailboxes().Delete(
+          MailboxId{me->id, *device},
+          absl::MakeConstSpan(req->seqs().data(), req->seqs_size()));
+      if (!deleted.ok()) return deleted.status();
+      resp->set_deleted(*deleted);
+      return absl::OkStatus();
+    });
+  }
+
+ private:
+  Shared& s_;
+};
+
+}  // namespace
+
+RelayServices::RelayServices(Storage& storage, Clock& clock, Random& random,
+                             WorkerPool& pool, const RelayLimits& limits)
+    : shared_(std::make_unique<Shared>(storage, clock, random, pool, limits)) {
+  services_.push_back(std::make_unique<AccountsService>(*shared_));
+  services_.push_back(std::make_unique<KeysService>(*shared_));
+  services_.push_back(std::make_unique<DirectoryService>(*shared_));
+  services_.push_back(std::make_unique<MailboxService>(*shared_));
+}
+
+RelayServices::~RelayServices() = default;
+
+std::vector<grpc::Service*> RelayServices::services() {
+  std::vector<grpc::Service*> out;
+  for (auto& s : services_) out.push_back(s.get());
+  return out;
+}
+
+void RelayServices::BeginShutdown() { shared_->hub.Shutdown(); }
+
+size_t RelayServices::OpenStreams() { return shared_->hub.ListenerCount(); }
+
+}  // namespace confidant::server

@@ -1,0 +1,62 @@
+// The relay's public gRPC services (Accounts, Keys, Directory, Mailbox) on the
+// callback API. Blocking work runs on a WorkerPool, never on reactor threads.
+#ifndef CONFIDANT_SERVER_RELAY_SERVICE_H_
+#define CONFIDANT_SERVER_RELAY_SERVICE_H_
+
+#include <grpcpp/impl/service_type.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "server/clock.h"
+#include "server/random.h"
+#include "server/storage/storage.h"
+#include "server/worker_pool.h"
+
+namespace confidant::server {
+
+// Every limit the public API enforces; defaults match relay.proto.
+struct RelayLimits {
+  uint32_t max_envelope_bytes = 256 * 1024;
+  uint32_t max_queued_per_mailbox = 10000;
+  int max_streams_per_account = 4;
+  uint32_t max_one_time_pre_keys = 1000;
+  uint32_t max_pre_keys_per_upload = 100;
+  double send_per_second = 50;
+  double send_burst = 200;
+  double bundle_per_second = 1;
+  double bundle_burst = 20;
+  double register_per_second = 1;  // per organisation
+  double register_burst = 30;
+};
+
+// Owns the four services and the state they share. Every reference passed in
+// must outlive this object; `pool` must run until the gRPC server has shut
+// down.
+class RelayServices {
+ public:
+  RelayServices(Storage& storage, Clock& clock, Random& random,
+                WorkerPool& pool, const RelayLimits& limits);
+  ~RelayServices();
+
+  // The services to register with a grpc::ServerBuilder (owned here).
+  std::vector<grpc::Service*> services();
+
+  // Finishes every open Receive stream with UNAVAILABLE and refuses new ones.
+  // Call before grpc::Server::Shutdown.
+  void BeginShutdown();
+
+  // Open Receive streams (for tests and stats).
+  size_t OpenStreams();
+
+  struct Shared;
+
+ private:
+  std::unique_ptr<Shared> shared_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+};
+
+}  // namespace confidant::server
+
+#endif  // CONFIDANT_SERVER_RELAY_SERVICE_H_

@@ -1,0 +1,87 @@
+#include "server/signature.h"
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+namespace confidant::server {
+namespace {
+
+struct BnFree {
+  void operator()(BIGNUM* p) const { BN_free(p); }
+};
+struct BnCtxFree {
+  void operator()(BN_CTX* p) const { BN_CTX_free(p); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
+};
+using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
+
+// Edwards y (little-endian, 32 bytes) for Montgomery u (little-endian).
+bool MontgomeryToEdwardsY(const unsigned char* u_le, unsigned char* out_y_le) {
+  std::array<unsigned char, 32> u_be;
+  std::reverse_copy(u_le, u_le + 32, u_be.begin());
+  u_be[0] &= 0x7f;  // bit 255 is not part of the coordinate
+  std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
+  BnPtr p(BN_new()), u(BN_bin2bn(u_be.data(), 32, nullptr)), one(BN_new()),
+      num(BN_new()), den(BN_new()), inv(BN_new()), y(BN_new());
+  if (!ctx || !p || !u || !one || !num || !den || !inv || !y) return false;
+  // p = 2^255 - 19
+  if (!BN_set_bit(p.get(), 255) || !BN_sub_word(p.get(), 19) ||
+      !BN_one(one.get()) || !BN_nnmod(u.get(), u.get(), p.get(), ctx.get()) ||
+      !BN_mod_sub(num.get(), u.get(), one.get(), p.get(), ctx.get()) ||
+      !BN_mod_add(den.get(), u.get(), one.get(), p.get(), ctx.get())) {
+    return false;
+  }
+  if (BN_is_zero(den.get())) return false;  // u = -1 has no Edwards image
+  if (BN_mod_inverse(inv.get(), den.get(), p.get(), ctx.get()) == nullptr ||
+      !BN_mod_mul(y.get(), num.get(), inv.get(), p.get(), ctx.get())) {
+    return false;
+  }
+  return BN_bn2lebinpad(y.get(), out_y_le, 32) == 32;
+}
+
+}  // namespace
+
+bool VerifyXeddsaSignature(std::string_view public_key,
+                           std::string_view message,
+                           std::string_view signature) {
+  if (public_key.size() != kSerializedPublicKeySize ||
+      static_cast<unsigned char>(public_key[0]) != kCurve25519KeyType ||
+      signature.size() != kSignatureSize) {
+    return false;
+  }
+  std::array<unsigned char, 32> ed_public;
+  if (!MontgomeryToEdwardsY(
+          reinterpret_cast<const unsigned char*>(public_key.data()) + 1,
+          ed_public.data())) {
+    return false;
+  }
+  std::array<unsigned char, 64> sig;
+  std::copy(signature.begin(), signature.end(), sig.begin());
+  ed_public[31] = static_cast<unsigned char>((ed_public[31] & 0x7f) |
+                                             (sig[63] & 0x80));
+  sig[63] &= 0x7f;
+
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, ed_public.data(), ed_public.size()));
+  if (!key) return false;
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx ||
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
+    return false;
+  }
+  return EVP_DigestVerify(
+             ctx.get(), sig.data(), sig.size(),
+             reinterpret_cast<const unsigned char*>(message.data()),
+             message.size()) == 1;
+}
+
+}  // namespace confidant::server

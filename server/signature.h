@@ -1,0 +1,28 @@
+// Checks libsignal's signed pre-key signatures with OpenSSL alone, so the relay
+// can reject a bad signed pre-key without linking libsignal.
+//
+// libsignal signs with XEdDSA over Curve25519: the signer's Montgomery public
+// key u maps to the Edwards point with y = (u - 1) / (u + 1) mod 2^255 - 19,
+// whose sign bit travels in the top bit of the signature's last byte; the rest
+// is a standard Ed25519 signature.
+#ifndef CONFIDANT_SERVER_SIGNATURE_H_
+#define CONFIDANT_SERVER_SIGNATURE_H_
+
+#include <string_view>
+
+namespace confidant::server {
+
+// Serialized Curve25519 public keys are 33 bytes: this type byte, then 32.
+inline constexpr unsigned char kCurve25519KeyType = 0x05;
+inline constexpr size_t kSerializedPublicKeySize = 33;
+inline constexpr size_t kSignatureSize = 64;
+
+// True iff `signature` is a valid XEdDSA signature of `message` by the
+// serialized Curve25519 key `public_key`. Any malformed input gives false.
+bool VerifyXeddsaSignature(std::string_view public_key,
+                           std::string_view message,
+                           std::string_view signature);
+
+}  // namespace confidant::server
+
+#endif  // CONFIDANT_SERVER_SIGNATURE_H_

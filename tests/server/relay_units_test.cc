@@ -1,0 +1,205 @@
+// Unit tests of the relay's small parts: signature check, configuration,
+// rate limits, log scrubbing, codes.
+#include <fstream>
+
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "server/clock.h"
+#include "server/codes.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "server/rate_limiter.h"
+#include "server/signature.h"
+#include "tests/testing/test_util.h"
+
+namespace confidant::server {
+namespace {
+
+using ::confidant::testing::TempDir;
+using ::confidant::testing::XeddsaTestKey;
+
+TEST(SignatureTest, AcceptsXeddsaSignature) {
+  XeddsaTestKey identity;
+  const std::string message = ::confidant::testing::RandomPublicKey();
+  EXPECT_TRUE(VerifyXeddsaSignature(identity.public_key(), message,
+                                    identity.Sign(message)));
+}
+
+TEST(SignatureTest, RejectsEveryFlippedBit) {
+  XeddsaTestKey identity;
+  const std::string message = ::confidant::testing::RandomPublicKey();
+  const std::string sig = identity.Sign(message);
+  for (size_t i = 0; i < sig.size() * 8; i += 7) {
+    std::string bad = sig;
+    bad[i / 8] = static_cast<char>(bad[i / 8] ^ (1 << (i % 8)));
+    EXPECT_FALSE(VerifyXeddsaSignature(identity.public_key(), message, bad))
+        << "bit " << i;
+  }
+  std::string bad_message = message;
+  bad_message[5] ^= 1;
+  EXPECT_FALSE(VerifyXeddsaSignature(identity.public_key(), bad_message, sig));
+}
+
+TEST(SignatureTest, RejectsOtherKeyAndMalformedInput) {
+  XeddsaTestKey identity, other;
+  const std::string message = "signed pre-key";
+  const std::string sig = identity.Sign(message);
+  EXPECT_FALSE(VerifyXeddsaSignature(other.public_key(), message, sig));
+  EXPECT_FALSE(VerifyXeddsaSignature("", message, sig));
+  EXPECT_FALSE(VerifyXeddsaSignature(identity.public_key().substr(1), message, sig));
+  std::string wrong_type = identity.public_key();
+  wrong_type[0] = 0x06;
+  EXPECT_FALSE(VerifyXeddsaSignature(wrong_type, message, sig));
+  EXPECT_FALSE(VerifyXeddsaSignature(identity.public_key(), message, sig.substr(1)));
+  EXPECT_FALSE(VerifyXeddsaSignature(identity.public_key(), message, ""));
+  // u = p - 1 (that is -1) has no Edwards image.
+  std::string minus_one(33, '\xff');
+  minus_one[0] = 0x05;
+  minus_one[1] = static_cast<char>(0xec);
+  minus_one[32] = 0x7f;
+  EXPECT_FALSE(VerifyXeddsaSignature(minus_one, message, sig));
+}
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  std::string Write(const std::string& text) {
+    const std::string path = dir_.path() + "/relay.toml";
+    std::ofstream(path) << text;
+    return path;
+  }
+  TempDir dir_;
+};
+
+TEST_F(ConfigTest, ReadsEveryKey) {
+  RelayConfig c;
+  ASSERT_TRUE(ApplyTomlFile(Write(R"(
+data_dir = "/srv/relay"
+listen = "[::1]:9000"
+insecure = true
+log_level = "warning"
+worker_threads = 4
+[tls]
+cert = "/c.pem"
+key = "/k.pem"
+[retention]
+days = 14
+[limits]
+mailbox_max_envelopes = 50
+streams_per_account = 2
+one_time_pre_keys = 300
+send_per_second = 5.5
+send_burst = 10.0
+bundle_per_second = 0.5
+bundle_burst = 3.0
+register_per_second = 2.0
+register_burst = 4.0
+)"),
+                            &c)
+                  .ok());
+  EXPECT_EQ(c.data_dir, "/srv/relay");
+  EXPECT_EQ(c.listen, "[::1]:9000");
+  EXPECT_TRUE(c.insecure);
+  EXPECT_EQ(c.log_level, "warning");
+  EXPECT_EQ(c.worker_threads, 4);
+  EXPECT_EQ(c.tls_cert, "/c.pem");
+  EXPECT_EQ(c.tls_key, "/k.pem");
+  EXPECT_EQ(c.retention_days, 14u);
+  EXPECT_EQ(c.limits.max_queued_per_mailbox, 50u);
+  EXPECT_EQ(c.limits.max_streams_per_account, 2);
+  EXPECT_EQ(c.limits.max_one_time_pre_keys, 300u);
+  EXPECT_DOUBLE_EQ(c.limits.send_per_second, 5.5);
+  EXPECT_DOUBLE_EQ(c.limits.bundle_burst, 3.0);
+  EXPECT_DOUBLE_EQ(c.limits.register_burst, 4.0);
+}
+
+TEST_F(ConfigTest, RejectsUnknownKeyWrongTypeAndBadSyntax) {
+  RelayConfig c;
+  absl::Status st = ApplyTomlFile(Write("lisen = \"127.0.0.1:1\"\n"), &c);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("lisen"), absl::string_view::npos);
+  st = ApplyTomlFile(Write("[retention]\ndays = \"thirty\"\n"), &c);
+  EXPECT_NE(st.message().find("retention.days"), absl::string_view::npos);
+  st = ApplyTomlFile(Write("[retention]\ndays = 0\n"), &c);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  st = ApplyTomlFile(Write("data_dir = \n"), &c);
+  EXPECT_NE(st.message().find("line 1"), absl::string_view::npos);
+  st = ApplyTomlFile(dir_.path() + "/missing.toml", &c);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ValidateConfigTest, PlaintextOnlyOnLoopbackUnlessInsecure) {
+  RelayConfig c;
+  c.data_dir = "/tmp/x";
+  for (const char* ok : {"127.0.0.1:7443", "localhost:1", "[::1]:7443", "127.0.0.9:0"}) {
+    c.listen = ok;
+    EXPECT_TRUE(ValidateConfig(c).ok()) << ok;
+  }
+  c.listen = "0.0.0.0:7443";
+  EXPECT_EQ(ValidateConfig(c).code(), absl::StatusCode::kInvalidArgument);
+  c.insecure = true;
+  EXPECT_TRUE(ValidateConfig(c).ok());
+  c.insecure = false;
+  c.tls_cert = "/c.pem";
+  EXPECT_FALSE(ValidateConfig(c).ok());  // key missing
+  c.tls_key = "/k.pem";
+  EXPECT_TRUE(ValidateConfig(c).ok());
+  for (const char* bad : {"7443", "host:", "host:99999", "[::1]7443", "a:b:c"}) {
+    c.listen = bad;
+    EXPECT_FALSE(ValidateConfig(c).ok()) << bad;
+  }
+  c.listen = "127.0.0.1:1";
+  c.data_dir.clear();
+  EXPECT_FALSE(ValidateConfig(c).ok());
+}
+
+TEST(RateLimiterTest, BurstThenSteadyRatePerKey) {
+  FakeClock clock(absl::FromUnixSeconds(1000));
+  RateLimiter limiter(/*per_second=*/2, /*burst=*/3, clock);
+  EXPECT_TRUE(limiter.TryAcquire("a"));
+  EXPECT_TRUE(limiter.TryAcquire("a"));
+  EXPECT_TRUE(limiter.TryAcquire("a"));
+  EXPECT_FALSE(limiter.TryAcquire("a"));
+  EXPECT_TRUE(limiter.TryAcquire("b"));  // keys are independent
+  clock.Advance(absl::Milliseconds(500));
+  EXPECT_TRUE(limiter.TryAcquire("a"));
+  EXPECT_FALSE(limiter.TryAcquire("a"));
+  clock.Advance(absl::Hours(1));  // refills only up to the burst
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.TryAcquire("a"));
+  EXPECT_FALSE(limiter.TryAcquire("a"));
+}
+
+TEST(LogTest, ScrubsAddresses) {
+  EXPECT_EQ(ScrubAddresses("peer ipv4:10.1.2.3:5555 closed"), "peer [address] closed");
+  EXPECT_EQ(ScrubAddresses("from ipv6:[2001:db8::1]:443,"), "from [address],");
+  EXPECT_EQ(ScrubAddresses("connect to 192.168.0.17 failed"),
+            "connect to [address] failed");
+  EXPECT_EQ(ScrubAddresses("host fe80::1%eth0 down"), "host [address] down");
+  EXPECT_EQ(ScrubAddresses("version 1.51 ok, 3 streams"), "version 1.51 ok, 3 streams");
+}
+
+TEST(CodesTest, NormaliseAndHash) {
+  FakeRandom random(7);
+  const std::string code = NewCode(random, kAccessCodeGroups);
+  EXPECT_EQ(code.size(), 4u * 5 + 3);
+  std::string typed = code;
+  for (char& c : typed) c = static_cast<char>(std::tolower(c));
+  absl::StatusOr<std::string> a = NormaliseCode(code);
+  absl::StatusOr<std::string> b = NormaliseCode(" " + typed + " ");
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(*NormaliseCode("oil-O"), "0110");
+  EXPECT_FALSE(NormaliseCode("").ok());
+  EXPECT_FALSE(NormaliseCode("---").ok());
+  EXPECT_FALSE(NormaliseCode("ABC!").ok());
+  EXPECT_FALSE(NormaliseCode("U").ok());  // not in the alphabet
+  EXPECT_FALSE(NormaliseCode(std::string(65, 'A')).ok());
+  EXPECT_NE(DomainHash(kAccessCodeDomain, *a), DomainHash(kInviteDomain, *a));
+  EXPECT_EQ(DomainHash(kAccessCodeDomain, *a).size(), 32u);
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "ab"));
+}
+
+}  // namespace
+}  // namespace confidant::server
