@@ -1,0 +1,209 @@
+// The relay run in-process, with a fake clock: retention, and live delivery
+// under concurrent senders.
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "confidant/v1/admin.grpc.pb.h"
+#include "confidant/v1/relay.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "server/admin_service.h"
+#include "server/clock.h"
+#include "server/random.h"
+#include "server/relay.h"
+#include "tests/testing/test_util.h"
+
+namespace confidant::server {
+namespace {
+
+using ::confidant::testing::TempDir;
+using ::confidant::testing::XeddsaTestKey;
+
+struct Credentials {
+  std::string id;
+  std::string secret;
+};
+
+void Auth(grpc::ClientContext* ctx, const Credentials& c) {
+  ctx->AddMetadata("x-confidant-account-bin", c.id);
+  ctx->AddMetadata("x-confidant-secret-bin", c.secret);
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+}
+
+class RelayInProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RelayConfig config;
+    config.data_dir = dir_.path() + "/relay";
+    config.listen = "127.0.0.1:0";
+    config.retention_days = 30;
+    config.limits.send_burst = 100000;
+    absl::StatusOr<std::unique_ptr<Relay>> relay =
+        Relay::Start(config, clock_, SecureRandom());
+    ASSERT_TRUE(relay.ok()) << relay.status();
+    relay_ = *std::move(relay);
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(relay_->port()),
+                                   grpc::InsecureChannelCredentials());
+    accounts_ = v1::Accounts::NewStub(channel_);
+    keys_ = v1::Keys::NewStub(channel_);
+    mailbox_ = v1::Mailbox::NewStub(channel_);
+    admin_ = v1::Admin::NewStub(grpc::CreateChannel(
+        "unix:" + AdminSocketPath(config.data_dir), grpc::InsecureChannelCredentials()));
+
+    grpc::ClientContext c1, c2;
+    v1::CreateOrganisationRequest org_req;
+    org_req.set_name("Retentie BV");
+    v1::CreateOrganisationResponse org;
+    ASSERT_TRUE(admin_->CreateOrganisation(&c1, org_req, &org).ok());
+    v1::CreateInviteRequest inv_req;
+    inv_req.add_organisations(org.organisation().id());
+    v1::CreateInviteResponse invite;
+    ASSERT_TRUE(admin_->CreateInvite(&c2, inv_req, &invite).ok());
+
+    v1::RegisterRequest tp;
+    tp.set_invite_code(invite.invite_code());
+    tp.mutable_profile()->set_display_name("Chris");
+    tp.mutable_profile()->set_affiliation(v1::TRUST_PERSON_AFFILIATION_INTERNAL);
+    trust_person_ = Register(tp);
+    v1::RegisterRequest emp;
+    emp.set_access_code(org.access_code());
+    employee_ = Register(emp);
+
+    XeddsaTestKey identity;
+    v1::UploadKeysRequest keys;
+    keys.set_identity_key(identity.public_key());
+    keys.set_registration_id(1);
+    keys.mutable_signed_pre_key()->set_public_key(::confidant::testing::RandomPublicKey());
+    keys.mutable_signed_pre_key()->set_signature(
+        identity.Sign(keys.signed_pre_key().public_key()));
+    grpc::ClientContext c3;
+    Auth(&c3, trust_person_);
+    v1::UploadKeysResponse ignored;
+    ASSERT_TRUE(keys_->UploadKeys(&c3, keys, &ignored).ok());
+  }
+
+  Credentials Register(const v1::RegisterRequest& req) {
+    grpc::ClientContext ctx;
+    v1::RegisterResponse resp;
+    EXPECT_TRUE(accounts_->Register(&ctx, req, &resp).ok());
+    return {resp.account_id(), resp.secret()};
+  }
+
+  grpc::Status Send(const Credentials& from, const Credentials& to,
+                    const std::string& content) {
+    grpc::ClientContext ctx;
+    Auth(&ctx, from);
+    v1::SendRequest req;
+    req.set_recipient_account_id(to.id);
+    req.set_content(content);
+    v1::SendResponse resp;
+    return mailbox_->Send(&ctx, req, &resp);
+  }
+
+  std::vector<v1::Envelope> Drain(const Credentials& who) {
+    grpc::ClientContext ctx;
+    Auth(&ctx, who);
+    auto reader = mailbox_->Receive(&ctx, {});
+    std::vector<v1::Envelope> out;
+    v1::ReceiveResponse resp;
+    while (reader->Read(&resp) && !resp.has_queue_empty()) out.push_back(resp.envelope());
+    ctx.TryCancel();
+    reader->Finish();
+    return out;
+  }
+
+  TempDir dir_;
+  FakeClock clock_{absl::FromUnixSeconds(1790000000)};
+  std::unique_ptr<Relay> relay_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Accounts::Stub> accounts_;
+  std::unique_ptr<v1::Keys::Stub> keys_;
+  std::unique_ptr<v1::Mailbox::Stub> mailbox_;
+  std::unique_ptr<v1::Admin::Stub> admin_;
+  Credentials trust_person_, employee_;
+};
+
+TEST_F(RelayInProcessTest, UndeliveredEnvelopesExpireAfterRetention) {
+  ASSERT_TRUE(Send(employee_, trust_person_, "old").ok());
+  clock_.Advance(absl::Hours(24 * 20));
+  ASSERT_TRUE(Send(employee_, trust_person_, "newer").ok());
+
+  clock_.Advance(absl::Hours(24 * 9));  // 29 days after the first
+  absl::StatusOr<uint64_t> expired = relay_->ExpireNow();
+  ASSERT_TRUE(expired.ok());
+  EXPECT_EQ(*expired, 0u);
+
+  clock_.Advance(absl::Hours(24 * 2));  // 31 days after the first
+  expired = relay_->ExpireNow();
+  ASSERT_TRUE(expired.ok());
+  EXPECT_EQ(*expired, 1u);
+  std::vector<v1::Envelope> left = Drain(trust_person_);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].content(), "newer");
+}
+
+TEST_F(RelayInProcessTest, LiveStreamGetsEveryConcurrentSendInOrder) {
+  constexpr int kSenders = 6;
+  constexpr int kPerSender = 50;
+  std::vector<Credentials> senders = {employee_};
+  for (int i = 1; i < kSenders; ++i) {
+    // More employees of the same organisation, through a fresh access code.
+    grpc::ClientContext c1, c2;
+    v1::ListOrganisationsResponse orgs;
+    ASSERT_TRUE(admin_->ListOrganisations(&c1, {}, &orgs).ok());
+    v1::RotateAccessCodeRequest rot;
+    rot.set_organisation(orgs.organisations(0).id());
+    v1::RotateAccessCodeResponse code;
+    ASSERT_TRUE(admin_->RotateAccessCode(&c2, rot, &code).ok());
+    v1::RegisterRequest emp;
+    emp.set_access_code(code.access_code());
+    senders.push_back(Register(emp));
+  }
+
+  grpc::ClientContext ctx;
+  Auth(&ctx, trust_person_);
+  auto reader = mailbox_->Receive(&ctx, {});
+  v1::ReceiveResponse resp;
+  ASSERT_TRUE(reader->Read(&resp));
+  ASSERT_TRUE(resp.has_queue_empty());
+
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int s = 0; s < kSenders; ++s) {
+    threads.emplace_back([&, s] {
+      for (int i = 0; i < kPerSender; ++i) {
+        if (!Send(senders[s], trust_person_,
+                  std::to_string(s) + ":" + std::to_string(i)).ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  std::set<std::string> seen;
+  uint64_t last_seq = 0;
+  std::vector<int> next_per_sender(kSenders, 0);
+  while (seen.size() < kSenders * kPerSender && reader->Read(&resp)) {
+    ASSERT_TRUE(resp.has_envelope());
+    EXPECT_GT(resp.envelope().seq(), last_seq);
+    last_seq = resp.envelope().seq();
+    const std::string& c = resp.envelope().content();
+    EXPECT_TRUE(seen.insert(c).second) << "duplicate " << c;
+    const int sender = std::stoi(c.substr(0, c.find(':')));
+    const int index = std::stoi(c.substr(c.find(':') + 1));
+    EXPECT_EQ(index, next_per_sender[sender]) << "out of order for sender " << sender;
+    next_per_sender[sender] = index + 1;
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kSenders * kPerSender));
+  ctx.TryCancel();
+  reader->Finish();
+}
+
+}  // namespace
+}  // namespace confidant::server
