@@ -183,7 +183,10 @@ void Relay::Shutdown() {
     health->SetServingStatus(false);
   }
   s.services->BeginShutdown();
-  s.server->Shutdown(absl::ToChronoTime(absl::Now() + kShutdownGrace));
+  if (!s.services->WaitForCallsToFinish(kShutdownGrace)) {
+    Log(LogLevel::kWarning, "calls still running at shutdown are cancelled");
+  }
+  s.server->Shutdown(absl::ToChronoTime(absl::Now()));
   s.server->Wait();
   if (s.admin) s.admin->Shutdown();
   s.stop_sweeper.Notify();

@@ -254,7 +254,7 @@ struct RelayServices::Shared {
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx,
                                   const grpc::ByteBuffer* in,
                                   grpc::ByteBuffer* out, Fn fn) {
-    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    auto* reactor = new CountedUnaryReactor(*this);
     pool.Schedule([reactor, ctx, in, out, fn = std::move(fn)]() mutable {
       Request request;
       Response response;
@@ -266,6 +266,40 @@ struct RelayServices::Shared {
     return reactor;
   }
 
+  // A unary call that counts as in flight until gRPC is done with it.
+  class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
+   public:
+    explicit CountedUnaryReactor(Shared& shared) : shared_(shared) {
+      shared_.CallStarted();
+    }
+    void OnDone() override {
+      Shared& shared = shared_;
+      delete this;
+      shared.CallEnded();
+    }
+
+   private:
+    Shared& shared_;
+  };
+
+  // Calls in flight, so shutdown can wait for them rather than for idle
+  // connections (gRPC's own shutdown waits for those until its deadline).
+  void CallStarted() {
+    absl::MutexLock lock(&calls_mu);
+    ++calls_in_flight;
+  }
+  void CallEnded() {
+    absl::MutexLock lock(&calls_mu);
+    --calls_in_flight;
+  }
+  bool WaitForCalls(absl::Duration timeout) {
+    absl::MutexLock lock(&calls_mu);
+    return calls_mu.AwaitWithTimeout(
+        absl::Condition(
+            +[](int* n) { return *n == 0; }, &calls_in_flight),
+        timeout);
+  }
+
   Storage& storage;
   Clock& clock;
   Random& random;
@@ -275,6 +309,8 @@ struct RelayServices::Shared {
   RateLimiter bundle_limiter;
   RateLimiter register_limiter;
   MailboxHub hub;
+  absl::Mutex calls_mu;
+  int calls_in_flight ABSL_GUARDED_BY(calls_mu) = 0;
 };
 
 namespace {
@@ -666,6 +702,7 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   ReceiveReactor(Shared& s, grpc::CallbackServerContext* ctx,
                  const grpc::ByteBuffer* in)
       : s_(s) {
+    s_.CallStarted();
     task_running_ = true;
     s_.pool.Schedule([this, ctx, in] { Start(*ctx, *in); });
   }
@@ -690,7 +727,9 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   void OnDone() override {
     if (subscribed_) s_.hub.Unsubscribe(mailbox_key_, this);
+    Shared& shared = s_;
     delete this;
+    shared.CallEnded();
   }
 
   void OnMailboxChanged() override {
@@ -965,6 +1004,10 @@ std::vector<grpc::Service*> RelayServices::services() {
 }
 
 void RelayServices::BeginShutdown() { shared_->hub.Shutdown(); }
+
+bool RelayServices::WaitForCallsToFinish(absl::Duration timeout) {
+  return shared_->WaitForCalls(timeout);
+}
 
 size_t RelayServices::OpenStreams() { return shared_->hub.ListenerCount(); }
 

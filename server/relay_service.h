@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "server/clock.h"
 #include "server/random.h"
 #include "server/storage/storage.h"
@@ -46,6 +47,9 @@ class RelayServices {
   // Finishes every open Receive stream with UNAVAILABLE and refuses new ones.
   // Call before grpc::Server::Shutdown.
   void BeginShutdown();
+
+  // Waits until no call is in flight, at most `timeout`; true if none is.
+  bool WaitForCallsToFinish(absl::Duration timeout);
 
   // Open Receive streams (for tests and stats).
   size_t OpenStreams();
