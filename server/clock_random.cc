@@ -18,9 +18,8 @@ class SecureRandomImpl : public Random {
  public:
   std::string Bytes(size_t n) override {
     std::string out(n, '\0');
-    if (n > 0 &&
-        RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
-                   static_cast<int>(n)) != 1) {
+    if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
+                            static_cast<int>(n)) != 1) {
       std::fputs("fatal: the system random number generator failed\n", stderr);
       std::abort();
     }

@@ -20,7 +20,8 @@ std::string NewCode(Random& random, int groups) {
   for (int g = 0; g < groups; ++g) {
     if (g > 0) out.push_back('-');
     for (int i = 0; i < 5; ++i) {
-      out.push_back(kAlphabet[static_cast<unsigned char>(bytes[g * 5 + i]) % 32]);
+      out.push_back(
+          kAlphabet[static_cast<unsigned char>(bytes[g * 5 + i]) % 32]);
     }
   }
   return out;

@@ -13,7 +13,8 @@
 namespace confidant::server {
 
 // Hash domains keep an access code from ever matching as an invite and back.
-inline constexpr std::string_view kAccessCodeDomain = "confidant access code v1";
+inline constexpr std::string_view kAccessCodeDomain =
+    "confidant access code v1";
 inline constexpr std::string_view kInviteDomain = "confidant invite v1";
 inline constexpr std::string_view kSecretDomain = "confidant account secret v1";
 

@@ -57,23 +57,28 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
     parsed = toml::parse_file(path);
   } catch (const toml::parse_error& err) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "cannot read config file ", path, ": ",
-        std::string(err.description()), " (line ", err.source().begin.line,
-        ")"));
+        "cannot read config file ", path, ": ", std::string(err.description()),
+        " (line ", err.source().begin.line, ")"));
   }
-  using Setter = std::function<absl::Status(const toml::node&, const std::string&)>;
+  using Setter =
+      std::function<absl::Status(const toml::node&, const std::string&)>;
   RelayLimits& l = c->limits;
   const std::map<std::string, Setter> setters = {
       {"data_dir", [c](auto& n, auto& k) { return Read(n, k, &c->data_dir); }},
       {"listen", [c](auto& n, auto& k) { return Read(n, k, &c->listen); }},
       {"insecure", [c](auto& n, auto& k) { return Read(n, k, &c->insecure); }},
-      {"log_level", [c](auto& n, auto& k) { return Read(n, k, &c->log_level); }},
+      {"log_level",
+       [c](auto& n, auto& k) { return Read(n, k, &c->log_level); }},
       {"worker_threads",
-       [c](auto& n, auto& k) { return ReadCount(n, k, 1, 256, &c->worker_threads); }},
+       [c](auto& n, auto& k) {
+         return ReadCount(n, k, 1, 256, &c->worker_threads);
+       }},
       {"tls.cert", [c](auto& n, auto& k) { return Read(n, k, &c->tls_cert); }},
       {"tls.key", [c](auto& n, auto& k) { return Read(n, k, &c->tls_key); }},
       {"retention.days",
-       [c](auto& n, auto& k) { return ReadCount(n, k, 1, 3650, &c->retention_days); }},
+       [c](auto& n, auto& k) {
+         return ReadCount(n, k, 1, 3650, &c->retention_days);
+       }},
       {"limits.mailbox_max_envelopes",
        [&l](auto& n, auto& k) {
          return ReadCount(n, k, 1, 10000000, &l.max_queued_per_mailbox);
@@ -87,17 +92,25 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
          return ReadCount(n, k, 1, 100000, &l.max_one_time_pre_keys);
        }},
       {"limits.send_per_second",
-       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.send_per_second); }},
+       [&l](auto& n, auto& k) {
+         return ReadPositive(n, k, &l.send_per_second);
+       }},
       {"limits.send_burst",
        [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.send_burst); }},
       {"limits.bundle_per_second",
-       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.bundle_per_second); }},
+       [&l](auto& n, auto& k) {
+         return ReadPositive(n, k, &l.bundle_per_second);
+       }},
       {"limits.bundle_burst",
        [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.bundle_burst); }},
       {"limits.register_per_second",
-       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.register_per_second); }},
+       [&l](auto& n, auto& k) {
+         return ReadPositive(n, k, &l.register_per_second);
+       }},
       {"limits.register_burst",
-       [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.register_burst); }},
+       [&l](auto& n, auto& k) {
+         return ReadPositive(n, k, &l.register_burst);
+       }},
   };
 
   absl::Status status;
@@ -112,8 +125,8 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
           }
           auto it = setters.find(name);
           if (it == setters.end()) {
-            status = absl::InvalidArgumentError(absl::StrCat(
-                "unknown config key '", name, "' in ", path));
+            status = absl::InvalidArgumentError(
+                absl::StrCat("unknown config key '", name, "' in ", path));
             return;
           }
           status = it->second(node, name);

@@ -54,12 +54,14 @@ bool IsAddressChar(char c) {
 
 }  // namespace
 
-void SetMinLogLevel(LogLevel level) { min_level.store(static_cast<int>(level)); }
+void SetMinLogLevel(LogLevel level) {
+  min_level.store(static_cast<int>(level));
+}
 
 void Log(LogLevel level, std::string_view message) {
   if (static_cast<int>(level) < min_level.load()) return;
-  std::string line = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(),
-                                      absl::UTCTimeZone());
+  std::string line =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
   line.append(" ").append(LevelName(level)).append(" ");
   line.append(message.data(), message.size()).append("\n");
   absl::MutexLock lock(&OutputMutex());
@@ -78,11 +80,14 @@ std::string ScrubAddresses(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     bool replaced = false;
-    for (std::string_view prefix : {"ipv4:", "ipv6:", "unix:", "unix-abstract:"}) {
+    for (std::string_view prefix :
+         {"ipv4:", "ipv6:", "unix:", "unix-abstract:"}) {
       if (text.substr(i, prefix.size()) == prefix) {
         size_t j = i + prefix.size();
-        while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j])) &&
-               text[j] != ',' && text[j] != '"' && text[j] != '\'' && text[j] != ')') {
+        while (j < text.size() &&
+               !std::isspace(static_cast<unsigned char>(text[j])) &&
+               text[j] != ',' && text[j] != '"' && text[j] != '\'' &&
+               text[j] != ')') {
           ++j;
         }
         out += "[address]";

@@ -14,7 +14,8 @@ bool MailboxHub::Subscribe(const std::string& mailbox_key, Listener* listener) {
   return true;
 }
 
-void MailboxHub::Unsubscribe(const std::string& mailbox_key, Listener* listener) {
+void MailboxHub::Unsubscribe(const std::string& mailbox_key,
+                             Listener* listener) {
   absl::MutexLock lock(&mu_);
   auto it = listeners_.find(mailbox_key);
   if (it == listeners_.end()) return;

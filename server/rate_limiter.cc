@@ -17,11 +17,13 @@ bool RateLimiter::TryAcquire(std::string_view key) {
   const absl::Time now = clock_.Now();
   absl::MutexLock lock(&mu_);
   if (buckets_.size() >= kPruneThreshold) PruneFullBuckets(now);
-  auto [it, inserted] = buckets_.try_emplace(std::string(key), Bucket{burst_, now});
+  auto [it, inserted] =
+      buckets_.try_emplace(std::string(key), Bucket{burst_, now});
   Bucket& b = it->second;
   if (!inserted) {
     const double elapsed = absl::ToDoubleSeconds(now - b.updated);
-    if (elapsed > 0) b.tokens = std::min(burst_, b.tokens + elapsed * per_second_);
+    if (elapsed > 0)
+      b.tokens = std::min(burst_, b.tokens + elapsed * per_second_);
     b.updated = now;
   }
   if (b.tokens < 1.0) return false;

@@ -25,7 +25,8 @@ namespace {
 constexpr absl::Duration kSweepInterval = absl::Minutes(10);
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
 
-absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::FailedPreconditionError(
@@ -40,16 +41,16 @@ absl::Status PrepareDataDir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot create data directory ", dir, ": ", ec.message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create data directory ", dir, ": ", ec.message()));
   }
   if (!std::filesystem::is_directory(dir, ec)) {
     return absl::FailedPreconditionError(
         absl::StrCat("data directory ", dir, " is not a directory"));
   }
   if (::chmod(dir.c_str(), 0700) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot set permissions of data directory ", dir));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot set permissions of data directory ", dir));
   }
   return absl::OkStatus();
 }
@@ -75,9 +76,11 @@ struct Relay::State {
     const uint32_t now = clock->NowHour();
     const uint32_t window = config.retention_days * 24;
     const uint32_t cutoff = now > window ? now - window : 0;
-    absl::StatusOr<uint64_t> expired = storage->mailboxes().ExpireBefore(cutoff);
+    absl::StatusOr<uint64_t> expired =
+        storage->mailboxes().ExpireBefore(cutoff);
     if (!expired.ok()) return expired;
-    absl::StatusOr<uint64_t> invites = storage->accounts().DeleteExpiredInvites(now);
+    absl::StatusOr<uint64_t> invites =
+        storage->accounts().DeleteExpiredInvites(now);
     if (!invites.ok()) return invites.status();
     if (*expired > 0) {
       Log(LogLevel::kInfo, absl::StrCat("retention: expired ", *expired,
@@ -116,7 +119,8 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
 
   std::shared_ptr<grpc::ServerCredentials> creds;
   if (!config.tls_cert.empty()) {
-    absl::StatusOr<std::string> cert = ReadFile(config.tls_cert, "TLS certificate");
+    absl::StatusOr<std::string> cert =
+        ReadFile(config.tls_cert, "TLS certificate");
     if (!cert.ok()) return cert.status();
     absl::StatusOr<std::string> key = ReadFile(config.tls_key, "TLS key");
     if (!key.ok()) return key.status();
@@ -140,15 +144,15 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
       static_cast<int>(config.limits.max_envelope_bytes) + 64 * 1024);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             10 * 1000);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10 * 1000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
   state->server = builder.BuildAndStart();
   if (state->server == nullptr || state->port == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", config.listen,
-        " (address in use, or not an address of this machine)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen,
+                     " (address in use, or not an address of this machine)"));
   }
 
   absl::StatusOr<std::unique_ptr<AdminServer>> admin =
@@ -194,8 +198,8 @@ void Relay::Shutdown() {
   s.pool.reset();  // runs what is still queued
   absl::Status flushed = s.storage->Flush();
   if (!flushed.ok()) {
-    Log(LogLevel::kError, absl::StrCat("flush at shutdown failed: ",
-                                       flushed.message()));
+    Log(LogLevel::kError,
+        absl::StrCat("flush at shutdown failed: ", flushed.message()));
   }
   s.server.reset();
   s.services.reset();

@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
   if (app.count("--tls-cert")) config.tls_cert = flags.tls_cert;
   if (app.count("--tls-key")) config.tls_key = flags.tls_key;
   if (app.count("--insecure")) config.insecure = flags.insecure;
-  if (app.count("--retention-days")) config.retention_days = flags.retention_days;
+  if (app.count("--retention-days"))
+    config.retention_days = flags.retention_days;
   if (app.count("--log-level")) config.log_level = flags.log_level;
   if (app.count("--port-file")) config.port_file = flags.port_file;
   absl::Status valid = srv::ValidateConfig(config);
@@ -113,10 +114,9 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<srv::Relay>> relay =
       srv::Relay::Start(config, srv::RealClock(), srv::SecureRandom());
   if (!relay.ok()) {
-    const bool config_problem =
-        absl::IsFailedPrecondition(relay.status()) ||
-        absl::IsInvalidArgument(relay.status()) ||
-        absl::IsDataLoss(relay.status());
+    const bool config_problem = absl::IsFailedPrecondition(relay.status()) ||
+                                absl::IsInvalidArgument(relay.status()) ||
+                                absl::IsDataLoss(relay.status());
     return Fail(config_problem ? kExitConfig : 1,
                 std::string(relay.status().message()));
   }

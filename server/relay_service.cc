@@ -42,7 +42,8 @@ bool IsCleanText(std::string_view s, bool allow_newlines) {
   while (i < s.size()) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if ((c < 0x20 && !(allow_newlines && c == '\n')) || c == 0x7f) return false;
+      if ((c < 0x20 && !(allow_newlines && c == '\n')) || c == 0x7f)
+        return false;
       ++i;
       continue;
     }
@@ -93,10 +94,12 @@ absl::Status ValidateProfile(const v1::TrustPersonProfile& p) {
   }
   for (const std::string& lang : p.languages()) {
     if (lang.size() < 2 || lang.size() > 8 ||
-        !std::all_of(lang.begin(), lang.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; })) {
+        !std::all_of(lang.begin(), lang.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || c == '-';
+        })) {
       return absl::InvalidArgumentError(
-          "profile.languages: each entry must be 2..8 characters of a-z or '-'");
+          "profile.languages: each entry must be 2..8 characters of a-z or "
+          "'-'");
     }
   }
   if (p.intro().size() > kMaxIntroBytes || !IsCleanText(p.intro(), true)) {
@@ -214,7 +217,8 @@ struct RelayServices::Shared {
     }
     const std::string account_id(account_it->second.data(),
                                  account_it->second.size());
-    const std::string secret(secret_it->second.data(), secret_it->second.size());
+    const std::string secret(secret_it->second.data(),
+                             secret_it->second.size());
     if (account_id.size() != kAccountIdSize || secret.size() != kSecretSize) {
       return absl::UnauthenticatedError("malformed credentials");
     }
@@ -324,8 +328,8 @@ using RawAccounts = v1::Accounts::WithRawCallbackMethod_Register<
 using RawKeys = v1::Keys::WithRawCallbackMethod_UploadKeys<
     v1::Keys::WithRawCallbackMethod_GetPreKeyBundle<
         v1::Keys::WithRawCallbackMethod_GetPreKeyCount<v1::Keys::Service>>>;
-using RawDirectory =
-    v1::Directory::WithRawCallbackMethod_ListTrustPersons<v1::Directory::Service>;
+using RawDirectory = v1::Directory::WithRawCallbackMethod_ListTrustPersons<
+    v1::Directory::Service>;
 using RawMailbox = v1::Mailbox::WithRawCallbackMethod_Send<
     v1::Mailbox::WithRawCallbackMethod_Receive<
         v1::Mailbox::WithRawCallbackMethod_Ack<v1::Mailbox::Service>>>;
@@ -335,42 +339,45 @@ class AccountsService final : public RawAccounts {
   explicit AccountsService(Shared& s) : s_(s) {}
 
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* call,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out) override {
+                                     const grpc::ByteBuffer* in,
+                                     grpc::ByteBuffer* out) override {
     return s_.Unary<v1::RegisterRequest, v1::RegisterResponse>(
         call, in, out,
         [this](const grpc::CallbackServerContext& context,
-               const v1::RegisterRequest& request, v1::RegisterResponse* resp) -> absl::Status {
+               const v1::RegisterRequest& request,
+               v1::RegisterResponse* resp) -> absl::Status {
           const v1::RegisterRequest* req = &request;
           return DoRegister(*req, resp);
         });
   }
 
   grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* call,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out) override {
+                                       const grpc::ByteBuffer* in,
+                                       grpc::ByteBuffer* out) override {
     return s_.Unary<v1::GetAccountRequest, v1::GetAccountResponse>(
         call, in, out,
         [this](const grpc::CallbackServerContext& context,
-               const v1::GetAccountRequest& request, v1::GetAccountResponse* resp) -> absl::Status {
+               const v1::GetAccountRequest& request,
+               v1::GetAccountResponse* resp) -> absl::Status {
           const grpc::CallbackServerContext* ctx = &context;
-      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
-      if (!me.ok()) return me.status();
-      auto refs = s_.OrganisationRefs(me->organisation_ids);
-      if (!refs.ok()) return refs.status();
-      resp->set_account_id(me->id);
-      resp->set_kind(me->kind);
-      for (auto& r : *refs) *resp->add_organisations() = std::move(r);
-      if (me->kind == v1::ACCOUNT_KIND_TRUST_PERSON) {
-        *resp->mutable_profile() = me->profile;
-      }
-      absl::StatusOr<IdentityRecord> identity = s_.storage.keys().GetIdentity(me->id);
-      if (!identity.ok() && !absl::IsNotFound(identity.status())) {
-        return identity.status();
-      }
-      resp->set_has_keys(identity.ok());
-      return absl::OkStatus();
-    });
+          absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+          if (!me.ok()) return me.status();
+          auto refs = s_.OrganisationRefs(me->organisation_ids);
+          if (!refs.ok()) return refs.status();
+          resp->set_account_id(me->id);
+          resp->set_kind(me->kind);
+          for (auto& r : *refs) *resp->add_organisations() = std::move(r);
+          if (me->kind == v1::ACCOUNT_KIND_TRUST_PERSON) {
+            *resp->mutable_profile() = me->profile;
+          }
+          absl::StatusOr<IdentityRecord> identity =
+              s_.storage.keys().GetIdentity(me->id);
+          if (!identity.ok() && !absl::IsNotFound(identity.status())) {
+            return identity.status();
+          }
+          resp->set_has_keys(identity.ok());
+          return absl::OkStatus();
+        });
   }
 
  private:
@@ -428,7 +435,8 @@ class AccountsService final : public RawAccounts {
                 DomainHash(kInviteDomain, *code), s_.clock.NowHour(), account);
         if (!created.ok()) {
           if (absl::IsNotFound(created.status())) {
-            return absl::PermissionDeniedError("unknown or already used invite");
+            return absl::PermissionDeniedError(
+                "unknown or already used invite");
           }
           if (absl::IsFailedPrecondition(created.status())) {
             return absl::PermissionDeniedError(
@@ -463,88 +471,96 @@ class KeysService final : public RawKeys {
   explicit KeysService(Shared& s) : s_(s) {}
 
   grpc::ServerUnaryReactor* UploadKeys(grpc::CallbackServerContext* call,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out) override {
+                                       const grpc::ByteBuffer* in,
+                                       grpc::ByteBuffer* out) override {
     return s_.Unary<v1::UploadKeysRequest, v1::UploadKeysResponse>(
         call, in, out,
         [this](const grpc::CallbackServerContext& context,
-               const v1::UploadKeysRequest& request, v1::UploadKeysResponse* resp) -> absl::Status {
+               const v1::UploadKeysRequest& request,
+               v1::UploadKeysResponse* resp) -> absl::Status {
           const grpc::CallbackServerContext* ctx = &context;
           const v1::UploadKeysRequest* req = &request;
-      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
-      if (!me.ok()) return me.status();
-      return DoUpload(*me, *req, resp);
-    });
+          absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+          if (!me.ok()) return me.status();
+          return DoUpload(*me, *req, resp);
+        });
   }
 
   grpc::ServerUnaryReactor* GetPreKeyBundle(grpc::CallbackServerContext* call,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out) override {
+                                            const grpc::ByteBuffer* in,
+                                            grpc::ByteBuffer* out) override {
     return s_.Unary<v1::GetPreKeyBundleRequest, v1::GetPreKeyBundleResponse>(
         call, in, out,
         [this](const grpc::CallbackServerContext& context,
-               const v1::GetPreKeyBundleRequest& request, v1::GetPreKeyBundleResponse* resp) -> absl::Status {
+               const v1::GetPreKeyBundleRequest& request,
+               v1::GetPreKeyBundleResponse* resp) -> absl::Status {
           const grpc::CallbackServerContext* ctx = &context;
           const v1::GetPreKeyBundleRequest* req = &request;
-      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
-      if (!me.ok()) return me.status();
-      absl::Status st = ValidateAccountId(req->account_id(), "account_id");
-      if (!st.ok()) return st;
-      absl::StatusOr<uint32_t> device = ValidateDevice(req->device_id());
-      if (!device.ok()) return device.status();
-      if (!s_.bundle_limiter.TryAcquire(me->id)) {
-        return absl::ResourceExhaustedError(
-            "too many pre-key bundle requests; try again later");
-      }
-      absl::StatusOr<AccountRecord> peer = s_.storage.accounts().Get(req->account_id());
-      if (!peer.ok() && !absl::IsNotFound(peer.status())) return peer.status();
-      if (!peer.ok() || !MayTalk(*me, *peer)) {
-        return absl::PermissionDeniedError(
-            "no such account among the people you may contact");
-      }
-      absl::StatusOr<PreKeyBundleRecord> bundle =
-          s_.storage.keys().TakeBundle(peer->id);
-      if (!bundle.ok()) {
-        if (absl::IsNotFound(bundle.status())) {
-          return absl::FailedPreconditionError(
-              "that account has not uploaded its keys yet");
-        }
-        return bundle.status();
-      }
-      resp->set_account_id(peer->id);
-      resp->set_device_id(*device);
-      resp->set_registration_id(bundle->identity.registration_id);
-      resp->set_identity_key(bundle->identity.identity_key);
-      CopySignedPreKey(bundle->identity.signed_pre_key,
-                       resp->mutable_signed_pre_key());
-      if (bundle->one_time_pre_key.has_value()) {
-        resp->mutable_one_time_pre_key()->set_id(bundle->one_time_pre_key->id);
-        resp->mutable_one_time_pre_key()->set_public_key(
-            bundle->one_time_pre_key->public_key);
-      }
-      return absl::OkStatus();
-    });
+          absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+          if (!me.ok()) return me.status();
+          absl::Status st = ValidateAccountId(req->account_id(), "account_id");
+          if (!st.ok()) return st;
+          absl::StatusOr<uint32_t> device = ValidateDevice(req->device_id());
+          if (!device.ok()) return device.status();
+          if (!s_.bundle_limiter.TryAcquire(me->id)) {
+            return absl::ResourceExhaustedError(
+                "too many pre-key bundle requests; try again later");
+          }
+          absl::StatusOr<AccountRecord> peer =
+              s_.storage.accounts().Get(req->account_id());
+          if (!peer.ok() && !absl::IsNotFound(peer.status()))
+            return peer.status();
+          if (!peer.ok() || !MayTalk(*me, *peer)) {
+            return absl::PermissionDeniedError(
+                "no such account among the people you may contact");
+          }
+          absl::StatusOr<PreKeyBundleRecord> bundle =
+              s_.storage.keys().TakeBundle(peer->id);
+          if (!bundle.ok()) {
+            if (absl::IsNotFound(bundle.status())) {
+              return absl::FailedPreconditionError(
+                  "that account has not uploaded its keys yet");
+            }
+            return bundle.status();
+          }
+          resp->set_account_id(peer->id);
+          resp->set_device_id(*device);
+          resp->set_registration_id(bundle->identity.registration_id);
+          resp->set_identity_key(bundle->identity.identity_key);
+          CopySignedPreKey(bundle->identity.signed_pre_key,
+                           resp->mutable_signed_pre_key());
+          if (bundle->one_time_pre_key.has_value()) {
+            resp->mutable_one_time_pre_key()->set_id(
+                bundle->one_time_pre_key->id);
+            resp->mutable_one_time_pre_key()->set_public_key(
+                bundle->one_time_pre_key->public_key);
+          }
+          return absl::OkStatus();
+        });
   }
 
   grpc::ServerUnaryReactor* GetPreKeyCount(grpc::CallbackServerContext* call,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out) override {
+                                           const grpc::ByteBuffer* in,
+                                           grpc::ByteBuffer* out) override {
     return s_.Unary<v1::GetPreKeyCountRequest, v1::GetPreKeyCountResponse>(
         call, in, out,
         [this](const grpc::CallbackServerContext& context,
-               const v1::GetPreKeyCountRequest& request, v1::GetPreKeyCountResponse* resp) -> absl::Status {
+               const v1::GetPreKeyCountRequest& request,
+               v1::GetPreKeyCountResponse* resp) -> absl::Status {
           const grpc::CallbackServerContext* ctx = &context;
-      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
-      if (!me.ok()) return me.status();
-      absl::StatusOr<uint32_t> n = s_.storage.keys().CountOneTimePreKeys(me->id);
-      if (!n.ok()) return n.status();
-      resp->set_one_time_pre_key_count(*n);
-      return absl::OkStatus();
-    });
+          absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+          if (!me.ok()) return me.status();
+          absl::StatusOr<uint32_t> n =
+              s_.storage.keys().CountOneTimePreKeys(me->id);
+          if (!n.ok()) return n.status();
+          resp->set_one_time_pre_key_count(*n);
+          return absl::OkStatus();
+        });
   }
 
  private:
-  absl::Status DoUpload(const AccountRecord& me, const v1::UploadKeysRequest& req,
+  absl::Status DoUpload(const AccountRecord& me,
+                        const v1::UploadKeysRequest& req,
                         v1::UploadKeysResponse* resp) {
     const RelayLimits& limits = s_.limits;
     if (!req.identity_key().empty()) {
@@ -557,9 +573,11 @@ class KeysService final : public RawKeys {
     if (req.has_signed_pre_key()) {
       const v1::SignedPreKey& spk = req.signed_pre_key();
       if (spk.id() > kMaxKeyId) {
-        return absl::InvalidArgumentError("signed_pre_key.id must be below 2^24");
+        return absl::InvalidArgumentError(
+            "signed_pre_key.id must be below 2^24");
       }
-      absl::Status st = ValidatePublicKey(spk.public_key(), "signed_pre_key.public_key");
+      absl::Status st =
+          ValidatePublicKey(spk.public_key(), "signed_pre_key.public_key");
       if (!st.ok()) return st;
       if (spk.signature().size() != kSignatureSize) {
         return absl::InvalidArgumentError(
@@ -568,9 +586,9 @@ class KeysService final : public RawKeys {
     }
     if (static_cast<uint32_t>(req.one_time_pre_keys_size()) >
         limits.max_pre_keys_per_upload) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "at most ", limits.max_pre_keys_per_upload,
-          " one-time pre-keys per upload"));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("at most ", limits.max_pre_keys_per_upload,
+                       " one-time pre-keys per upload"));
     }
     KeyUpload upload;
     absl::flat_hash_set<uint32_t> ids;
@@ -583,7 +601,8 @@ class KeysService final : public RawKeys {
         return absl::InvalidArgumentError(
             "one_time_pre_keys: the same id appears twice");
       }
-      absl::Status st = ValidatePublicKey(k.public_key(), "one_time_pre_keys.public_key");
+      absl::Status st =
+          ValidatePublicKey(k.public_key(), "one_time_pre_keys.public_key");
       if (!st.ok()) return st;
       upload.one_time_pre_keys.push_back({k.id(), k.public_key()});
     }
@@ -595,10 +614,13 @@ class KeysService final : public RawKeys {
           "signed_pre_key");
     }
 
-    absl::StatusOr<IdentityRecord> stored = s_.storage.keys().GetIdentity(me.id);
-    if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
-    if (!stored.ok() && (req.identity_key().empty() || !req.has_signed_pre_key() ||
-                         req.registration_id() == 0)) {
+    absl::StatusOr<IdentityRecord> stored =
+        s_.storage.keys().GetIdentity(me.id);
+    if (!stored.ok() && !absl::IsNotFound(stored.status()))
+      return stored.status();
+    if (!stored.ok() &&
+        (req.identity_key().empty() || !req.has_signed_pre_key() ||
+         req.registration_id() == 0)) {
       return absl::FailedPreconditionError(
           "the first upload needs identity_key, registration_id and "
           "signed_pre_key");
@@ -618,7 +640,8 @@ class KeysService final : public RawKeys {
       if (!VerifyXeddsaSignature(upload.identity_key, spk.public_key(),
                                  spk.signature())) {
         return absl::InvalidArgumentError(
-            "signed_pre_key.signature does not verify against the identity key");
+            "signed_pre_key.signature does not verify against the identity "
+            "key");
       }
       upload.signed_pre_key =
           SignedPreKeyRecord{spk.id(), spk.public_key(), spk.signature()};
@@ -640,48 +663,53 @@ class DirectoryService final : public RawDirectory {
   explicit DirectoryService(Shared& s) : s_(s) {}
 
   grpc::ServerUnaryReactor* ListTrustPersons(grpc::CallbackServerContext* call,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out) override {
+                                             const grpc::ByteBuffer* in,
+                                             grpc::ByteBuffer* out) override {
     return s_.Unary<v1::ListTrustPersonsRequest, v1::ListTrustPersonsResponse>(
         call, in, out,
         [this](const grpc::CallbackServerContext& context,
-               const v1::ListTrustPersonsRequest& request, v1::ListTrustPersonsResponse* resp) -> absl::Status {
+               const v1::ListTrustPersonsRequest& request,
+               v1::ListTrustPersonsResponse* resp) -> absl::Status {
           const grpc::CallbackServerContext* ctx = &context;
           const v1::ListTrustPersonsRequest* req = &request;
-      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
-      if (!me.ok()) return me.status();
-      std::string org_id = req->organisation_id();
-      if (org_id.empty()) {
-        if (me->organisation_ids.size() != 1) {
-          return absl::InvalidArgumentError(
-              "organisation_id is required for accounts in several "
-              "organisations");
-        }
-        org_id = me->organisation_ids.front();
-      }
-      if (std::find(me->organisation_ids.begin(), me->organisation_ids.end(),
-                    org_id) == me->organisation_ids.end()) {
-        return absl::PermissionDeniedError(
-            "you do not belong to that organisation");
-      }
-      absl::StatusOr<OrganisationRecord> org = s_.storage.organisations().Get(org_id);
-      if (!org.ok()) return org.status();
-      absl::StatusOr<std::vector<AccountRecord>> people =
-          s_.storage.accounts().ListTrustPersons(org_id);
-      if (!people.ok()) return people.status();
-      resp->mutable_organisation()->set_id(org->id);
-      resp->mutable_organisation()->set_name(org->name);
-      for (const AccountRecord& p : *people) {
-        absl::StatusOr<IdentityRecord> identity = s_.storage.keys().GetIdentity(p.id);
-        if (absl::IsNotFound(identity.status())) continue;  // not reachable yet
-        if (!identity.ok()) return identity.status();
-        v1::TrustPerson* tp = resp->add_trust_persons();
-        tp->set_account_id(p.id);
-        *tp->mutable_profile() = p.profile;
-        tp->set_identity_key(identity->identity_key);
-      }
-      return absl::OkStatus();
-    });
+          absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+          if (!me.ok()) return me.status();
+          std::string org_id = req->organisation_id();
+          if (org_id.empty()) {
+            if (me->organisation_ids.size() != 1) {
+              return absl::InvalidArgumentError(
+                  "organisation_id is required for accounts in several "
+                  "organisations");
+            }
+            org_id = me->organisation_ids.front();
+          }
+          if (std::find(me->organisation_ids.begin(),
+                        me->organisation_ids.end(),
+                        org_id) == me->organisation_ids.end()) {
+            return absl::PermissionDeniedError(
+                "you do not belong to that organisation");
+          }
+          absl::StatusOr<OrganisationRecord> org =
+              s_.storage.organisations().Get(org_id);
+          if (!org.ok()) return org.status();
+          absl::StatusOr<std::vector<AccountRecord>> people =
+              s_.storage.accounts().ListTrustPersons(org_id);
+          if (!people.ok()) return people.status();
+          resp->mutable_organisation()->set_id(org->id);
+          resp->mutable_organisation()->set_name(org->name);
+          for (const AccountRecord& p : *people) {
+            absl::StatusOr<IdentityRecord> identity =
+                s_.storage.keys().GetIdentity(p.id);
+            if (absl::IsNotFound(identity.status()))
+              continue;  // not reachable yet
+            if (!identity.ok()) return identity.status();
+            v1::TrustPerson* tp = resp->add_trust_persons();
+            tp->set_account_id(p.id);
+            *tp->mutable_profile() = p.profile;
+            tp->set_identity_key(identity->identity_key);
+          }
+          return absl::OkStatus();
+        });
   }
 
  private:
@@ -760,7 +788,8 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     });
   }
 
-  void Start(const grpc::CallbackServerContext& ctx, const grpc::ByteBuffer& in) {
+  void Start(const grpc::CallbackServerContext& ctx,
+             const grpc::ByteBuffer& in) {
     v1::ReceiveRequest req;
     absl::Status st = ParseRequest(in, &req);
     if (st.ok()) st = Setup(ctx, req);
@@ -784,7 +813,8 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     absl::StatusOr<uint32_t> device = ValidateDevice(req.device_id());
     if (!device.ok()) return device.status();
     if (!req.account_id().empty() && req.account_id() != me->id) {
-      return absl::PermissionDeniedError("that mailbox belongs to another account");
+      return absl::PermissionDeniedError(
+          "that mailbox belongs to another account");
     }
     mailbox_ = MailboxId{me->id, *device};
     mailbox_key_ = MailboxKey(mailbox_);
@@ -797,8 +827,9 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   }
 
   void ReadTask() {
-    absl::StatusOr<std::vector<StoredEnvelope>> batch = s_.storage.mailboxes().Read(
-        mailbox_, cursor_, kReadBatchCount, kReadBatchBytes);
+    absl::StatusOr<std::vector<StoredEnvelope>> batch =
+        s_.storage.mailboxes().Read(mailbox_, cursor_, kReadBatchCount,
+                                    kReadBatchBytes);
     {
       absl::MutexLock lock(&mu_);
       task_running_ = false;
@@ -896,54 +927,58 @@ class MailboxService final : public RawMailbox {
   explicit MailboxService(Shared& s) : s_(s) {}
 
   grpc::ServerUnaryReactor* Send(grpc::CallbackServerContext* call,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out) override {
+                                 const grpc::ByteBuffer* in,
+                                 grpc::ByteBuffer* out) override {
     return s_.Unary<v1::SendRequest, v1::SendResponse>(
         call, in, out,
         [this](const grpc::CallbackServerContext& context,
-               const v1::SendRequest& request, v1::SendResponse* resp) -> absl::Status {
+               const v1::SendRequest& request,
+               v1::SendResponse* resp) -> absl::Status {
           const grpc::CallbackServerContext* ctx = &context;
           const v1::SendRequest* req = &request;
-      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
-      if (!me.ok()) return me.status();
-      absl::Status st = ValidateAccountId(req->recipient_account_id(),
-                                          "recipient_account_id");
-      if (!st.ok()) return st;
-      absl::StatusOr<uint32_t> device = ValidateDevice(req->recipient_device_id());
-      if (!device.ok()) return device.status();
-      if (req->content().empty()) {
-        return absl::InvalidArgumentError("content is empty");
-      }
-      if (req->content().size() > s_.limits.max_envelope_bytes) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "content is larger than the limit of ", s_.limits.max_envelope_bytes,
-            " bytes"));
-      }
-      if (!s_.send_limiter.TryAcquire(me->id)) {
-        return absl::ResourceExhaustedError("sending too fast; try again later");
-      }
-      absl::StatusOr<AccountRecord> peer =
-          s_.storage.accounts().Get(req->recipient_account_id());
-      if (!peer.ok() && !absl::IsNotFound(peer.status())) return peer.status();
-      if (!peer.ok() || !MayTalk(*me, *peer)) {
-        return absl::PermissionDeniedError(
-            "no such recipient among the people you may contact");
-      }
-      const MailboxId mailbox{peer->id, *device};
-      absl::StatusOr<uint64_t> seq = s_.storage.mailboxes().Append(
-          mailbox, req->content(), s_.clock.NowHour(),
-          s_.limits.max_queued_per_mailbox);
-      if (!seq.ok()) {
-        if (absl::IsResourceExhausted(seq.status())) {
-          return absl::ResourceExhaustedError(
-              "the recipient's mailbox is full; try again later");
-        }
-        return seq.status();
-      }
-      resp->set_seq(*seq);
-      s_.hub.Notify(MailboxKey(mailbox));
-      return absl::OkStatus();
-    });
+          absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+          if (!me.ok()) return me.status();
+          absl::Status st = ValidateAccountId(req->recipient_account_id(),
+                                              "recipient_account_id");
+          if (!st.ok()) return st;
+          absl::StatusOr<uint32_t> device =
+              ValidateDevice(req->recipient_device_id());
+          if (!device.ok()) return device.status();
+          if (req->content().empty()) {
+            return absl::InvalidArgumentError("content is empty");
+          }
+          if (req->content().size() > s_.limits.max_envelope_bytes) {
+            return absl::ResourceExhaustedError(
+                absl::StrCat("content is larger than the limit of ",
+                             s_.limits.max_envelope_bytes, " bytes"));
+          }
+          if (!s_.send_limiter.TryAcquire(me->id)) {
+            return absl::ResourceExhaustedError(
+                "sending too fast; try again later");
+          }
+          absl::StatusOr<AccountRecord> peer =
+              s_.storage.accounts().Get(req->recipient_account_id());
+          if (!peer.ok() && !absl::IsNotFound(peer.status()))
+            return peer.status();
+          if (!peer.ok() || !MayTalk(*me, *peer)) {
+            return absl::PermissionDeniedError(
+                "no such recipient among the people you may contact");
+          }
+          const MailboxId mailbox{peer->id, *device};
+          absl::StatusOr<uint64_t> seq = s_.storage.mailboxes().Append(
+              mailbox, req->content(), s_.clock.NowHour(),
+              s_.limits.max_queued_per_mailbox);
+          if (!seq.ok()) {
+            if (absl::IsResourceExhausted(seq.status())) {
+              return absl::ResourceExhaustedError(
+                  "the recipient's mailbox is full; try again later");
+            }
+            return seq.status();
+          }
+          resp->set_seq(*seq);
+          s_.hub.Notify(MailboxKey(mailbox));
+          return absl::OkStatus();
+        });
   }
 
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Receive(
@@ -952,32 +987,34 @@ class MailboxService final : public RawMailbox {
   }
 
   grpc::ServerUnaryReactor* Ack(grpc::CallbackServerContext* call,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out) override {
+                                const grpc::ByteBuffer* in,
+                                grpc::ByteBuffer* out) override {
     return s_.Unary<v1::AckRequest, v1::AckResponse>(
         call, in, out,
         [this](const grpc::CallbackServerContext& context,
-               const v1::AckRequest& request, v1::AckResponse* resp) -> absl::Status {
+               const v1::AckRequest& request,
+               v1::AckResponse* resp) -> absl::Status {
           const grpc::CallbackServerContext* ctx = &context;
           const v1::AckRequest* req = &request;
-      absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
-      if (!me.ok()) return me.status();
-      absl::StatusOr<uint32_t> device = ValidateDevice(req->device_id());
-      if (!device.ok()) return device.status();
-      if (!req->account_id().empty() && req->account_id() != me->id) {
-        return absl::PermissionDeniedError(
-            "that mailbox belongs to another account");
-      }
-      if (req->seqs().empty() || req->seqs_size() > static_cast<int>(kMaxAcksPerCall)) {
-        return absl::InvalidArgumentError("seqs must hold 1..1000 entries");
-      }
-      absl::StatusOr<uint32_t> deleted = s_.storage.mailboxes().Delete(
-          MailboxId{me->id, *device},
-          absl::MakeConstSpan(req->seqs().data(), req->seqs_size()));
-      if (!deleted.ok()) return deleted.status();
-      resp->set_deleted(*deleted);
-      return absl::OkStatus();
-    });
+          absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
+          if (!me.ok()) return me.status();
+          absl::StatusOr<uint32_t> device = ValidateDevice(req->device_id());
+          if (!device.ok()) return device.status();
+          if (!req->account_id().empty() && req->account_id() != me->id) {
+            return absl::PermissionDeniedError(
+                "that mailbox belongs to another account");
+          }
+          if (req->seqs().empty() ||
+              req->seqs_size() > static_cast<int>(kMaxAcksPerCall)) {
+            return absl::InvalidArgumentError("seqs must hold 1..1000 entries");
+          }
+          absl::StatusOr<uint32_t> deleted = s_.storage.mailboxes().Delete(
+              MailboxId{me->id, *device},
+              absl::MakeConstSpan(req->seqs().data(), req->seqs_size()));
+          if (!deleted.ok()) return deleted.status();
+          resp->set_deleted(*deleted);
+          return absl::OkStatus();
+        });
   }
 
  private:

@@ -66,16 +66,16 @@ bool VerifyXeddsaSignature(std::string_view public_key,
   }
   std::array<unsigned char, 64> sig;
   std::copy(signature.begin(), signature.end(), sig.begin());
-  ed_public[31] = static_cast<unsigned char>((ed_public[31] & 0x7f) |
-                                             (sig[63] & 0x80));
+  ed_public[31] =
+      static_cast<unsigned char>((ed_public[31] & 0x7f) | (sig[63] & 0x80));
   sig[63] &= 0x7f;
 
   std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, ed_public.data(), ed_public.size()));
   if (!key) return false;
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-  if (!ctx ||
-      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr,
+                                   key.get()) != 1) {
     return false;
   }
   return EVP_DigestVerify(

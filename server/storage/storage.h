@@ -28,8 +28,8 @@ inline constexpr size_t kAccountIdSize = 16;
 inline constexpr size_t kHashSize = 32;
 
 struct OrganisationRecord {
-  std::string id;    // 16 lowercase hex characters
-  std::string name;  // unique ignoring ASCII case
+  std::string id;             // 16 lowercase hex characters
+  std::string name;           // unique ignoring ASCII case
   uint32_t created_hour = 0;  // hours since the Unix epoch
 };
 
@@ -39,7 +39,7 @@ struct InviteRecord {
 };
 
 struct AccountRecord {
-  std::string id;           // kAccountIdSize bytes
+  std::string id;  // kAccountIdSize bytes
   v1::AccountKind kind = v1::ACCOUNT_KIND_UNSPECIFIED;
   std::string secret_hash;  // kHashSize bytes: SHA-256 of the secret
   std::vector<std::string> organisation_ids;

@@ -1,8 +1,8 @@
 // Drives the real confidant-relay binary over loopback (port 0, temporary data
 // directory) with real gRPC clients and the real confidant-admin tool.
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <filesystem>
 #include <fstream>
@@ -63,12 +63,14 @@ class Client {
   static void Auth(grpc::ClientContext* ctx, const Account& a) {
     ctx->AddMetadata("x-confidant-account-bin", a.id);
     ctx->AddMetadata("x-confidant-secret-bin", a.secret);
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(20));
   }
 
   grpc::StatusCode HealthStatus() {
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
     grpc::health::v1::HealthCheckRequest req;
     grpc::health::v1::HealthCheckResponse resp;
     grpc::Status st = health->Check(&ctx, req, &resp);
@@ -102,7 +104,8 @@ class Client {
 
   // A full first upload: identity, signed pre-key and `one_time` keys with ids
   // first_id, first_id+1, ...
-  grpc::Status UploadInitialKeys(const Account& a, int one_time, uint32_t first_id = 1) {
+  grpc::Status UploadInitialKeys(const Account& a, int one_time,
+                                 uint32_t first_id = 1) {
     v1::UploadKeysRequest req;
     req.set_identity_key(a.identity->public_key());
     req.set_registration_id(4242);
@@ -209,8 +212,8 @@ class RelayIntegrationTest : public ::testing::Test {
   }
 
   CommandResult Admin(std::vector<std::string> args) {
-    std::vector<std::string> argv = {CONFIDANT_ADMIN_BIN, "--data-dir", data_dir_,
-                                     "--json"};
+    std::vector<std::string> argv = {CONFIDANT_ADMIN_BIN, "--data-dir",
+                                     data_dir_, "--json"};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunCommand(argv);
   }
@@ -220,20 +223,23 @@ class RelayIntegrationTest : public ::testing::Test {
     CommandResult r = Admin(std::move(args));
     Message m;
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &m).ok()) << r.out;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &m).ok())
+        << r.out;
     return m;
   }
 
   // An organisation with a trust person (keys uploaded) and an employee.
   void SetUpOrganisation(const std::string& name, Account* trust_person,
                          Account* employee, int one_time_keys = 5) {
-    auto org = AdminJson<v1::CreateOrganisationResponse>({"org", "create", name});
+    auto org =
+        AdminJson<v1::CreateOrganisationResponse>({"org", "create", name});
     auto invite = AdminJson<v1::CreateInviteResponse>(
         {"invite", "create", "--org", org.organisation().id()});
     v1::RegisterRequest tp;
     tp.set_invite_code(invite.invite_code());
     tp.mutable_profile()->set_display_name("Anna de Vries");
-    tp.mutable_profile()->set_affiliation(v1::TRUST_PERSON_AFFILIATION_EXTERNAL);
+    tp.mutable_profile()->set_affiliation(
+        v1::TRUST_PERSON_AFFILIATION_EXTERNAL);
     tp.mutable_profile()->add_languages("nl");
     tp.mutable_profile()->add_languages("en");
     tp.mutable_profile()->set_intro("Vertrouwenspersoon sinds 2015.");
@@ -274,8 +280,8 @@ TEST_F(RelayIntegrationTest, ServesHealthAndAdministration) {
   bool done = false;
   grpc::Slice no_bytes("");
   grpc::ByteBuffer empty(&no_bytes, 1);
-  generic.UnaryCall(&ctx, "/confidant.v1.Admin/ListOrganisations", grpc::StubOptions(),
-                    &empty, &reply, [&](grpc::Status s) {
+  generic.UnaryCall(&ctx, "/confidant.v1.Admin/ListOrganisations",
+                    grpc::StubOptions(), &empty, &reply, [&](grpc::Status s) {
                       std::lock_guard<std::mutex> lock(mu);
                       st = s;
                       done = true;
@@ -329,7 +335,8 @@ TEST_F(RelayIntegrationTest, ConversationSurvivesRestarts) {
   {
     grpc::ClientContext ctx;
     Client::Auth(&ctx, tp);
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
     auto reader = client_->mailbox->Receive(&ctx, v1::ReceiveRequest());
     v1::ReceiveResponse resp;
     ASSERT_TRUE(reader->Read(&resp));
@@ -404,18 +411,23 @@ TEST_F(RelayIntegrationTest, RejectsBadInputAndKeepsServing) {
   expect(client_->Register(reg, &nobody), grpc::StatusCode::INVALID_ARGUMENT);
   expect(client_->Register(v1::RegisterRequest(), &nobody),
          grpc::StatusCode::INVALID_ARGUMENT);
-  auto invite = AdminJson<v1::CreateInviteResponse>({"invite", "create", "--org", "Bad Input BV"});
+  auto invite = AdminJson<v1::CreateInviteResponse>(
+      {"invite", "create", "--org", "Bad Input BV"});
   v1::RegisterRequest tp_reg;
   tp_reg.set_invite_code(invite.invite_code());
-  expect(client_->Register(tp_reg, &nobody), grpc::StatusCode::INVALID_ARGUMENT);  // no profile
+  expect(client_->Register(tp_reg, &nobody),
+         grpc::StatusCode::INVALID_ARGUMENT);  // no profile
   tp_reg.mutable_profile()->set_display_name("Bram");
-  tp_reg.mutable_profile()->set_affiliation(v1::TRUST_PERSON_AFFILIATION_INTERNAL);
+  tp_reg.mutable_profile()->set_affiliation(
+      v1::TRUST_PERSON_AFFILIATION_INTERNAL);
   tp_reg.mutable_profile()->add_languages("NL!");
-  expect(client_->Register(tp_reg, &nobody), grpc::StatusCode::INVALID_ARGUMENT);
+  expect(client_->Register(tp_reg, &nobody),
+         grpc::StatusCode::INVALID_ARGUMENT);
   tp_reg.mutable_profile()->clear_languages();
   Account second_tp;
   ASSERT_TRUE(client_->Register(tp_reg, &second_tp).ok());
-  expect(client_->Register(tp_reg, &nobody), grpc::StatusCode::PERMISSION_DENIED);  // reused
+  expect(client_->Register(tp_reg, &nobody),
+         grpc::StatusCode::PERMISSION_DENIED);  // reused
 
   // Credentials.
   Account wrong;
@@ -439,24 +451,29 @@ TEST_F(RelayIntegrationTest, RejectsBadInputAndKeepsServing) {
     v1::SignedPreKey* spk = req.mutable_signed_pre_key();
     spk->set_id(8);
     spk->set_public_key(::confidant::testing::RandomPublicKey());
-    spk->set_signature(XeddsaTestKey().Sign(spk->public_key()));  // wrong signer
+    spk->set_signature(
+        XeddsaTestKey().Sign(spk->public_key()));  // wrong signer
     expect(client_->UploadKeys(emp, req), grpc::StatusCode::INVALID_ARGUMENT);
-    req.mutable_signed_pre_key()->set_signature(emp.identity->Sign(spk->public_key()));
+    req.mutable_signed_pre_key()->set_signature(
+        emp.identity->Sign(spk->public_key()));
     EXPECT_TRUE(client_->UploadKeys(emp, req).ok());  // rotation works
     req.set_identity_key("too short");
     expect(client_->UploadKeys(emp, req), grpc::StatusCode::INVALID_ARGUMENT);
     req.set_identity_key(XeddsaTestKey().public_key());
-    expect(client_->UploadKeys(emp, req), grpc::StatusCode::FAILED_PRECONDITION);
+    expect(client_->UploadKeys(emp, req),
+           grpc::StatusCode::FAILED_PRECONDITION);
     v1::UploadKeysRequest many;
     for (int i = 0; i < 101; ++i) {
       auto* k = many.add_one_time_pre_keys();
       k->set_id(100 + i);
       k->set_public_key(::confidant::testing::RandomPublicKey());
     }
-    expect(client_->UploadKeys(emp, many), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    expect(client_->UploadKeys(emp, many),
+           grpc::StatusCode::RESOURCE_EXHAUSTED);
     many.mutable_one_time_pre_keys()->DeleteSubrange(0, 2);
     many.mutable_one_time_pre_keys(1)->set_id(many.one_time_pre_keys(0).id());
-    expect(client_->UploadKeys(emp, many), grpc::StatusCode::INVALID_ARGUMENT);  // dup id
+    expect(client_->UploadKeys(emp, many),
+           grpc::StatusCode::INVALID_ARGUMENT);  // dup id
     Account fresh;
     v1::RegisterRequest emp_reg;
     auto org = AdminJson<v1::ListOrganisationsResponse>({"org", "list"});
@@ -471,7 +488,8 @@ TEST_F(RelayIntegrationTest, RejectsBadInputAndKeepsServing) {
     v1::GetPreKeyBundleResponse b;
     expect(client_->Bundle(fresh, second_tp, &b),
            grpc::StatusCode::FAILED_PRECONDITION);  // no keys uploaded yet
-    expect(client_->Bundle(fresh, emp, &b), grpc::StatusCode::PERMISSION_DENIED);
+    expect(client_->Bundle(fresh, emp, &b),
+           grpc::StatusCode::PERMISSION_DENIED);
   }
 
   // Mailboxes.
@@ -490,7 +508,8 @@ TEST_F(RelayIntegrationTest, RejectsBadInputAndKeepsServing) {
     r.set_access_code(rotated.access_code());
     ASSERT_TRUE(client_->Register(r, &other_emp).ok());
   }
-  expect(client_->Send(emp, other_emp, "hi"), grpc::StatusCode::PERMISSION_DENIED);
+  expect(client_->Send(emp, other_emp, "hi"),
+         grpc::StatusCode::PERMISSION_DENIED);
   Account ghost;
   ghost.id = std::string(16, '\x01');
   expect(client_->Send(emp, ghost, "hi"), grpc::StatusCode::PERMISSION_DENIED);
@@ -511,7 +530,8 @@ TEST_F(RelayIntegrationTest, RejectsBadInputAndKeepsServing) {
     req.set_account_id(tp.id);
     req.add_seqs(1);
     v1::AckResponse resp;
-    expect(client_->mailbox->Ack(&ctx, req, &resp), grpc::StatusCode::PERMISSION_DENIED);
+    expect(client_->mailbox->Ack(&ctx, req, &resp),
+           grpc::StatusCode::PERMISSION_DENIED);
   }
   std::vector<uint64_t> too_many(1001, 1);
   expect(client_->Ack(emp, too_many), grpc::StatusCode::INVALID_ARGUMENT);
@@ -529,8 +549,8 @@ TEST_F(RelayIntegrationTest, RejectsBadInputAndKeepsServing) {
     std::condition_variable cv;
     bool done = false;
     grpc::Status st;
-    generic.UnaryCall(&ctx, "/confidant.v1.Mailbox/Send", grpc::StubOptions(), &request,
-                      &reply, [&](grpc::Status s) {
+    generic.UnaryCall(&ctx, "/confidant.v1.Mailbox/Send", grpc::StubOptions(),
+                      &request, &reply, [&](grpc::Status s) {
                         std::lock_guard<std::mutex> lock(mu);
                         st = s;
                         done = true;
@@ -568,7 +588,7 @@ TEST_F(RelayIntegrationTest, EnforcesConfiguredLimits) {
   std::vector<v1::Envelope> got;
   ASSERT_TRUE(client_->Drain(tp, &got).ok());
   ASSERT_TRUE(client_->Ack(tp, {got[0].seq()}).ok());
-  EXPECT_TRUE(client_->Send(emp, tp, "m").ok());  // room again; 5th send
+  EXPECT_TRUE(client_->Send(emp, tp, "m").ok());    // room again; 5th send
   grpc::Status fast = client_->Send(emp, tp, "m");  // 6th: over the burst
   EXPECT_EQ(fast.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_NE(fast.error_message().find("too fast"), std::string::npos);
@@ -646,12 +666,13 @@ TEST_F(RelayIntegrationTest, StopsStreamsOnShutdownAndBacksUp) {
 
 TEST_F(RelayIntegrationTest, ServesTls) {
   relay_->Stop();
-  const std::string key = dir_.path() + "/key.pem", cert = dir_.path() + "/cert.pem";
-  CommandResult gen = RunCommand(
-      {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-       "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
-       "-days", "1", "-subj", "/CN=localhost", "-addext",
-       "subjectAltName=DNS:localhost"});
+  const std::string key = dir_.path() + "/key.pem",
+                    cert = dir_.path() + "/cert.pem";
+  CommandResult gen =
+      RunCommand({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec",
+                  "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                  "-keyout", key, "-out", cert, "-days", "1", "-subj",
+                  "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   ASSERT_NO_FATAL_FAILURE(StartRelay({"--tls-cert", cert, "--tls-key", key}));
   grpc::SslCredentialsOptions ssl;
@@ -660,7 +681,8 @@ TEST_F(RelayIntegrationTest, ServesTls) {
   args.SetSslTargetNameOverride("localhost");
   Client tls(relay_->address(), grpc::SslCredentials(ssl), args);
   EXPECT_EQ(tls.HealthStatus(), grpc::StatusCode::OK);
-  EXPECT_NE(client_->HealthStatus(), grpc::StatusCode::OK);  // plaintext refused
+  EXPECT_NE(client_->HealthStatus(),
+            grpc::StatusCode::OK);  // plaintext refused
 }
 
 TEST(RelayStartupTest, RefusesBadSetupsWithClearMessages) {
@@ -676,16 +698,16 @@ TEST(RelayStartupTest, RefusesBadSetupsWithClearMessages) {
 
   // A data directory below a regular file.
   std::ofstream(dir.path() + "/file") << "x";
-  CommandResult blocked = RunCommand({CONFIDANT_RELAY_BIN, "--data-dir",
-                                      dir.path() + "/file/relay", "--listen",
-                                      "127.0.0.1:0"});
+  CommandResult blocked =
+      RunCommand({CONFIDANT_RELAY_BIN, "--data-dir", dir.path() + "/file/relay",
+                  "--listen", "127.0.0.1:0"});
   EXPECT_EQ(blocked.exit_code, 78);
   EXPECT_NE(blocked.err.find("cannot create data directory"), std::string::npos)
       << blocked.err;
 
   // Plaintext off loopback, a bad flag, --help.
-  CommandResult r = RunCommand({CONFIDANT_RELAY_BIN, "--data-dir", dir.path() + "/x",
-                                "--listen", "0.0.0.0:0"});
+  CommandResult r = RunCommand({CONFIDANT_RELAY_BIN, "--data-dir",
+                                dir.path() + "/x", "--listen", "0.0.0.0:0"});
   EXPECT_EQ(r.exit_code, 78);
   EXPECT_NE(r.err.find("without TLS"), std::string::npos) << r.err;
   r = RunCommand({CONFIDANT_RELAY_BIN, "--no-such-flag"});

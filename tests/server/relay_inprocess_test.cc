@@ -32,7 +32,8 @@ struct Credentials {
 void Auth(grpc::ClientContext* ctx, const Credentials& c) {
   ctx->AddMetadata("x-confidant-account-bin", c.id);
   ctx->AddMetadata("x-confidant-secret-bin", c.secret);
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::seconds(60));
 }
 
 class RelayInProcessTest : public ::testing::Test {
@@ -47,13 +48,15 @@ class RelayInProcessTest : public ::testing::Test {
         Relay::Start(config, clock_, SecureRandom());
     ASSERT_TRUE(relay.ok()) << relay.status();
     relay_ = *std::move(relay);
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(relay_->port()),
-                                   grpc::InsecureChannelCredentials());
+    channel_ =
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(relay_->port()),
+                            grpc::InsecureChannelCredentials());
     accounts_ = v1::Accounts::NewStub(channel_);
     keys_ = v1::Keys::NewStub(channel_);
     mailbox_ = v1::Mailbox::NewStub(channel_);
-    admin_ = v1::Admin::NewStub(grpc::CreateChannel(
-        "unix:" + AdminSocketPath(config.data_dir), grpc::InsecureChannelCredentials()));
+    admin_ = v1::Admin::NewStub(
+        grpc::CreateChannel("unix:" + AdminSocketPath(config.data_dir),
+                            grpc::InsecureChannelCredentials()));
 
     grpc::ClientContext c1, c2;
     v1::CreateOrganisationRequest org_req;
@@ -68,7 +71,8 @@ class RelayInProcessTest : public ::testing::Test {
     v1::RegisterRequest tp;
     tp.set_invite_code(invite.invite_code());
     tp.mutable_profile()->set_display_name("Chris");
-    tp.mutable_profile()->set_affiliation(v1::TRUST_PERSON_AFFILIATION_INTERNAL);
+    tp.mutable_profile()->set_affiliation(
+        v1::TRUST_PERSON_AFFILIATION_INTERNAL);
     trust_person_ = Register(tp);
     v1::RegisterRequest emp;
     emp.set_access_code(org.access_code());
@@ -78,7 +82,8 @@ class RelayInProcessTest : public ::testing::Test {
     v1::UploadKeysRequest keys;
     keys.set_identity_key(identity.public_key());
     keys.set_registration_id(1);
-    keys.mutable_signed_pre_key()->set_public_key(::confidant::testing::RandomPublicKey());
+    keys.mutable_signed_pre_key()->set_public_key(
+        ::confidant::testing::RandomPublicKey());
     keys.mutable_signed_pre_key()->set_signature(
         identity.Sign(keys.signed_pre_key().public_key()));
     grpc::ClientContext c3;
@@ -111,7 +116,8 @@ class RelayInProcessTest : public ::testing::Test {
     auto reader = mailbox_->Receive(&ctx, {});
     std::vector<v1::Envelope> out;
     v1::ReceiveResponse resp;
-    while (reader->Read(&resp) && !resp.has_queue_empty()) out.push_back(resp.envelope());
+    while (reader->Read(&resp) && !resp.has_queue_empty())
+      out.push_back(resp.envelope());
     ctx.TryCancel();
     reader->Finish();
     return out;
@@ -178,7 +184,8 @@ TEST_F(RelayInProcessTest, LiveStreamGetsEveryConcurrentSendInOrder) {
     threads.emplace_back([&, s] {
       for (int i = 0; i < kPerSender; ++i) {
         if (!Send(senders[s], trust_person_,
-                  std::to_string(s) + ":" + std::to_string(i)).ok()) {
+                  std::to_string(s) + ":" + std::to_string(i))
+                 .ok()) {
           ++failures;
         }
       }
@@ -195,7 +202,8 @@ TEST_F(RelayInProcessTest, LiveStreamGetsEveryConcurrentSendInOrder) {
     EXPECT_TRUE(seen.insert(c).second) << "duplicate " << c;
     const int sender = std::stoi(c.substr(0, c.find(':')));
     const int index = std::stoi(c.substr(c.find(':') + 1));
-    EXPECT_EQ(index, next_per_sender[sender]) << "out of order for sender " << sender;
+    EXPECT_EQ(index, next_per_sender[sender])
+        << "out of order for sender " << sender;
     next_per_sender[sender] = index + 1;
   }
   for (auto& t : threads) t.join();

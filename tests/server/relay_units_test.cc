@@ -46,11 +46,13 @@ TEST(SignatureTest, RejectsOtherKeyAndMalformedInput) {
   const std::string sig = identity.Sign(message);
   EXPECT_FALSE(VerifyXeddsaSignature(other.public_key(), message, sig));
   EXPECT_FALSE(VerifyXeddsaSignature("", message, sig));
-  EXPECT_FALSE(VerifyXeddsaSignature(identity.public_key().substr(1), message, sig));
+  EXPECT_FALSE(
+      VerifyXeddsaSignature(identity.public_key().substr(1), message, sig));
   std::string wrong_type = identity.public_key();
   wrong_type[0] = 0x06;
   EXPECT_FALSE(VerifyXeddsaSignature(wrong_type, message, sig));
-  EXPECT_FALSE(VerifyXeddsaSignature(identity.public_key(), message, sig.substr(1)));
+  EXPECT_FALSE(
+      VerifyXeddsaSignature(identity.public_key(), message, sig.substr(1)));
   EXPECT_FALSE(VerifyXeddsaSignature(identity.public_key(), message, ""));
   // u = p - 1 (that is -1) has no Edwards image.
   std::string minus_one(33, '\xff');
@@ -130,7 +132,8 @@ TEST_F(ConfigTest, RejectsUnknownKeyWrongTypeAndBadSyntax) {
 TEST(ValidateConfigTest, PlaintextOnlyOnLoopbackUnlessInsecure) {
   RelayConfig c;
   c.data_dir = "/tmp/x";
-  for (const char* ok : {"127.0.0.1:7443", "localhost:1", "[::1]:7443", "127.0.0.9:0"}) {
+  for (const char* ok :
+       {"127.0.0.1:7443", "localhost:1", "[::1]:7443", "127.0.0.9:0"}) {
     c.listen = ok;
     EXPECT_TRUE(ValidateConfig(c).ok()) << ok;
   }
@@ -143,7 +146,8 @@ TEST(ValidateConfigTest, PlaintextOnlyOnLoopbackUnlessInsecure) {
   EXPECT_FALSE(ValidateConfig(c).ok());  // key missing
   c.tls_key = "/k.pem";
   EXPECT_TRUE(ValidateConfig(c).ok());
-  for (const char* bad : {"7443", "host:", "host:99999", "[::1]7443", "a:b:c"}) {
+  for (const char* bad :
+       {"7443", "host:", "host:99999", "[::1]7443", "a:b:c"}) {
     c.listen = bad;
     EXPECT_FALSE(ValidateConfig(c).ok()) << bad;
   }
@@ -169,12 +173,14 @@ TEST(RateLimiterTest, BurstThenSteadyRatePerKey) {
 }
 
 TEST(LogTest, ScrubsAddresses) {
-  EXPECT_EQ(ScrubAddresses("peer ipv4:10.1.2.3:5555 closed"), "peer [address] closed");
+  EXPECT_EQ(ScrubAddresses("peer ipv4:10.1.2.3:5555 closed"),
+            "peer [address] closed");
   EXPECT_EQ(ScrubAddresses("from ipv6:[2001:db8::1]:443,"), "from [address],");
   EXPECT_EQ(ScrubAddresses("connect to 192.168.0.17 failed"),
             "connect to [address] failed");
   EXPECT_EQ(ScrubAddresses("host fe80::1%eth0 down"), "host [address] down");
-  EXPECT_EQ(ScrubAddresses("version 1.51 ok, 3 streams"), "version 1.51 ok, 3 streams");
+  EXPECT_EQ(ScrubAddresses("version 1.51 ok, 3 streams"),
+            "version 1.51 ok, 3 streams");
 }
 
 TEST(CodesTest, NormaliseAndHash) {

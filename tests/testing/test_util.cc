@@ -23,8 +23,10 @@ namespace fs = std::filesystem;
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base != nullptr ? base : "/tmp") + "/confidant-XXXXXX";
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  std::string tmpl =
+      std::string(base != nullptr ? base : "/tmp") + "/confidant-XXXXXX";
+  if (::mkdtemp(tmpl.data()) == nullptr)
+    throw std::runtime_error("mkdtemp failed");
   path_ = tmpl;
 }
 
@@ -63,8 +65,10 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   std::vector<char*> args = Argv(argv);
   const pid_t pid = ::fork();
   if (pid == 0) {
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int out =
+        ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err =
+        ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int in = ::open("/dev/null", O_RDONLY);
     ::dup2(out, 1);
     ::dup2(err, 2);
@@ -95,8 +99,9 @@ bool RelayProcess::Start() {
   const std::string port_file = data_dir_ + ".port";
   std::error_code ec;
   fs::remove(port_file, ec);
-  std::vector<std::string> argv = {binary_, "--data-dir", data_dir_, "--listen",
-                                   "127.0.0.1:0", "--port-file", port_file};
+  std::vector<std::string> argv = {binary_,    "--data-dir",  data_dir_,
+                                   "--listen", "127.0.0.1:0", "--port-file",
+                                   port_file};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> args = Argv(argv);
   const std::string log = log_path();
@@ -108,7 +113,8 @@ bool RelayProcess::Start() {
     ::execv(args[0], args.data());
     ::_exit(127);
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -164,8 +170,8 @@ std::string EdwardsYToMontgomeryU(const unsigned char* y_le) {
   std::reverse_copy(y_le, y_le + 32, y_be.begin());
   y_be[0] &= 0x7f;
   BN_CTX* ctx = BN_CTX_new();
-  BIGNUM *p = BN_new(), *y = BN_bin2bn(y_be.data(), 32, nullptr), *one = BN_new(),
-         *num = BN_new(), *den = BN_new(), *u = BN_new();
+  BIGNUM *p = BN_new(), *y = BN_bin2bn(y_be.data(), 32, nullptr),
+         *one = BN_new(), *num = BN_new(), *den = BN_new(), *u = BN_new();
   BN_set_bit(p, 255);
   BN_sub_word(p, 19);
   BN_one(one);
@@ -195,16 +201,20 @@ XeddsaTestKey::XeddsaTestKey() {
   size_t len = ed_public.size();
   EVP_PKEY_get_raw_public_key(key, ed_public.data(), &len);
   sign_bit_ = ed_public[31] & 0x80;
-  public_key_ = std::string(1, '\x05') + EdwardsYToMontgomeryU(ed_public.data());
+  public_key_ =
+      std::string(1, '\x05') + EdwardsYToMontgomeryU(ed_public.data());
 }
 
-XeddsaTestKey::~XeddsaTestKey() { EVP_PKEY_free(static_cast<EVP_PKEY*>(pkey_)); }
+XeddsaTestKey::~XeddsaTestKey() {
+  EVP_PKEY_free(static_cast<EVP_PKEY*>(pkey_));
+}
 
 std::string XeddsaTestKey::Sign(const std::string& message) const {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   std::string sig(64, '\0');
   size_t len = sig.size();
-  EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, static_cast<EVP_PKEY*>(pkey_));
+  EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr,
+                     static_cast<EVP_PKEY*>(pkey_));
   EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
                  reinterpret_cast<const unsigned char*>(message.data()),
                  message.size());
