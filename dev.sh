@@ -86,7 +86,14 @@ run_relay() {
 
 MSG
   fi
-  wait "$relay"
+  # A signal interrupts `wait`; keep waiting until the relay has flushed and
+  # exited, then report its status.
+  local status=0
+  while :; do
+    wait "$relay" && status=0 || status=$?
+    kill -0 "$relay" 2>/dev/null || break
+  done
+  return "$status"
 }
 
 case "${1:-}" in

@@ -104,6 +104,10 @@ int main(int argc, char** argv) {
   srv::InstallGrpcLogFilter();
 
   // Signals are taken by sigwait below; every thread inherits this mask.
+  // A shell starting the relay in the background may have set SIGINT to
+  // "ignore", which would discard it before sigwait could take it.
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
