@@ -1,0 +1,184 @@
+// confidant-crypto-bench: the cost of Confidant's message layer against the
+// Signal session it wraps, session setup, and passphrase key derivation.
+// Results and how to read them: docs/benchmarks.md.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "crypto/kdf.h"
+#include "crypto/keys.h"
+#include "crypto/memory_stores.h"
+#include "crypto/message_crypto.h"
+#include "crypto/padding.h"
+#include "crypto/sealed.h"
+#include "crypto/session.h"
+
+namespace confidant::crypto {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+
+struct Party {
+  std::string id;
+  std::unique_ptr<MemoryStore> store;
+  std::unique_ptr<SessionManager> sessions;
+  std::unique_ptr<MessageCrypto> crypto;
+  PreKeyBundle bundle;
+};
+
+std::unique_ptr<Party> MakeParty(char tag) {
+  auto p = std::make_unique<Party>();
+  p->id = std::string(16, tag);
+  IdentityKeyPair identity = *IdentityKeyPair::Generate();
+  const uint32_t registration_id = *GenerateRegistrationId();
+  SignedPreKeyPair signed_pre_key = *GenerateSignedPreKey(identity, 1, kNow);
+  std::vector<OneTimePreKeyPair> one_time = *GenerateOneTimePreKeys(1, 1);
+  p->bundle.registration_id = registration_id;
+  p->bundle.identity_key = identity.public_key();
+  p->bundle.signed_pre_key_id = signed_pre_key.id;
+  p->bundle.signed_pre_key_public = signed_pre_key.public_key;
+  p->bundle.signed_pre_key_signature = signed_pre_key.signature;
+  p->bundle.one_time_pre_key =
+      PreKeyBundle::OneTimePreKey{one_time[0].id, one_time[0].public_key};
+  IdentityKeyPair own = identity.Clone();
+  p->store =
+      std::make_unique<MemoryStore>(std::move(identity), registration_id);
+  (void)AddSignedPreKey(*p->store, signed_pre_key);
+  (void)AddPreKey(*p->store, one_time[0]);
+  p->sessions =
+      *SessionManager::Create(*p->store, *p->store, *p->store, *p->store);
+  p->crypto =
+      std::make_unique<MessageCrypto>(*p->sessions, p->id, std::move(own));
+  return p;
+}
+
+// A pair with an established session (first message delivered and answered,
+// so both sides send Signal messages, not PreKey messages).
+struct Pair {
+  std::unique_ptr<Party> alice = MakeParty('a');
+  std::unique_ptr<Party> bob = MakeParty('b');
+  Pair() {
+    (void)alice->sessions->StartSession(PeerAddress(bob->id), bob->bundle);
+    (void)bob->crypto->Decrypt(*alice->crypto->Encrypt(bob->id, "hello"));
+    (void)alice->crypto->Decrypt(*bob->crypto->Encrypt(alice->id, "hi"));
+  }
+};
+
+// Baseline: libsignal's Double Ratchet alone (one direction, so no DH ratchet
+// step), through the same stores, without padding or sealing.
+void BM_SignalSessionOnly(benchmark::State& state) {
+  Pair pair;
+  const std::string message(state.range(0), 'm');
+  const Address to_bob = PeerAddress(pair.bob->id);
+  const Address from_alice = PeerAddress(pair.alice->id);
+  for (auto _ : state) {
+    absl::StatusOr<Ciphertext> c =
+        pair.alice->sessions->Encrypt(to_bob, message);
+    absl::StatusOr<std::string> p = pair.bob->sessions->Decrypt(from_alice, *c);
+    benchmark::DoNotOptimize(p);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SignalSessionOnly)->Arg(1024);
+
+// Confidant's layer: pad, session, seal; unseal, check sender, session, unpad.
+void BM_MessageLayer(benchmark::State& state) {
+  Pair pair;
+  const std::string message(state.range(0), 'm');
+  for (auto _ : state) {
+    absl::StatusOr<std::string> envelope =
+        pair.alice->crypto->Encrypt(pair.bob->id, message);
+    absl::StatusOr<OpenedMessage> opened = pair.bob->crypto->Decrypt(*envelope);
+    benchmark::DoNotOptimize(opened);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_MessageLayer)->Arg(1024);
+
+// A conversation: the direction alternates, so every message also carries a
+// Diffie-Hellman ratchet step inside libsignal (two messages an iteration).
+void BM_SignalSessionPingPong(benchmark::State& state) {
+  Pair pair;
+  const std::string message(state.range(0), 'm');
+  const Address to_bob = PeerAddress(pair.bob->id);
+  const Address to_alice = PeerAddress(pair.alice->id);
+  for (auto _ : state) {
+    absl::StatusOr<Ciphertext> c =
+        pair.alice->sessions->Encrypt(to_bob, message);
+    absl::StatusOr<std::string> p = pair.bob->sessions->Decrypt(to_alice, *c);
+    c = pair.bob->sessions->Encrypt(to_alice, message);
+    p = pair.alice->sessions->Decrypt(to_bob, *c);
+    benchmark::DoNotOptimize(p);
+  }
+  state.SetItemsProcessed(2 * state.iterations());
+}
+BENCHMARK(BM_SignalSessionPingPong)->Arg(1024);
+
+void BM_MessageLayerPingPong(benchmark::State& state) {
+  Pair pair;
+  const std::string message(state.range(0), 'm');
+  for (auto _ : state) {
+    absl::StatusOr<OpenedMessage> opened = pair.bob->crypto->Decrypt(
+        *pair.alice->crypto->Encrypt(pair.bob->id, message));
+    opened = pair.alice->crypto->Decrypt(
+        *pair.bob->crypto->Encrypt(pair.alice->id, message));
+    benchmark::DoNotOptimize(opened);
+  }
+  state.SetItemsProcessed(2 * state.iterations());
+}
+BENCHMARK(BM_MessageLayerPingPong)->Arg(1024);
+
+// The sealed layer alone (what the message layer adds, with padding).
+void BM_SealUnseal(benchmark::State& state) {
+  std::unique_ptr<Party> bob = MakeParty('b');
+  SealedContent content;
+  content.sender_account_id = std::string(16, 'a');
+  content.sender_identity_key = bob->bundle.identity_key;
+  content.message_type = kSignalMessageType;
+  content.message = std::string(state.range(0), 'c');
+  const IdentityKeyPair& identity = bob->crypto->own_identity();
+  for (auto _ : state) {
+    absl::StatusOr<std::string> envelope =
+        Seal(content, identity.public_key(), bob->id);
+    absl::StatusOr<SealedContent> opened = Unseal(
+        *envelope, identity.private_key(), identity.public_key(), bob->id);
+    benchmark::DoNotOptimize(opened);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SealUnseal)->Arg(1024 + 160);
+
+// X3DH: a session from a bundle and its first message, both sides.
+void BM_SessionSetup(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::unique_ptr<Party> alice = MakeParty('a');
+    std::unique_ptr<Party> bob = MakeParty('b');
+    state.ResumeTiming();
+    (void)alice->sessions->StartSession(PeerAddress(bob->id), bob->bundle);
+    absl::StatusOr<OpenedMessage> opened =
+        bob->crypto->Decrypt(*alice->crypto->Encrypt(bob->id, "hello"));
+    benchmark::DoNotOptimize(opened);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SessionSetup);
+
+// Unlocking a local profile with the default Argon2id parameters.
+void BM_Argon2idDefault(benchmark::State& state) {
+  const std::string salt = NewSalt();
+  for (auto _ : state) {
+    absl::StatusOr<SecretBytes> key =
+        DerivePassphraseKey("correct horse battery staple", salt);
+    benchmark::DoNotOptimize(key);
+  }
+}
+BENCHMARK(BM_Argon2idDefault)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace confidant::crypto
+
+BENCHMARK_MAIN();

@@ -1,0 +1,105 @@
+// Sealed sender: the outer layer of every envelope. It hides the sender from
+// the relay by encrypting the sender's identity together with the libsignal
+// message to the recipient's identity key (ephemeral X25519, HKDF-SHA256,
+// AES-256-GCM), and pads the envelope to a size bucket. Format and
+// reasoning: docs/protocol.md.
+//
+// The sealed layer does not authenticate the sender: anyone can seal any
+// SealedContent to anyone. The libsignal message inside does; the caller must
+// check that the sender identity it names matches the session that decrypts
+// the message (kSenderMismatch otherwise).
+#ifndef CONFIDANT_CRYPTO_SEALED_H_
+#define CONFIDANT_CRYPTO_SEALED_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "crypto/padding.h"
+#include "crypto/secret.h"
+
+namespace confidant::crypto {
+
+inline constexpr uint8_t kSealedVersion = 1;
+inline constexpr size_t kAccountIdSize = 16;
+// A serialized Curve25519 public key: 0x05, then the 32-byte u coordinate.
+inline constexpr size_t kIdentityKeySize = 33;
+inline constexpr uint8_t kCurve25519KeyType = 0x05;
+inline constexpr size_t kCurve25519PrivateKeySize = 32;
+// libsignal ciphertext types carried in SealedContent::message_type.
+inline constexpr uint8_t kSignalMessageType = 2;
+inline constexpr uint8_t kPreKeyMessageType = 3;
+// The largest SealedContent::message that fits one envelope.
+inline constexpr size_t kMaxSealedMessageSize =
+    kMaxEnvelopeSize - kSealedOverhead;
+
+// What an envelope carries, visible only to its recipient.
+struct SealedContent {
+  std::string sender_account_id;    // kAccountIdSize bytes
+  std::string sender_identity_key;  // kIdentityKeySize bytes, 0x05 prefix
+  uint8_t message_type = 0;         // kSignalMessageType or kPreKeyMessageType
+  std::string
+      message;  // serialized libsignal message, <= kMaxSealedMessageSize
+};
+
+// Seals `content` for the recipient with a fresh ephemeral key. The result is
+// exactly EnvelopeBucket(content.message.size() + kSealedOverhead) bytes long.
+// kInvalidKey for a malformed recipient key, kInvalidMessage for malformed
+// content or account id, kTooLarge if the message does not fit, kInternal if
+// OpenSSL fails.
+absl::StatusOr<std::string> Seal(const SealedContent& content,
+                                 std::string_view recipient_identity_key,
+                                 std::string_view recipient_account_id);
+
+// Seal with a caller-chosen ephemeral private key (32 bytes), for test
+// vectors only: reusing an ephemeral key reuses the AES-GCM key and nonce.
+absl::StatusOr<std::string> SealWithEphemeral(
+    const SealedContent& content, std::string_view recipient_identity_key,
+    std::string_view recipient_account_id,
+    const SecretBytes& ephemeral_private);
+
+// Opens an envelope sealed for this recipient. `recipient_identity_private`
+// is the 32-byte Curve25519 private key as libsignal stores it and must match
+// `recipient_identity_key` (kInvalidKey otherwise). Errors on the envelope:
+// kTruncated (shorter than the smallest bucket), kTooLarge (over the cap),
+// kBadVersion, kBadPadding (length not a bucket size, or inner padding or
+// length field inconsistent), kInvalidKey (small-order ephemeral key),
+// kTampered (authentication failed: modified, or sealed for another identity
+// key or account id, which AES-GCM cannot tell apart), kInvalidMessage
+// (authentic but malformed sender key or message type).
+absl::StatusOr<SealedContent> Unseal(
+    std::string_view envelope, const SecretBytes& recipient_identity_private,
+    std::string_view recipient_identity_key,
+    std::string_view recipient_account_id);
+
+// Opens envelopes for one recipient, keeping its X25519 key ready so each
+// envelope costs one scalar multiplication instead of two. Same checks and
+// errors as Unseal(); Create() fails with kInvalidKey if the private key does
+// not belong to `recipient_identity_key`. Thread-safe.
+class Unsealer {
+ public:
+  static absl::StatusOr<std::unique_ptr<Unsealer>> Create(
+      const SecretBytes& recipient_identity_private,
+      std::string_view recipient_identity_key,
+      std::string_view recipient_account_id);
+  ~Unsealer();
+  Unsealer(const Unsealer&) = delete;
+  Unsealer& operator=(const Unsealer&) = delete;
+
+  absl::StatusOr<SealedContent> Unseal(std::string_view envelope) const;
+
+ private:
+  struct Key;
+  Unsealer(std::unique_ptr<Key> key, std::string identity_key,
+           std::string account_id);
+  std::unique_ptr<Key> key_;
+  const std::string identity_key_;
+  const std::string account_id_;
+};
+
+}  // namespace confidant::crypto
+
+#endif  // CONFIDANT_CRYPTO_SEALED_H_
