@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "server/codes.h"
 #include "server/log.h"
+#include "server/status_util.h"
 
 namespace confidant::server {
 namespace {
@@ -31,12 +32,6 @@ constexpr size_t kOrganisationIdBytes = 8;
 constexpr size_t kMaxPathSize = 4095;
 constexpr int kMaxRequestBytes = 256 * 1024;
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
-
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  std::string message(status.message());
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message);
-}
 
 // Logs storage failures as an event; messages may name records, so they stay
 // out of the log.

@@ -53,6 +53,7 @@
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "rocksdb/write_batch.h"
 #include "server/log.h"
+#include "server/storage/validation.h"
 
 namespace confidant::server {
 namespace {
@@ -61,7 +62,6 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kFormatKey = "format";
 constexpr std::string_view kFormatVersion = "confidant-storage-1";
-constexpr size_t kOrganisationIdSize = 16;
 constexpr size_t kMailboxKeySize = kAccountIdSize + 4;
 constexpr size_t kEnvelopeKeySize = kMailboxKeySize + 8;
 constexpr size_t kExpiryKeySize = 4 + kEnvelopeKeySize;
@@ -87,44 +87,6 @@ constexpr std::array<std::string_view, kCfCount> kCfNames = {
     "invites",           "accounts",      "org_trust_persons", "identity_keys",
     "one_time_pre_keys", "mailbox_meta",  "envelopes",         "expiry",
 };
-
-// ---- Validation (the same rules as the in-memory storage) ----
-
-absl::Status CheckAccountId(std::string_view id) {
-  if (id.size() != kAccountIdSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("account id must be ", kAccountIdSize, " bytes"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckOrganisationId(std::string_view id) {
-  if (id.size() != kOrganisationIdSize ||
-      !std::all_of(id.begin(), id.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-      })) {
-    return absl::InvalidArgumentError(
-        "organisation id must be 16 lowercase hex characters");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckHash(std::string_view hash) {
-  if (hash.size() != kHashSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("hash must be ", kHashSize, " bytes"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckAccount(const AccountRecord& account) {
-  if (absl::Status s = CheckAccountId(account.id); !s.ok()) return s;
-  if (absl::Status s = CheckHash(account.secret_hash); !s.ok()) return s;
-  for (const std::string& org : account.organisation_ids) {
-    if (absl::Status s = CheckOrganisationId(org); !s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
 
 // ---- Encoding ----
 

@@ -12,34 +12,12 @@
 #include "absl/strings/strip.h"
 #include "crypto/errors.h"
 #include "gtest/gtest.h"
+#include "tests/testing/vector_file.h"
 
 namespace confidant::crypto {
 namespace {
 
-using Block = std::map<std::string, std::string>;
-
-// Reads `name = value` blocks separated by blank lines ('#' lines ignored).
-std::vector<Block> ReadBlocks(const std::string& path) {
-  std::ifstream file(path);
-  EXPECT_TRUE(file.good()) << path;
-  std::vector<Block> blocks(1);
-  std::string line;
-  while (std::getline(file, line)) {
-    if (line.empty()) {
-      if (!blocks.back().empty()) blocks.emplace_back();
-      continue;
-    }
-    if (line[0] == '#') continue;
-    std::vector<std::string> parts =
-        absl::StrSplit(line, absl::MaxSplits('=', 1));
-    EXPECT_EQ(parts.size(), 2u) << line;
-    if (parts.size() != 2) continue;
-    blocks.back()[std::string(absl::StripAsciiWhitespace(parts[0]))] =
-        std::string(absl::StripAsciiWhitespace(parts[1]));
-  }
-  if (blocks.back().empty()) blocks.pop_back();
-  return blocks;
-}
+using Block = ::confidant::testing::VectorBlock;
 
 std::string Pattern(size_t size) {
   std::string out(size, '\0');
@@ -137,7 +115,7 @@ TEST(PaddingTest, EveryNonZeroByteInPaddingIsRejected) {
 }
 
 TEST(PaddingTest, KnownAnswerVectors) {
-  const std::vector<Block> blocks = ReadBlocks(
+  const std::vector<Block> blocks = ::confidant::testing::ReadVectorBlocks(
       std::string(CONFIDANT_CRYPTO_TESTDATA) + "/padding_vectors.txt");
   int valid = 0, invalid = 0;
   for (const Block& block : blocks) {

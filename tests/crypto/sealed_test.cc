@@ -15,6 +15,7 @@
 #include "crypto/secret.h"
 #include "gtest/gtest.h"
 #include "tests/fuzz/sealed_reference.h"
+#include "tests/testing/vector_file.h"
 
 namespace confidant::crypto {
 namespace {
@@ -366,29 +367,7 @@ TEST_F(SealedTest, AuthenticMalformedInnerLayers) {
 
 // --- Known-answer vectors (tests/crypto/testdata/sealed_vectors.txt) ---
 
-using Block = std::map<std::string, std::string>;
-
-std::vector<Block> ReadBlocks(const std::string& path) {
-  std::ifstream file(path);
-  EXPECT_TRUE(file.good()) << path;
-  std::vector<Block> blocks(1);
-  std::string line;
-  while (std::getline(file, line)) {
-    if (line.empty()) {
-      if (!blocks.back().empty()) blocks.emplace_back();
-      continue;
-    }
-    if (line[0] == '#') continue;
-    std::vector<std::string> parts =
-        absl::StrSplit(line, absl::MaxSplits('=', 1));
-    EXPECT_EQ(parts.size(), 2u) << line;
-    if (parts.size() != 2) continue;
-    blocks.back()[std::string(absl::StripAsciiWhitespace(parts[0]))] =
-        std::string(absl::StripAsciiWhitespace(parts[1]));
-  }
-  if (blocks.back().empty()) blocks.pop_back();
-  return blocks;
-}
+using Block = ::confidant::testing::VectorBlock;
 
 // The Unsealer keeps the recipient key ready; it must answer exactly as
 // Unseal() does, for good envelopes and for every corruption of one.
@@ -422,7 +401,7 @@ TEST_F(SealedTest, UnsealerAgreesWithUnseal) {
 }
 
 TEST(SealedVectorsTest, KnownAnswers) {
-  const std::vector<Block> blocks = ReadBlocks(
+  const std::vector<Block> blocks = ::confidant::testing::ReadVectorBlocks(
       std::string(CONFIDANT_CRYPTO_TESTDATA) + "/sealed_vectors.txt");
   ASSERT_EQ(blocks.size(), 4u);
   for (const Block& b : blocks) {
