@@ -1,0 +1,303 @@
+#include "client/account.h"
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "crypto/keys.h"
+#include "crypto/stores.h"
+
+namespace confidant::client {
+namespace {
+
+// The relay accepts at most this many one-time pre-keys per upload.
+constexpr uint32_t kMaxOneTimePreKeysPerUpload = 100;
+
+// Hands out `count` ids starting at `*next` and advances `*next` past them.
+uint32_t ReserveIds(uint32_t count, uint32_t* next) {
+  const uint32_t first =
+      (*next >= 1 && *next <= crypto::kMaxPreKeyId) ? *next : 1;
+  uint32_t id = first;
+  for (uint32_t i = 0; i < count; ++i) id = crypto::NextPreKeyId(id);
+  *next = id;
+  return first;
+}
+
+}  // namespace
+
+absl::StatusOr<AccountKeys> AccountKeys::Generate() {
+  absl::StatusOr<crypto::IdentityKeyPair> identity =
+      crypto::IdentityKeyPair::Generate();
+  if (!identity.ok()) return identity.status();
+  absl::StatusOr<uint32_t> registration_id = crypto::GenerateRegistrationId();
+  if (!registration_id.ok()) return registration_id.status();
+  return AccountKeys{*std::move(identity), *registration_id};
+}
+
+AccountState AccountState::Clone() const {
+  AccountState out;
+  out.account_id = account_id;
+  out.secret = secret.Clone();
+  out.kind = kind;
+  out.organisations = organisations;
+  out.keys_uploaded = keys_uploaded;
+  out.next_pre_key_id = next_pre_key_id;
+  out.next_signed_pre_key_id = next_signed_pre_key_id;
+  out.signed_pre_key_id = signed_pre_key_id;
+  out.signed_pre_key_created = signed_pre_key_created;
+  out.retired_signed_pre_keys = retired_signed_pre_keys;
+  return out;
+}
+
+absl::StatusOr<std::optional<AccountState>> MemoryAccountStateStore::Load() {
+  absl::MutexLock lock(&mu_);
+  if (!state_.has_value()) return std::nullopt;
+  return state_->Clone();
+}
+
+absl::Status MemoryAccountStateStore::Save(const AccountState& state) {
+  absl::MutexLock lock(&mu_);
+  state_ = state.Clone();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<AccountManager>> AccountManager::Open(
+    RelayTransport& transport, AccountStateStore& state_store,
+    crypto::IdentityStore& identities, crypto::PreKeyStore& pre_keys,
+    crypto::SignedPreKeyStore& signed_pre_keys, AccountOptions options) {
+  if (options.one_time_pre_key_target == 0 ||
+      options.one_time_pre_key_target > kMaxOneTimePreKeysPerUpload ||
+      options.one_time_pre_key_threshold > options.one_time_pre_key_target) {
+    return absl::InvalidArgumentError(
+        "one-time pre-key target must be 1..100 and at least the threshold");
+  }
+  absl::StatusOr<std::optional<AccountState>> loaded = state_store.Load();
+  if (!loaded.ok()) return loaded.status();
+  AccountState state;
+  if (loaded->has_value()) state = std::move(**loaded);
+  if (!state.account_id.empty()) {
+    transport.SetCredentials(state.account_id, state.secret.Clone());
+  }
+  return std::unique_ptr<AccountManager>(
+      new AccountManager(transport, state_store, identities, pre_keys,
+                         signed_pre_keys, options, std::move(state)));
+}
+
+AccountManager::AccountManager(RelayTransport& transport,
+                               AccountStateStore& state_store,
+                               crypto::IdentityStore& identities,
+                               crypto::PreKeyStore& pre_keys,
+                               crypto::SignedPreKeyStore& signed_pre_keys,
+                               AccountOptions options, AccountState state)
+    : transport_(transport),
+      state_store_(state_store),
+      identities_(identities),
+      pre_keys_(pre_keys),
+      signed_pre_keys_(signed_pre_keys),
+      options_(options),
+      state_(std::move(state)) {}
+
+bool AccountManager::registered() const {
+  absl::MutexLock lock(&mu_);
+  return !state_.account_id.empty();
+}
+
+AccountState AccountManager::state() const {
+  absl::MutexLock lock(&mu_);
+  return state_.Clone();
+}
+
+absl::Status AccountManager::RegisterEmployee(std::string_view access_code,
+                                              absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  if (!state_.account_id.empty()) {
+    return absl::FailedPreconditionError("this profile already has an account");
+  }
+  return FinishRegistration(transport_.RegisterEmployee(access_code), now);
+}
+
+absl::Status AccountManager::RegisterTrustPerson(
+    std::string_view invite_code, const TrustPersonProfile& profile,
+    absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  if (!state_.account_id.empty()) {
+    return absl::FailedPreconditionError("this profile already has an account");
+  }
+  return FinishRegistration(
+      transport_.RegisterTrustPerson(invite_code, profile), now);
+}
+
+absl::Status AccountManager::FinishRegistration(
+    absl::StatusOr<Registration> registration, absl::Time now) {
+  if (!registration.ok()) return registration.status();
+  state_.account_id = registration->account_id;
+  state_.secret = std::move(registration->secret);
+  state_.kind = registration->kind;
+  state_.organisations = std::move(registration->organisations);
+  state_.keys_uploaded = false;
+  absl::Status saved = SaveState();
+  if (!saved.ok()) return saved;
+  transport_.SetCredentials(state_.account_id, state_.secret.Clone());
+  return UploadInitialKeys(now);
+}
+
+absl::Status AccountManager::UploadInitialKeys(absl::Time now) {
+  absl::StatusOr<crypto::IdentityKeyPair> identity =
+      identities_.LocalIdentity();
+  if (!identity.ok()) return identity.status();
+  absl::StatusOr<uint32_t> registration_id = identities_.LocalRegistrationId();
+  if (!registration_id.ok()) return registration_id.status();
+
+  const uint32_t count = options_.one_time_pre_key_target;
+  const uint32_t signed_id = ReserveIds(1, &state_.next_signed_pre_key_id);
+  const uint32_t first_id = ReserveIds(count, &state_.next_pre_key_id);
+  absl::Status status = SaveState();
+  if (!status.ok()) return status;
+
+  absl::StatusOr<crypto::SignedPreKeyPair> signed_key =
+      crypto::GenerateSignedPreKey(*identity, signed_id, now);
+  if (!signed_key.ok()) return signed_key.status();
+  absl::StatusOr<std::vector<crypto::OneTimePreKeyPair>> one_time =
+      crypto::GenerateOneTimePreKeys(first_id, count);
+  if (!one_time.ok()) return one_time.status();
+
+  KeyUpload upload;
+  upload.identity_key = identity->public_key();
+  upload.registration_id = *registration_id;
+  upload.signed_pre_key = SignedPreKeyUpload{
+      signed_key->id, signed_key->public_key, signed_key->signature};
+  status = crypto::AddSignedPreKey(signed_pre_keys_, *signed_key);
+  for (const crypto::OneTimePreKeyPair& key : *one_time) {
+    if (status.ok()) status = crypto::AddPreKey(pre_keys_, key);
+    upload.one_time_pre_keys.push_back({key.id, key.public_key});
+  }
+  if (status.ok()) status = transport_.UploadKeys(upload).status();
+  if (!status.ok()) {
+    signed_pre_keys_.RemoveSignedPreKey(signed_id).IgnoreError();
+    for (const crypto::OneTimePreKeyPair& key : *one_time) {
+      pre_keys_.RemovePreKey(key.id).IgnoreError();
+    }
+    return status;
+  }
+  state_.keys_uploaded = true;
+  state_.signed_pre_key_id = signed_id;
+  state_.signed_pre_key_created = signed_key->created;
+  return SaveState();
+}
+
+absl::StatusOr<uint32_t> AccountManager::UploadOneTimePreKeys(uint32_t count) {
+  const uint32_t first_id = ReserveIds(count, &state_.next_pre_key_id);
+  absl::Status status = SaveState();
+  if (!status.ok()) return status;
+  absl::StatusOr<std::vector<crypto::OneTimePreKeyPair>> keys =
+      crypto::GenerateOneTimePreKeys(first_id, count);
+  if (!keys.ok()) return keys.status();
+  KeyUpload upload;
+  for (const crypto::OneTimePreKeyPair& key : *keys) {
+    if (status.ok()) status = crypto::AddPreKey(pre_keys_, key);
+    upload.one_time_pre_keys.push_back({key.id, key.public_key});
+  }
+  absl::StatusOr<uint32_t> held = status.ok()
+                                      ? transport_.UploadKeys(upload)
+                                      : absl::StatusOr<uint32_t>(status);
+  if (!held.ok()) {
+    for (const crypto::OneTimePreKeyPair& key : *keys) {
+      pre_keys_.RemovePreKey(key.id).IgnoreError();
+    }
+  }
+  return held;
+}
+
+absl::Status AccountManager::RotateSignedPreKey(absl::Time now) {
+  absl::StatusOr<crypto::IdentityKeyPair> identity =
+      identities_.LocalIdentity();
+  if (!identity.ok()) return identity.status();
+  const uint32_t id = ReserveIds(1, &state_.next_signed_pre_key_id);
+  absl::Status status = SaveState();
+  if (!status.ok()) return status;
+  absl::StatusOr<crypto::SignedPreKeyPair> key =
+      crypto::GenerateSignedPreKey(*identity, id, now);
+  if (!key.ok()) return key.status();
+  status = crypto::AddSignedPreKey(signed_pre_keys_, *key);
+  if (status.ok()) {
+    KeyUpload upload;
+    upload.signed_pre_key =
+        SignedPreKeyUpload{key->id, key->public_key, key->signature};
+    status = transport_.UploadKeys(upload).status();
+  }
+  if (!status.ok()) {
+    signed_pre_keys_.RemoveSignedPreKey(id).IgnoreError();
+    return status;
+  }
+  state_.retired_signed_pre_keys.push_back(RetiredSignedPreKey{
+      state_.signed_pre_key_id, state_.signed_pre_key_created, now});
+  state_.signed_pre_key_id = id;
+  state_.signed_pre_key_created = key->created;
+  return SaveState();
+}
+
+absl::StatusOr<int> AccountManager::DeleteExpiredSignedPreKeys(absl::Time now) {
+  int deleted = 0;
+  std::vector<RetiredSignedPreKey> kept;
+  for (const RetiredSignedPreKey& retired : state_.retired_signed_pre_keys) {
+    if (now - retired.retired < options_.signed_pre_key_grace) {
+      kept.push_back(retired);
+      continue;
+    }
+    absl::Status status = signed_pre_keys_.RemoveSignedPreKey(retired.id);
+    if (!status.ok()) return status;
+    ++deleted;
+  }
+  if (deleted == 0) return 0;
+  state_.retired_signed_pre_keys = std::move(kept);
+  absl::Status status = SaveState();
+  if (!status.ok()) return status;
+  return deleted;
+}
+
+absl::StatusOr<MaintenanceReport> AccountManager::Maintain(absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  if (state_.account_id.empty()) {
+    return absl::FailedPreconditionError("no account registered yet");
+  }
+  MaintenanceReport report;
+  if (!state_.keys_uploaded) {
+    absl::Status status = UploadInitialKeys(now);
+    if (!status.ok()) return status;
+    report.initial_keys_uploaded = true;
+  } else if (crypto::NeedsRotation(state_.signed_pre_key_created, now,
+                                   options_.signed_pre_key_rotation)) {
+    absl::Status status = RotateSignedPreKey(now);
+    if (!status.ok()) return status;
+    report.signed_pre_key_rotated = true;
+  }
+  absl::StatusOr<int> deleted = DeleteExpiredSignedPreKeys(now);
+  if (!deleted.ok()) return deleted.status();
+  report.retired_signed_pre_keys_deleted = *deleted;
+
+  absl::StatusOr<uint32_t> count = transport_.GetPreKeyCount();
+  if (!count.ok()) return count.status();
+  report.one_time_pre_key_count = *count;
+  if (*count < options_.one_time_pre_key_threshold &&
+      *count < options_.one_time_pre_key_target) {
+    const uint32_t missing = std::min(options_.one_time_pre_key_target - *count,
+                                      kMaxOneTimePreKeysPerUpload);
+    absl::StatusOr<uint32_t> held = UploadOneTimePreKeys(missing);
+    if (!held.ok()) return held.status();
+    report.one_time_pre_keys_uploaded = missing;
+    report.one_time_pre_key_count = *held;
+  }
+  return report;
+}
+
+absl::Status AccountManager::SaveState() { return state_store_.Save(state_); }
+
+}  // namespace confidant::client

@@ -1,0 +1,183 @@
+// The account's lifecycle on the relay: registration, the first key upload,
+// and upkeep of the pre-keys (one-time pre-key refill, signed pre-key
+// rotation with a grace period for the retired one). Private keys go to the
+// crypto stores, public halves to the relay, bookkeeping to an
+// AccountStateStore.
+#ifndef CONFIDANT_CLIENT_ACCOUNT_H_
+#define CONFIDANT_CLIENT_ACCOUNT_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "client/transport.h"
+#include "crypto/keys.h"
+#include "crypto/secret.h"
+#include "crypto/stores.h"
+
+namespace confidant::client {
+
+// A new installation's identity, made before the crypto stores exist (they
+// are constructed with it).
+struct AccountKeys {
+  crypto::IdentityKeyPair identity;
+  uint32_t registration_id = 0;
+
+  // Fresh random keys; INTERNAL on failure of the crypto library.
+  static absl::StatusOr<AccountKeys> Generate();
+};
+
+// A signed pre-key that was replaced and is kept until `retired` plus the
+// grace period, so PreKey messages made from an older bundle still decrypt.
+struct RetiredSignedPreKey {
+  uint32_t id = 0;
+  absl::Time created;
+  absl::Time retired;
+
+  friend bool operator==(const RetiredSignedPreKey&,
+                         const RetiredSignedPreKey&) = default;
+};
+
+// Everything about the account besides the private keys. A secret: persist it
+// encrypted.
+struct AccountState {
+  std::string account_id;  // 16 bytes
+  crypto::SecretBytes secret;
+  AccountKind kind = AccountKind::kUnspecified;
+  std::vector<Organisation> organisations;
+  // False until the first key upload succeeded.
+  bool keys_uploaded = false;
+  // The next one-time pre-key id to hand out; ids before it are never reused.
+  uint32_t next_pre_key_id = 1;
+  // The next signed pre-key id to hand out.
+  uint32_t next_signed_pre_key_id = 1;
+  // The signed pre-key the relay publishes (0: none yet).
+  uint32_t signed_pre_key_id = 0;
+  absl::Time signed_pre_key_created;
+  std::vector<RetiredSignedPreKey> retired_signed_pre_keys;
+
+  AccountState Clone() const;
+};
+
+// Where AccountState persists. Implementations are thread-safe.
+class AccountStateStore {
+ public:
+  virtual ~AccountStateStore() = default;
+
+  // The saved state, or nullopt before the first Save().
+  virtual absl::StatusOr<std::optional<AccountState>> Load() = 0;
+  // Replaces the saved state; durable when OK.
+  virtual absl::Status Save(const AccountState& state) = 0;
+};
+
+// AccountStateStore in memory. Thread-safe.
+class MemoryAccountStateStore final : public AccountStateStore {
+ public:
+  absl::StatusOr<std::optional<AccountState>> Load() override;
+  absl::Status Save(const AccountState& state) override;
+
+ private:
+  absl::Mutex mu_;
+  std::optional<AccountState> state_ ABSL_GUARDED_BY(mu_);
+};
+
+struct AccountOptions {
+  // One-time pre-keys to hold on the relay after a refill (at most 100).
+  uint32_t one_time_pre_key_target = 100;
+  // Refill when the relay holds fewer than this.
+  uint32_t one_time_pre_key_threshold = 20;
+  // Age at which the signed pre-key is replaced.
+  absl::Duration signed_pre_key_rotation = crypto::kSignedPreKeyRotationPeriod;
+  // How long a replaced signed pre-key is kept; at least the relay's
+  // retention of undelivered envelopes (30 days by default).
+  absl::Duration signed_pre_key_grace = absl::Hours(24 * 30);
+};
+
+// What one Maintain() call did.
+struct MaintenanceReport {
+  bool initial_keys_uploaded = false;
+  uint32_t one_time_pre_keys_uploaded = 0;
+  bool signed_pre_key_rotated = false;
+  int retired_signed_pre_keys_deleted = 0;
+  uint32_t one_time_pre_key_count = 0;  // held by the relay afterwards
+};
+
+// Registers the account and keeps its keys on the relay fresh. Every method
+// is thread-safe (serialised by one lock). Never reuses a pre-key id: ids are
+// reserved in the AccountStateStore before keys are stored or uploaded.
+class AccountManager {
+ public:
+  // Loads the saved state and, if registered, gives the transport its
+  // credentials. Everything passed must outlive the manager.
+  static absl::StatusOr<std::unique_ptr<AccountManager>> Open(
+      RelayTransport& transport, AccountStateStore& state_store,
+      crypto::IdentityStore& identities, crypto::PreKeyStore& pre_keys,
+      crypto::SignedPreKeyStore& signed_pre_keys, AccountOptions options = {});
+
+  AccountManager(const AccountManager&) = delete;
+  AccountManager& operator=(const AccountManager&) = delete;
+
+  // Registers as an employee with the organisation's access code, then
+  // uploads identity, signed pre-key and one-time pre-keys.
+  // FAILED_PRECONDITION if already registered. If the upload fails the
+  // account exists and Maintain() retries it.
+  absl::Status RegisterEmployee(std::string_view access_code, absl::Time now);
+  // Same for a trust person with a one-time invite and a public profile.
+  absl::Status RegisterTrustPerson(std::string_view invite_code,
+                                   const TrustPersonProfile& profile,
+                                   absl::Time now);
+
+  // Finishes an interrupted first upload, refills one-time pre-keys below the
+  // threshold, rotates the signed pre-key when due, and deletes retired
+  // signed pre-keys past the grace period. FAILED_PRECONDITION before
+  // registration; relay errors as the transport reports them.
+  absl::StatusOr<MaintenanceReport> Maintain(absl::Time now);
+
+  // Whether an account is registered.
+  bool registered() const;
+  // A copy of the current state (holds the secret).
+  AccountState state() const;
+
+ private:
+  AccountManager(RelayTransport& transport, AccountStateStore& state_store,
+                 crypto::IdentityStore& identities,
+                 crypto::PreKeyStore& pre_keys,
+                 crypto::SignedPreKeyStore& signed_pre_keys,
+                 AccountOptions options, AccountState state);
+
+  absl::Status FinishRegistration(absl::StatusOr<Registration> registration,
+                                  absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status UploadInitialKeys(absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Makes, stores and uploads `count` one-time pre-keys with fresh ids;
+  // returns the relay's count afterwards.
+  absl::StatusOr<uint32_t> UploadOneTimePreKeys(uint32_t count)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RotateSignedPreKey(absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<int> DeleteExpiredSignedPreKeys(absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status SaveState() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  RelayTransport& transport_;
+  AccountStateStore& state_store_;
+  crypto::IdentityStore& identities_;
+  crypto::PreKeyStore& pre_keys_;
+  crypto::SignedPreKeyStore& signed_pre_keys_;
+  const AccountOptions options_;
+  mutable absl::Mutex mu_;
+  AccountState state_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace confidant::client
+
+#endif  // CONFIDANT_CLIENT_ACCOUNT_H_

@@ -1,0 +1,42 @@
+// RelayTransport over gRPC: TLS by default, plaintext only to loopback, and
+// optionally through an HTTP CONNECT proxy such as Tor's HTTPTunnelPort.
+#ifndef CONFIDANT_CLIENT_GRPC_TRANSPORT_H_
+#define CONFIDANT_CLIENT_GRPC_TRANSPORT_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "client/transport.h"
+
+namespace confidant::client {
+
+struct GrpcTransportOptions {
+  // The relay as HOST:PORT ("relay.example.org:7443", "127.0.0.1:7443",
+  // "[::1]:7443").
+  std::string address;
+  // PEM file of the CAs to trust; empty: gRPC's default roots (the system's
+  // CA bundle, or $GRPC_DEFAULT_SSL_ROOTS_FILE_PATH).
+  std::string tls_ca_file;
+  // Plaintext instead of TLS. Refused unless the host is loopback
+  // (localhost, 127.0.0.0/8, ::1).
+  bool insecure = false;
+  // "http://HOST:PORT" of an HTTP CONNECT proxy (for Tor: its
+  // HTTPTunnelPort). Set as the `grpc.http_proxy` channel argument: the relay
+  // host name is resolved by the proxy, never locally. Empty: no proxy, and
+  // the environment's http_proxy variables are ignored too.
+  std::string http_proxy;
+  // Deadline of every unary call.
+  absl::Duration call_timeout = absl::Seconds(20);
+};
+
+// A transport for `options`. INVALID_ARGUMENT for a malformed address or
+// proxy, plaintext to a non-loopback host, or an unreadable CA file. Does not
+// connect yet: an unreachable relay shows on the first call.
+absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
+    const GrpcTransportOptions& options);
+
+}  // namespace confidant::client
+
+#endif  // CONFIDANT_CLIENT_GRPC_TRANSPORT_H_
