@@ -140,6 +140,11 @@ class SessionManager::Impl {
 
   // Store callbacks (see signal_protocol.h for their conventions).
   static Impl* Self(void* user_data) { return static_cast<Impl*>(user_data); }
+  int LoadRecord(absl::StatusOr<std::optional<SecretBytes>> stored,
+                 signal_buffer** record);
+  int StatusResult(const absl::Status& status);
+  int ContainsResult(const absl::StatusOr<bool>& contains);
+  static SecretBytes CopyRecord(const uint8_t* record, size_t record_len);
   static int LoadSession(signal_buffer** record, signal_buffer** user_record,
                          const signal_protocol_address* address, void* ud);
   static int SubDeviceSessions(signal_int_list** sessions, const char* name,
@@ -494,77 +499,78 @@ int SessionManager::Impl::DeleteAllSessions(const char* name, size_t name_len,
   return *deleted;
 }
 
-int SessionManager::Impl::LoadPreKey(signal_buffer** record, uint32_t id,
-                                     void* ud) {
-  Impl* self = Self(ud);
-  absl::StatusOr<std::optional<SecretBytes>> stored =
-      self->pre_keys_.LoadPreKey(id);
-  if (!stored.ok()) return self->StoreFailed(stored.status());
+// The pre-key and signed pre-key callbacks differ only in the store they
+// reach; these carry libsignal's conventions for both.
+int SessionManager::Impl::LoadRecord(
+    absl::StatusOr<std::optional<SecretBytes>> stored, signal_buffer** record) {
+  if (!stored.ok()) return StoreFailed(stored.status());
   if (!stored->has_value()) return SG_ERR_INVALID_KEY_ID;
   signal_buffer* out =
       signal_buffer_create((*stored)->data(), (*stored)->size());
   if (out == nullptr) return SG_ERR_NOMEM;
   *record = out;
   return SG_SUCCESS;
+}
+
+int SessionManager::Impl::StatusResult(const absl::Status& status) {
+  return status.ok() ? SG_SUCCESS : StoreFailed(status);
+}
+
+int SessionManager::Impl::ContainsResult(const absl::StatusOr<bool>& contains) {
+  if (!contains.ok()) return StoreFailed(contains.status());
+  return *contains ? 1 : 0;
+}
+
+SecretBytes SessionManager::Impl::CopyRecord(const uint8_t* record,
+                                             size_t record_len) {
+  return SecretBytes::CopyOf(
+      std::string_view(reinterpret_cast<const char*>(record), record_len));
+}
+
+int SessionManager::Impl::LoadPreKey(signal_buffer** record, uint32_t id,
+                                     void* ud) {
+  Impl* self = Self(ud);
+  return self->LoadRecord(self->pre_keys_.LoadPreKey(id), record);
 }
 
 int SessionManager::Impl::StorePreKey(uint32_t id, uint8_t* record,
                                       size_t record_len, void* ud) {
   Impl* self = Self(ud);
-  absl::Status status = self->pre_keys_.StorePreKey(
-      id, SecretBytes::CopyOf(
-              std::string_view(reinterpret_cast<char*>(record), record_len)));
-  return status.ok() ? SG_SUCCESS : self->StoreFailed(status);
+  return self->StatusResult(
+      self->pre_keys_.StorePreKey(id, CopyRecord(record, record_len)));
 }
 
 int SessionManager::Impl::ContainsPreKey(uint32_t id, void* ud) {
   Impl* self = Self(ud);
-  absl::StatusOr<bool> contains = self->pre_keys_.ContainsPreKey(id);
-  if (!contains.ok()) return self->StoreFailed(contains.status());
-  return *contains ? 1 : 0;
+  return self->ContainsResult(self->pre_keys_.ContainsPreKey(id));
 }
 
 int SessionManager::Impl::RemovePreKey(uint32_t id, void* ud) {
   Impl* self = Self(ud);
-  absl::Status status = self->pre_keys_.RemovePreKey(id);
-  return status.ok() ? SG_SUCCESS : self->StoreFailed(status);
+  return self->StatusResult(self->pre_keys_.RemovePreKey(id));
 }
 
 int SessionManager::Impl::LoadSignedPreKey(signal_buffer** record, uint32_t id,
                                            void* ud) {
   Impl* self = Self(ud);
-  absl::StatusOr<std::optional<SecretBytes>> stored =
-      self->signed_pre_keys_.LoadSignedPreKey(id);
-  if (!stored.ok()) return self->StoreFailed(stored.status());
-  if (!stored->has_value()) return SG_ERR_INVALID_KEY_ID;
-  signal_buffer* out =
-      signal_buffer_create((*stored)->data(), (*stored)->size());
-  if (out == nullptr) return SG_ERR_NOMEM;
-  *record = out;
-  return SG_SUCCESS;
+  return self->LoadRecord(self->signed_pre_keys_.LoadSignedPreKey(id), record);
 }
 
 int SessionManager::Impl::StoreSignedPreKey(uint32_t id, uint8_t* record,
                                             size_t record_len, void* ud) {
   Impl* self = Self(ud);
-  absl::Status status = self->signed_pre_keys_.StoreSignedPreKey(
-      id, SecretBytes::CopyOf(
-              std::string_view(reinterpret_cast<char*>(record), record_len)));
-  return status.ok() ? SG_SUCCESS : self->StoreFailed(status);
+  return self->StatusResult(self->signed_pre_keys_.StoreSignedPreKey(
+      id, CopyRecord(record, record_len)));
 }
 
 int SessionManager::Impl::ContainsSignedPreKey(uint32_t id, void* ud) {
   Impl* self = Self(ud);
-  absl::StatusOr<bool> contains =
-      self->signed_pre_keys_.ContainsSignedPreKey(id);
-  if (!contains.ok()) return self->StoreFailed(contains.status());
-  return *contains ? 1 : 0;
+  return self->ContainsResult(self->signed_pre_keys_.ContainsSignedPreKey(id));
 }
 
 int SessionManager::Impl::RemoveSignedPreKey(uint32_t id, void* ud) {
   Impl* self = Self(ud);
-  absl::Status status = self->signed_pre_keys_.RemoveSignedPreKey(id);
-  return status.ok() ? SG_SUCCESS : self->StoreFailed(status);
+  return self->StatusResult(self->signed_pre_keys_.RemoveSignedPreKey(id));
 }
 
 int SessionManager::Impl::GetIdentityKeyPair(signal_buffer** public_data,
