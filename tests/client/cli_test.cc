@@ -1,0 +1,262 @@
+// The real `confidant` binary against the real relay and confidant-admin: a
+// trust person and an employee exchange messages through the command line.
+#include <google/protobuf/util/json_util.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "confidant/v1/admin.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/test_util.h"
+
+namespace confidant {
+namespace {
+
+using ::confidant::testing::CommandResult;
+using ::confidant::testing::ReadFileOrDie;
+using ::confidant::testing::RelayProcess;
+using ::confidant::testing::RunCommand;
+using ::confidant::testing::TempDir;
+using ::testing::HasSubstr;
+
+constexpr char kPassphrase[] = "correct horse battery staple";
+
+// The string value of `"key":"..."` in `json` (no escapes), or "".
+std::string JsonField(const std::string& json, const std::string& key) {
+  const std::string needle = "\"" + key + "\":\"";
+  size_t at = json.find(needle);
+  if (at == std::string::npos) return "";
+  at += needle.size();
+  size_t end = json.find('"', at);
+  if (end == std::string::npos) return "";
+  return json.substr(at, end - at);
+}
+
+// Every file under `dir` with its contents.
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      out[entry.path().string()] = ReadFileOrDie(entry.path().string());
+    }
+  }
+  return out;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(setenv("CONFIDANT_PASSPHRASE", kPassphrase, 1), 0);
+    config_ = dir_.path() + "/relay.toml";
+    std::ofstream(config_) << "[limits]\n"
+                              "bundle_per_second = 1.0\n"
+                              "bundle_burst = 1000.0\n";
+    data_dir_ = dir_.path() + "/relay";
+    relay_ = std::make_unique<RelayProcess>(
+        CONFIDANT_RELAY_BIN, data_dir_,
+        std::vector<std::string>{"--config", config_});
+    ASSERT_TRUE(relay_->Start()) << relay_->Log();
+    org_ = AdminJson<v1::CreateOrganisationResponse>(
+        {"org", "create", "Gemeente Voorbeeld"});
+    invite_ = AdminJson<v1::CreateInviteResponse>(
+        {"invite", "create", "--org", org_.organisation().id()});
+    tp_ = dir_.path() + "/tp";
+    emp_ = dir_.path() + "/emp";
+  }
+
+  void TearDown() override { unsetenv("CONFIDANT_PASSPHRASE"); }
+
+  template <typename Message>
+  Message AdminJson(std::vector<std::string> args) {
+    std::vector<std::string> argv = {CONFIDANT_ADMIN_BIN, "--data-dir",
+                                     data_dir_, "--json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    CommandResult r = RunCommand(argv);
+    Message m;
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &m).ok())
+        << r.out;
+    return m;
+  }
+
+  // Runs confidant with `profile` against the test relay.
+  CommandResult Cli(const std::string& profile, std::vector<std::string> args,
+                    bool json = false) {
+    std::vector<std::string> argv = {CONFIDANT_CLI_BIN, "--profile",
+                                     profile,           "--relay",
+                                     relay_->address(), "--insecure"};
+    if (json) argv.push_back("--json");
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  }
+
+  TempDir dir_;
+  std::string config_;
+  std::string data_dir_;
+  std::unique_ptr<RelayProcess> relay_;
+  v1::CreateOrganisationResponse org_;
+  v1::CreateInviteResponse invite_;
+  std::string tp_;
+  std::string emp_;
+};
+
+TEST_F(CliTest, ConversationErrorsAndJson) {
+  CommandResult r = Cli(tp_,
+                        {"enroll", "--invite", invite_.invite_code(), "--name",
+                         "Anna de Vries", "--kind", "external", "--languages",
+                         "nl,en", "--intro", "Bel of schrijf gerust."},
+                        /*json=*/true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(r.out.front(), '{') << r.out;
+  const std::string tp_id = JsonField(r.out, "account_id");
+  ASSERT_EQ(tp_id.size(), 32u) << r.out;
+  const std::string fingerprint = JsonField(r.out, "fingerprint");
+  EXPECT_EQ(fingerprint.size(), 35u) << r.out;
+
+  // A second enroll into the same profile fails.
+  r = Cli(tp_, {"enroll", "--invite", "x", "--name", "y"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("already exists"));
+
+  r = Cli(emp_, {"join", "--access-code", org_.access_code()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("joined organisation Gemeente Voorbeeld"));
+
+  r = Cli(emp_, {"whoami"}, true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(JsonField(r.out, "role"), "employee");
+  EXPECT_EQ(JsonField(r.out, "relay"), relay_->address());
+  EXPECT_THAT(r.out, HasSubstr("\"organisations\":[\"Gemeente Voorbeeld\"]"));
+
+  r = Cli(emp_, {"trust-persons"}, true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(JsonField(r.out, "id"), tp_id);
+  EXPECT_EQ(JsonField(r.out, "name"), "Anna de Vries");
+  EXPECT_EQ(JsonField(r.out, "kind"), "external");
+  EXPECT_THAT(r.out, HasSubstr("\"languages\":[\"nl\",\"en\"]"));
+  const std::string safety = JsonField(r.out, "safety_number");
+  ASSERT_EQ(safety.size(), 71u) << r.out;
+  // The trust person's fingerprint is one half of the safety number.
+  EXPECT_TRUE(safety.substr(0, 35) == fingerprint ||
+              safety.substr(36) == fingerprint)
+      << safety << " vs " << fingerprint;
+  r = Cli(emp_, {"trust-persons"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Anna de Vries"));
+
+  r = Cli(emp_, {"open", "--to", tp_id, "--message", "Ik heb een \"vraag\"."},
+          true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string case_id = JsonField(r.out, "case");
+  ASSERT_EQ(case_id.size(), 32u) << r.out;
+
+  r = Cli(tp_, {"sync"}, true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"received\":1"));
+
+  r = Cli(tp_, {"cases"}, true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(JsonField(r.out, "case"), case_id);
+  EXPECT_THAT(r.out, HasSubstr("\"unread\":1"));
+  r = Cli(tp_, {"cases"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("unread 1"));
+
+  r = Cli(tp_, {"read", "--case", case_id}, true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"body\":\"Ik heb een \\\"vraag\\\".\""));
+  EXPECT_EQ(JsonField(r.out, "direction"), "incoming");
+  r = Cli(tp_, {"cases"}, true);
+  EXPECT_THAT(r.out, HasSubstr("\"unread\":0"));
+
+  r = Cli(tp_, {"send", "--case", case_id, "Dank je, ik help je graag."});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  r = Cli(emp_, {"sync"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("synced: 1 new"));
+  r = Cli(emp_, {"read", "--case", case_id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[delivered]  Ik heb een \"vraag\"."));
+  EXPECT_THAT(r.out, HasSubstr("[received]  Dank je, ik help je graag."));
+  size_t mine = r.out.find("vraag");
+  size_t theirs = r.out.find("Dank je");
+  EXPECT_LT(mine, theirs);
+
+  // Safety numbers agree on both sides; verify stores the flag.
+  r = Cli(emp_, {"safety-number", "--case", case_id}, true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(JsonField(r.out, "safety_number"), safety);
+  EXPECT_THAT(r.out, HasSubstr("\"verified\":false"));
+  r = Cli(tp_, {"safety-number", "--case", case_id}, true);
+  EXPECT_EQ(JsonField(r.out, "safety_number"), safety);
+  r = Cli(emp_, {"verify", "--case", case_id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Cli(emp_, {"safety-number", "--case", case_id});
+  EXPECT_THAT(r.out, HasSubstr("verified / geverifieerd"));
+
+  // --follow with a timeout returns with the messages that arrived.
+  r = Cli(tp_, {"send", "--case", case_id, "Nog een vraag?"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Cli(emp_, {"sync", "--follow", "--timeout", "2"}, true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"body\":\"Nog een vraag?\""));
+
+  // Wrong passphrase: one line, exit 1, nothing changed.
+  std::map<std::string, std::string> before = Snapshot(emp_);
+  const std::string wrong = dir_.path() + "/wrong";
+  std::ofstream(wrong) << "not the passphrase\n";
+  r = RunCommand({CONFIDANT_CLI_BIN, "--profile", emp_, "--passphrase-file",
+                  wrong, "cases"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "confidant: wrong passphrase\n");
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(Snapshot(emp_) == before);
+
+  r = Cli(emp_, {"read", "--case", "00112233445566778899aabbccddeeff"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "confidant: unknown case 00112233445566778899aabbccddeeff\n");
+  r = Cli(emp_, {"send", "--case", "zz", "hi"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("confidant: unknown case zz"));
+
+  r = Cli(emp_, {"frobnicate"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = Cli(emp_, {"cases", "--no-such-flag"});
+  EXPECT_EQ(r.exit_code, 2);
+
+  // The relay goes away.
+  relay_->Stop();
+  r = Cli(emp_, {"sync"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("confidant: relay not reachable"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  // Local commands still work.
+  r = Cli(emp_, {"cases"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(CliTest, NoPassphraseAndFailedJoinLeavesNoProfile) {
+  unsetenv("CONFIDANT_PASSPHRASE");
+  CommandResult r = Cli(emp_, {"join", "--access-code", org_.access_code()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no passphrase"));
+  ASSERT_EQ(setenv("CONFIDANT_PASSPHRASE", kPassphrase, 1), 0);
+
+  r = Cli(emp_, {"join", "--access-code", "wrong-code"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(emp_));
+  r = Cli(emp_, {"join", "--access-code", org_.access_code()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+}  // namespace
+}  // namespace confidant
