@@ -14,6 +14,7 @@
 #include "confidant/v1/admin.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/storage/rocksdb_storage.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant {
@@ -256,6 +257,132 @@ TEST_F(CliTest, NoPassphraseAndFailedJoinLeavesNoProfile) {
   EXPECT_FALSE(std::filesystem::exists(emp_));
   r = Cli(emp_, {"join", "--access-code", org_.access_code()});
   EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// Issue 4's end-to-end check: a whole conversation through the CLI, a relay
+// restart with messages queued, a second employee, and then a search of
+// everything the relay keeps for anything that could betray the employee.
+TEST_F(CliTest, EndToEndConversationSurvivesRestartAndLeavesNoTrace) {
+  CommandResult r = Cli(
+      tp_,
+      {"enroll", "--invite", invite_.invite_code(), "--name", "Anna de Vries"},
+      /*json=*/true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string tp_id = JsonField(r.out, "account_id");
+  ASSERT_EQ(Cli(emp_, {"join", "--access-code", org_.access_code()}).exit_code,
+            0);
+  r = Cli(emp_, {"whoami"}, /*json=*/true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string emp_id_hex = JsonField(r.out, "account_id");
+  ASSERT_EQ(emp_id_hex.size(), 32u) << r.out;
+
+  r = Cli(emp_, {"open", "--to", tp_id, "--message", "geheim-emp-0"},
+          /*json=*/true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string case_id = JsonField(r.out, "case");
+  ASSERT_FALSE(case_id.empty()) << r.out;
+  std::vector<std::string> texts = {"geheim-emp-0"};
+  for (int i = 1; i <= 20; ++i) {
+    texts.push_back("geheim-emp-" + std::to_string(i));
+    ASSERT_EQ(Cli(emp_, {"send", "--case", case_id, texts.back()}).exit_code,
+              0);
+  }
+  ASSERT_EQ(Cli(tp_, {"sync"}).exit_code, 0);
+  for (int i = 1; i <= 20; ++i) {
+    texts.push_back("geheim-tp-" + std::to_string(i));
+    ASSERT_EQ(Cli(tp_, {"send", "--case", case_id, texts.back()}).exit_code, 0);
+  }
+  ASSERT_EQ(Cli(emp_, {"sync"}).exit_code, 0);
+
+  // Queued messages survive a clean stop and a kill of the relay.
+  for (int i = 1; i <= 3; ++i) {
+    texts.push_back("geheim-queued-" + std::to_string(i));
+    ASSERT_EQ(Cli(emp_, {"send", "--case", case_id, texts.back()}).exit_code,
+              0);
+  }
+  ASSERT_EQ(relay_->Stop(), 0) << relay_->Log();
+  ASSERT_TRUE(relay_->Start()) << relay_->Log();
+  texts.push_back("geheim-queued-4");
+  ASSERT_EQ(Cli(emp_, {"send", "--case", case_id, texts.back()}).exit_code, 0);
+  relay_->Kill();
+  ASSERT_TRUE(relay_->Start()) << relay_->Log();
+  ASSERT_EQ(Cli(tp_, {"sync"}).exit_code, 0);
+  ASSERT_EQ(Cli(tp_, {"sync"}).exit_code, 0);  // nothing comes twice
+
+  const CommandResult tp_read = Cli(tp_, {"read", "--case", case_id});
+  const CommandResult emp_read = Cli(emp_, {"read", "--case", case_id});
+  ASSERT_EQ(tp_read.exit_code, 0) << tp_read.err;
+  ASSERT_EQ(emp_read.exit_code, 0) << emp_read.err;
+  for (const std::string& text : texts) {
+    const bool from_tp = text.rfind("geheim-tp-", 0) == 0;
+    const std::string& shown = tp_read.out;
+    size_t count = 0;
+    for (size_t at = shown.find(text + "\n"); at != std::string::npos;
+         at = shown.find(text + "\n", at + 1)) {
+      ++count;
+    }
+    EXPECT_EQ(count, 1u) << text;  // exactly once, none lost
+    if (from_tp) {
+      EXPECT_NE(emp_read.out.find(text + "\n"), std::string::npos) << text;
+    }
+  }
+
+  // A second employee's case stays apart.
+  const std::string emp2 = dir_.path() + "/emp2";
+  ASSERT_EQ(Cli(emp2, {"join", "--access-code", org_.access_code()}).exit_code,
+            0);
+  r = Cli(emp2, {"open", "--to", tp_id, "--message", "geheim-emp2"}, true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string case2 = JsonField(r.out, "case");
+  texts.push_back("geheim-emp2");
+  ASSERT_EQ(Cli(tp_, {"sync"}).exit_code, 0);
+  EXPECT_EQ(Cli(tp_, {"read", "--case", case_id}).out.find("geheim-emp2"),
+            std::string::npos);
+  EXPECT_NE(Cli(tp_, {"read", "--case", case2}).out.find("geheim-emp2"),
+            std::string::npos);
+
+  // Leave envelopes queued, then look at everything the relay has.
+  for (int i = 1; i <= 3; ++i) {
+    texts.push_back("geheim-left-" + std::to_string(i));
+    ASSERT_EQ(Cli(emp_, {"send", "--case", case_id, texts.back()}).exit_code,
+              0);
+  }
+  ASSERT_EQ(relay_->Stop(), 0);
+  const std::string log = relay_->Log();
+  std::string everything = log;
+  for (const auto& [path, bytes] : Snapshot(data_dir_)) everything += bytes;
+  for (const std::string& text : texts) {
+    EXPECT_EQ(everything.find(text), std::string::npos) << text;
+  }
+  EXPECT_EQ(log.find(emp_id_hex), std::string::npos);
+  EXPECT_EQ(log.find(tp_id), std::string::npos);
+
+  std::string emp_id, tp_raw;
+  for (size_t i = 0; i < 32; i += 2) {
+    emp_id.push_back(
+        static_cast<char>(std::stoi(emp_id_hex.substr(i, 2), nullptr, 16)));
+    tp_raw.push_back(
+        static_cast<char>(std::stoi(tp_id.substr(i, 2), nullptr, 16)));
+  }
+  absl::StatusOr<std::unique_ptr<server::Storage>> storage =
+      server::OpenRocksDbStorage(data_dir_ + "/db");
+  ASSERT_TRUE(storage.ok()) << storage.status();
+  absl::StatusOr<server::IdentityRecord> emp_identity =
+      (*storage)->keys().GetIdentity(emp_id);
+  ASSERT_TRUE(emp_identity.ok()) << emp_identity.status();
+  absl::StatusOr<std::vector<server::StoredEnvelope>> queued =
+      (*storage)->mailboxes().Read(server::MailboxId{tp_raw, 1}, 0, 1000,
+                                   1 << 26);
+  ASSERT_TRUE(queued.ok()) << queued.status();
+  ASSERT_GE(queued->size(), 3u);
+  for (const server::StoredEnvelope& e : *queued) {
+    EXPECT_EQ(e.content.find(emp_id), std::string::npos);
+    EXPECT_EQ(e.content.find(emp_identity->identity_key), std::string::npos);
+    EXPECT_EQ(e.content.find(emp_identity->identity_key.substr(1)),
+              std::string::npos);
+    EXPECT_TRUE(e.content.size() == 1024 || e.content.size() == 4096)
+        << e.content.size();
+  }
 }
 
 }  // namespace
