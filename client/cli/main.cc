@@ -583,8 +583,8 @@ std::string MessageJson(const std::string& case_id, const CaseMessage& m) {
 
 std::string MessageText(const CaseMessage& m) {
   const bool in = m.direction == client::Direction::kIncoming;
-  return absl::StrCat(TimeText(m.time), "  ", in ? "<- them" : "-> me  ", "  [",
-                      DeliveryName(m.delivery), "]  ", m.body, "\n");
+  return absl::StrCat(TimeText(m.time), "  ", in ? "them -> me" : "me -> them",
+                      "  [", DeliveryName(m.delivery), "]  ", m.body, "\n");
 }
 
 int Fail(const absl::Status& status) {

@@ -275,6 +275,10 @@ TEST_F(CliTest, EndToEndConversationSurvivesRestartAndLeavesNoTrace) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string emp_id_hex = JsonField(r.out, "account_id");
   ASSERT_EQ(emp_id_hex.size(), 32u) << r.out;
+  r = Cli(emp_, {"trust-persons"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(tp_id), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Anna de Vries"), std::string::npos) << r.out;
 
   r = Cli(emp_, {"open", "--to", tp_id, "--message", "geheim-emp-0"},
           /*json=*/true);
