@@ -31,6 +31,7 @@
 #include "crypto/memory_stores.h"
 #include "crypto/session.h"
 #include "gtest/gtest.h"
+#include "tests/testing/admin_json.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant::client {
@@ -195,15 +196,8 @@ class AccountTest : public ::testing::Test {
 
   template <typename Message>
   Message AdminJson(std::vector<std::string> args) {
-    std::vector<std::string> argv = {CONFIDANT_ADMIN_BIN, "--data-dir",
-                                     data_dir_, "--json"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    CommandResult r = RunCommand(argv);
-    Message m;
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &m).ok())
-        << r.out;
-    return m;
+    return ::confidant::testing::AdminJson<Message>(CONFIDANT_ADMIN_BIN,
+                                                    data_dir_, std::move(args));
   }
 
   std::unique_ptr<RelayTransport> NewTransport() {

@@ -16,6 +16,7 @@
 #include "confidant/v1/relay.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/testing/admin_json.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant {
@@ -220,12 +221,8 @@ class RelayIntegrationTest : public ::testing::Test {
 
   template <typename Message>
   Message AdminJson(std::vector<std::string> args) {
-    CommandResult r = Admin(std::move(args));
-    Message m;
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &m).ok())
-        << r.out;
-    return m;
+    return ::confidant::testing::AdminJson<Message>(CONFIDANT_ADMIN_BIN,
+                                                    data_dir_, std::move(args));
   }
 
   // An organisation with a trust person (keys uploaded) and an employee.
