@@ -112,6 +112,10 @@ class Messenger {
   // storage errors end the sync; envelopes not yet stored stay queued.
   absl::StatusOr<SyncReport> Sync(absl::Time now);
 
+  // Idle-time work that makes the next sends faster: ephemeral keys for the
+  // sealed layer are made ahead of time. Sends work without it.
+  absl::Status PrepareForSending() { return crypto_.PrepareForSending(); }
+
   // Every case, most recent activity first.
   absl::StatusOr<std::vector<CaseSummary>> ListCases();
   // The messages of a case, oldest first. NOT_FOUND "unknown case".

@@ -57,7 +57,7 @@ absl::StatusOr<std::string> MessageCrypto::Encrypt(
   content.sender_identity_key = own_identity_.public_key();
   content.message_type = WireType(ciphertext->type);
   content.message = std::move(ciphertext->bytes);
-  return Seal(content, *peer_identity, peer_account_id);
+  return ephemeral_keys_.Seal(content, *peer_identity, peer_account_id);
 }
 
 absl::StatusOr<OpenedMessage> MessageCrypto::Decrypt(

@@ -12,6 +12,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "crypto/errors.h"
@@ -248,38 +249,30 @@ absl::Status ValidateContent(const SealedContent& content) {
 
 }  // namespace
 
-absl::StatusOr<std::string> Seal(const SealedContent& content,
-                                 std::string_view recipient_identity_key,
-                                 std::string_view recipient_account_id) {
+namespace {
+
+// A fresh ephemeral key pair. OpenSSL computes the public key when the
+// private key is imported: one scalar multiplication.
+absl::StatusOr<PkeyPtr> NewEphemeralKey() {
   SecretBytes ephemeral_private(kCurve25519PrivateKeySize);
   if (RAND_bytes(ephemeral_private.data(),
                  static_cast<int>(ephemeral_private.size())) != 1) {
     return CryptoStatus(CryptoError::kInternal, "random generator failed");
   }
-  return SealWithEphemeral(content, recipient_identity_key,
-                           recipient_account_id, ephemeral_private);
+  return X25519PrivateKey(ephemeral_private);
 }
 
-absl::StatusOr<std::string> SealWithEphemeral(
-    const SealedContent& content, std::string_view recipient_identity_key,
-    std::string_view recipient_account_id,
-    const SecretBytes& ephemeral_private) {
-  if (absl::Status s =
-          ValidateRecipient(recipient_identity_key, recipient_account_id);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = ValidateContent(content); !s.ok()) return s;
-
-  absl::StatusOr<PkeyPtr> ephemeral = X25519PrivateKey(ephemeral_private);
-  if (!ephemeral.ok()) return ephemeral.status();
-  absl::StatusOr<std::string> ephemeral_public = RawPublicKey(ephemeral->get());
+// Seals with the ephemeral key `ephemeral`, which must never be used again.
+absl::StatusOr<std::string> SealWithKey(const SealedContent& content,
+                                        std::string_view recipient_identity_key,
+                                        std::string_view recipient_account_id,
+                                        EVP_PKEY* ephemeral) {
+  absl::StatusOr<std::string> ephemeral_public = RawPublicKey(ephemeral);
   if (!ephemeral_public.ok()) return ephemeral_public.status();
   absl::StatusOr<PkeyPtr> recipient =
       X25519PublicKey(recipient_identity_key.substr(1));
   if (!recipient.ok()) return recipient.status();
-  absl::StatusOr<SecretBytes> shared =
-      X25519(ephemeral->get(), recipient->get());
+  absl::StatusOr<SecretBytes> shared = X25519(ephemeral, recipient->get());
   if (!shared.ok()) return shared.status();
   absl::StatusOr<SecretBytes> key_nonce =
       DeriveKeyAndNonce(*shared, *ephemeral_public, recipient_identity_key);
@@ -321,6 +314,99 @@ absl::StatusOr<std::string> SealWithEphemeral(
   WipeString(inner);
   if (!ok) return CryptoStatus(CryptoError::kInternal, "AES-GCM failed");
   return out_envelope;
+}
+
+absl::Status ValidateSealInput(const SealedContent& content,
+                               std::string_view recipient_identity_key,
+                               std::string_view recipient_account_id) {
+  if (absl::Status s =
+          ValidateRecipient(recipient_identity_key, recipient_account_id);
+      !s.ok()) {
+    return s;
+  }
+  return ValidateContent(content);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> Seal(const SealedContent& content,
+                                 std::string_view recipient_identity_key,
+                                 std::string_view recipient_account_id) {
+  if (absl::Status s = ValidateSealInput(content, recipient_identity_key,
+                                         recipient_account_id);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<PkeyPtr> ephemeral = NewEphemeralKey();
+  if (!ephemeral.ok()) return ephemeral.status();
+  return SealWithKey(content, recipient_identity_key, recipient_account_id,
+                     ephemeral->get());
+}
+
+absl::StatusOr<std::string> SealWithEphemeral(
+    const SealedContent& content, std::string_view recipient_identity_key,
+    std::string_view recipient_account_id,
+    const SecretBytes& ephemeral_private) {
+  if (absl::Status s = ValidateSealInput(content, recipient_identity_key,
+                                         recipient_account_id);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<PkeyPtr> ephemeral = X25519PrivateKey(ephemeral_private);
+  if (!ephemeral.ok()) return ephemeral.status();
+  return SealWithKey(content, recipient_identity_key, recipient_account_id,
+                     ephemeral->get());
+}
+
+struct EphemeralKeyPool::Key {
+  PkeyPtr pkey;
+};
+
+EphemeralKeyPool::EphemeralKeyPool(size_t capacity) : capacity_(capacity) {}
+
+EphemeralKeyPool::~EphemeralKeyPool() = default;
+
+absl::Status EphemeralKeyPool::Fill() {
+  while (size() < capacity_) {
+    // Generated outside the lock: Seal may take keys meanwhile.
+    absl::StatusOr<PkeyPtr> pkey = NewEphemeralKey();
+    if (!pkey.ok()) return pkey.status();
+    auto key = std::make_unique<Key>();
+    key->pkey = *std::move(pkey);
+    absl::MutexLock lock(&mu_);
+    if (keys_.size() >= capacity_) break;
+    keys_.push_back(std::move(key));
+  }
+  return absl::OkStatus();
+}
+
+size_t EphemeralKeyPool::size() const {
+  absl::MutexLock lock(&mu_);
+  return keys_.size();
+}
+
+std::unique_ptr<EphemeralKeyPool::Key> EphemeralKeyPool::Take() {
+  absl::MutexLock lock(&mu_);
+  if (keys_.empty()) return nullptr;
+  std::unique_ptr<Key> key = std::move(keys_.back());
+  keys_.pop_back();
+  return key;
+}
+
+absl::StatusOr<std::string> EphemeralKeyPool::Seal(
+    const SealedContent& content, std::string_view recipient_identity_key,
+    std::string_view recipient_account_id) {
+  if (absl::Status s = ValidateSealInput(content, recipient_identity_key,
+                                         recipient_account_id);
+      !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<Key> key = Take();
+  if (key == nullptr) {
+    return crypto::Seal(content, recipient_identity_key, recipient_account_id);
+  }
+  return SealWithKey(content, recipient_identity_key, recipient_account_id,
+                     key->pkey.get());
 }
 
 namespace {

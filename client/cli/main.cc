@@ -881,6 +881,10 @@ int Sync(const Request& req) {
       fresh.emplace_back(case_id, std::move(m));
     }
     if (!req.follow) break;
+    // While waiting, make the sealed layer's keys for the next replies.
+    if (absl::Status s = cl.messenger->PrepareForSending(); !s.ok()) {
+      return Fail(s);
+    }
     const absl::Time next = std::min(absl::Now() + absl::Seconds(1), deadline);
     while (!g_interrupted.load() && absl::Now() < next) {
       absl::SleepFor(absl::Milliseconds(100));

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -398,6 +400,82 @@ TEST_F(SealedTest, UnsealerAgreesWithUnseal) {
                                             recipient_.account_id)
                                .status()),
             CryptoError::kInvalidKey);
+}
+
+TEST_F(SealedTest, PoolKeysOpenAndAreNeverReused) {
+  EphemeralKeyPool pool(4);
+  EXPECT_EQ(pool.size(), 0u);
+  std::set<std::string> ephemeral_keys;
+  const SealedContent content = Content(kSignalMessageType, 100);
+  // Three rounds of a full pool, then seals from an empty one (fresh keys).
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_TRUE(pool.Fill().ok());
+    EXPECT_EQ(pool.size(), 4u);
+    for (int i = 0; i < 6; ++i) {
+      absl::StatusOr<std::string> envelope = pool.Seal(
+          content, recipient_.identity_key, recipient_.account_id);
+      ASSERT_TRUE(envelope.ok()) << envelope.status();
+      EXPECT_EQ(pool.size(), i < 4 ? 3u - i : 0u);
+      EXPECT_TRUE(ephemeral_keys.insert(envelope->substr(1, 32)).second)
+          << "an ephemeral key was used twice";
+      absl::StatusOr<SealedContent> opened = Open(*envelope);
+      ASSERT_TRUE(opened.ok()) << opened.status();
+      ExpectSameContent(*opened, content);
+    }
+  }
+}
+
+TEST_F(SealedTest, PoolRejectsBadInputs) {
+  EphemeralKeyPool pool(2);
+  ASSERT_TRUE(pool.Fill().ok());
+  SealedContent bad = Content(kSignalMessageType, 10);
+  bad.message_type = 1;
+  absl::StatusOr<std::string> envelope =
+      pool.Seal(bad, recipient_.identity_key, recipient_.account_id);
+  ASSERT_FALSE(envelope.ok());
+  EXPECT_EQ(GetCryptoError(envelope.status()), CryptoError::kInvalidMessage);
+  EXPECT_EQ(pool.size(), 2u);
+  // A small-order recipient key shows only in the agreement; the key taken
+  // for it is destroyed, never put back.
+  envelope = pool.Seal(Content(kSignalMessageType, 10),
+                       "\x05" + std::string(32, '\0'), recipient_.account_id);
+  ASSERT_FALSE(envelope.ok());
+  EXPECT_EQ(GetCryptoError(envelope.status()), CryptoError::kInvalidKey);
+  EXPECT_EQ(pool.size(), 1u);
+  envelope = pool.Seal(Content(kSignalMessageType, 10), recipient_.identity_key,
+                       recipient_.account_id);
+  ASSERT_TRUE(envelope.ok()) << envelope.status();
+  EXPECT_TRUE(Open(*envelope).ok());
+}
+
+TEST_F(SealedTest, PoolIsSafeAcrossThreads) {
+  EphemeralKeyPool pool(8);
+  const SealedContent content = Content(kPreKeyMessageType, 50);
+  std::vector<std::vector<std::string>> seen(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < seen.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        if (i % 5 == 0) {
+          ASSERT_TRUE(pool.Fill().ok());
+        }
+        absl::StatusOr<std::string> envelope = pool.Seal(
+            content, recipient_.identity_key, recipient_.account_id);
+        ASSERT_TRUE(envelope.ok()) << envelope.status();
+        seen[t].push_back(*envelope);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::set<std::string> ephemeral_keys;
+  for (const auto& envelopes : seen) {
+    ASSERT_EQ(envelopes.size(), 20u);
+    for (const std::string& e : envelopes) {
+      EXPECT_TRUE(ephemeral_keys.insert(e.substr(1, 32)).second);
+      EXPECT_TRUE(Open(e).ok());
+    }
+  }
+  EXPECT_LE(pool.size(), 8u);
 }
 
 TEST(SealedVectorsTest, KnownAnswers) {
