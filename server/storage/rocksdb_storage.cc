@@ -50,6 +50,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
+#include "rocksdb/utilities/table_properties_collectors.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "rocksdb/write_batch.h"
 #include "server/log.h"
@@ -734,8 +735,10 @@ class RocksKeyStore : public KeyStore {
 // queue order), writes it with one fsync and then wakes every caller.
 class RocksMailboxStore : public MailboxStore {
  public:
-  explicit RocksMailboxStore(Database& db)
-      : db_(db), writer_([this] { RunWriter(); }) {}
+  RocksMailboxStore(Database& db, uint64_t expire_batch)
+      : db_(db),
+        expire_batch_(std::max<uint64_t>(1, expire_batch)),
+        writer_([this] { RunWriter(); }) {}
 
   // Finishes every queued operation, then stops the writer.
   ~RocksMailboxStore() override {
@@ -800,11 +803,19 @@ class RocksMailboxStore : public MailboxStore {
     return static_cast<uint32_t>(*deleted);
   }
 
+  // Deletes in batches of expire_batch_, so one retention pass over a large
+  // backlog neither builds one huge write batch nor holds up Send and Ack.
   absl::StatusOr<uint64_t> ExpireBefore(uint32_t cutoff_hour) override {
-    Op op;
-    op.kind = Op::Kind::kExpire;
-    op.hour = cutoff_hour;
-    return Submit(op);
+    uint64_t total = 0;
+    for (;;) {
+      Op op;
+      op.kind = Op::Kind::kExpire;
+      op.hour = cutoff_hour;
+      absl::StatusOr<uint64_t> expired = Submit(op);
+      if (!expired.ok()) return expired.status();
+      total += *expired;
+      if (*expired < expire_batch_) return total;
+    }
   }
 
   absl::StatusOr<uint64_t> CountQueued() override {
@@ -954,7 +965,8 @@ class RocksMailboxStore : public MailboxStore {
     std::unique_ptr<rocksdb::Iterator> it(batch.NewIteratorWithBase(
         db_.cf(kExpiry),
         db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kExpiry))));
-    for (it->SeekToFirst(); it->Valid() && it->key().compare(end) < 0;
+    for (it->SeekToFirst(); it->Valid() && it->key().compare(end) < 0 &&
+                            due.size() < expire_batch_;
          it->Next()) {
       if (it->key().size() != kExpiryKeySize) {
         return absl::DataLossError("corrupt expiry entry");
@@ -1014,6 +1026,7 @@ class RocksMailboxStore : public MailboxStore {
   }
 
   Database& db_;
+  const uint64_t expire_batch_;
 
   absl::Mutex queue_mu_;
   std::vector<Op*> queue_ ABSL_GUARDED_BY(queue_mu_);
@@ -1030,13 +1043,14 @@ class RocksMailboxStore : public MailboxStore {
 
 class RocksDbStorage : public Storage {
  public:
-  RocksDbStorage(std::string dir, std::unique_ptr<Database> db)
+  RocksDbStorage(std::string dir, std::unique_ptr<Database> db,
+                 const RocksDbStorageOptions& options)
       : dir_(std::move(dir)),
         db_(std::move(db)),
         organisations_(*db_),
         accounts_(*db_),
         keys_(*db_),
-        mailboxes_(*db_) {}
+        mailboxes_(*db_, options.expire_batch) {}
 
   OrganisationStore& organisations() override { return organisations_; }
   AccountStore& accounts() override { return accounts_; }
@@ -1152,6 +1166,15 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(
   rocksdb::ColumnFamilyOptions options;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.write_buffer_size = 8 << 20;
+  // Queued envelopes are written once and deleted once. Files where deletions
+  // dominate are compacted early, so acked envelopes give their disk space
+  // back without waiting for new writes to push compactions along.
+  options.table_properties_collector_factories.push_back(
+      rocksdb::NewCompactOnDeletionCollectorFactory(
+          /*sliding_window_size=*/1024, /*deletion_trigger=*/512,
+          /*deletion_ratio=*/0.5));
+  // Level targets follow the data size: at most about 10% space overhead.
+  options.level_compaction_dynamic_level_bytes = true;
   return options;
 }
 
@@ -1273,7 +1296,7 @@ absl::StatusOr<std::unique_ptr<Storage>> OpenRocksDbStorage(
   if (absl::Status format = CheckFormat(*db, dir, is_new); !format.ok()) {
     return format;
   }
-  return std::make_unique<RocksDbStorage>(dir, std::move(db));
+  return std::make_unique<RocksDbStorage>(dir, std::move(db), options);
 }
 
 }  // namespace confidant::server

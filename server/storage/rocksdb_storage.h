@@ -2,6 +2,7 @@
 #ifndef CONFIDANT_SERVER_STORAGE_ROCKSDB_STORAGE_H_
 #define CONFIDANT_SERVER_STORAGE_ROCKSDB_STORAGE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -13,6 +14,8 @@ namespace confidant::server {
 struct RocksDbStorageOptions {
   // Create the database if the directory holds none.
   bool create_if_missing = true;
+  // Envelopes a retention pass deletes per write batch.
+  uint64_t expire_batch = 10000;
 };
 
 // Opens (or creates) the database in `dir`. A directory that cannot be

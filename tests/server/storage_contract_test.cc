@@ -613,6 +613,40 @@ TEST_P(StorageContractTest, ExpireBefore) {
   EXPECT_OK(mailboxes().Append(kBoxA, "again", 20, 2));
 }
 
+// A retention pass over more envelopes than one write batch holds.
+TEST(RocksDbExpiryTest, SeveralBatchesExpireEverythingDue) {
+  const std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() { fs::remove_all(dir); }
+  } cleanup{dir};
+  RocksDbStorageOptions options;
+  options.expire_batch = 7;
+  auto storage = OpenRocksDbStorage(dir + "/db", options);
+  ASSERT_OK(storage);
+  MailboxStore& mailboxes = (*storage)->mailboxes();
+  const MailboxId a{AccountId(1), 1};
+  const MailboxId b{AccountId(2), 1};
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_OK(mailboxes.Append(i % 3 == 0 ? b : a, "old", 10 + i % 2, 1000));
+  }
+  ASSERT_OK(mailboxes.Append(a, "new", 50, 1000));
+  absl::StatusOr<uint64_t> expired = mailboxes.ExpireBefore(20);
+  ASSERT_OK(expired);
+  EXPECT_EQ(*expired, 30u);
+  EXPECT_EQ(*mailboxes.CountQueued(), 1u);
+  auto left = mailboxes.Read(a, 0, 100, 1 << 20);
+  ASSERT_OK(left);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->front().content, "new");
+  EXPECT_THAT(*mailboxes.Read(b, 0, 100, 1 << 20), IsEmpty());
+  // Exactly a multiple of the batch size due: the pass still ends.
+  for (int i = 0; i < 14; ++i) ASSERT_OK(mailboxes.Append(b, "x", 60, 1000));
+  EXPECT_EQ(*mailboxes.ExpireBefore(70), 15u);
+  EXPECT_EQ(*mailboxes.CountQueued(), 0u);
+}
+
 TEST_P(StorageContractTest, CountQueuedAcrossMailboxes) {
   EXPECT_EQ(*mailboxes().CountQueued(), 0u);
   ASSERT_OK(mailboxes().Append(kBoxA, "1", 10, kNoCap));
