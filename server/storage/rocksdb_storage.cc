@@ -876,6 +876,8 @@ class RocksMailboxStore : public MailboxStore {
   // Each Apply* first reads, then either fails without touching the batch or
   // the cache, or adds its writes to both.
   void CommitGroup(const std::vector<Op*>& group) {
+    // Bounded memory with many mailboxes; entries reload from disk on use.
+    if (meta_cache_.size() > kMetaCacheLimit) meta_cache_.clear();
     rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0,
                                        /*overwrite_key=*/true);
     batch_status_ = rocksdb::Status::OK();
@@ -1032,7 +1034,11 @@ class RocksMailboxStore : public MailboxStore {
   std::vector<Op*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
 
-  // Used by the writer thread only. Node-based so pointers stay valid.
+  // Mailbox metas kept in memory; the cache is dropped between write groups
+  // when it grows past this (each entry is about 100 bytes).
+  static constexpr size_t kMetaCacheLimit = 100000;
+  // Used by the writer thread only. Node-based so pointers stay valid within
+  // one write group.
   std::unordered_map<std::string, MailboxMeta> meta_cache_;
   rocksdb::Status batch_status_;
 
