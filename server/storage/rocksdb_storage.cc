@@ -1160,6 +1160,10 @@ rocksdb::DBOptions MakeDbOptions() {
   options.max_log_file_size = 1 << 20;
   options.max_background_jobs = 2;
   options.db_write_buffer_size = 64 << 20;  // across all column families
+  // A log file is deleted only once every column family with data in it has
+  // flushed; rarely written ones (accounts, keys) would keep gigabytes of log
+  // alive behind the envelope traffic. Past this size the oldest are flushed.
+  options.max_total_wal_size = 64 << 20;
   options.paranoid_checks = true;
   return options;
 }
