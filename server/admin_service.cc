@@ -20,6 +20,7 @@
 #include "server/codes.h"
 #include "server/log.h"
 #include "server/status_util.h"
+#include "server/text.h"
 
 namespace confidant::server {
 namespace {
@@ -48,36 +49,6 @@ grpc::Status Finish(const char* rpc, const absl::Status& status) {
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 
-// Length of the UTF-8 sequence starting at `s[i]` and its code point, or 0
-// for an invalid, overlong or surrogate sequence.
-size_t DecodeUtf8(std::string_view s, size_t i, char32_t& out) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  size_t len;
-  char32_t cp;
-  char32_t min;
-  if (b0 < 0x80) {
-    out = b0;
-    return 1;
-  } else if ((b0 & 0xe0) == 0xc0) {
-    len = 2, cp = b0 & 0x1f, min = 0x80;
-  } else if ((b0 & 0xf0) == 0xe0) {
-    len = 3, cp = b0 & 0x0f, min = 0x800;
-  } else if ((b0 & 0xf8) == 0xf0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  out = cp;
-  return len;
-}
-
 absl::Status ValidateName(std::string_view name) {
   if (name.empty()) {
     return absl::InvalidArgumentError("organisation name is empty");
@@ -87,18 +58,17 @@ absl::Status ValidateName(std::string_view name) {
         absl::StrCat("organisation name is ", name.size(), " bytes; at most ",
                      kMaxNameSize, " are allowed"));
   }
-  for (size_t i = 0; i < name.size();) {
-    char32_t cp = 0;
-    const size_t len = DecodeUtf8(name, i, cp);
-    if (len == 0) {
+  switch (CheckDisplayText(name, /*allow_newlines=*/false)) {
+    case TextProblem::kNone:
+      break;
+    case TextProblem::kInvalidUtf8:
       return absl::InvalidArgumentError("organisation name is not valid UTF-8");
-    }
-    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 ||
-        cp == 0x2029) {
+    case TextProblem::kControlCharacter:
       return absl::InvalidArgumentError(
           "organisation name contains a control character");
-    }
-    i += len;
+    case TextProblem::kDirectionControl:
+      return absl::InvalidArgumentError(
+          "organisation name contains a text direction control character");
   }
   return absl::OkStatus();
 }

@@ -63,6 +63,7 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
   using Setter =
       std::function<absl::Status(const toml::node&, const std::string&)>;
   RelayLimits& l = c->limits;
+  ConnectionLimits& conn = c->connections;
   const std::map<std::string, Setter> setters = {
       {"data_dir", [c](auto& n, auto& k) { return Read(n, k, &c->data_dir); }},
       {"listen", [c](auto& n, auto& k) { return Read(n, k, &c->listen); }},
@@ -97,6 +98,14 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
        }},
       {"limits.send_burst",
        [&l](auto& n, auto& k) { return ReadPositive(n, k, &l.send_burst); }},
+      {"limits.send_bytes_per_second",
+       [&l](auto& n, auto& k) {
+         return ReadPositive(n, k, &l.send_bytes_per_second);
+       }},
+      {"limits.send_bytes_burst",
+       [&l](auto& n, auto& k) {
+         return ReadPositive(n, k, &l.send_bytes_burst);
+       }},
       {"limits.bundle_per_second",
        [&l](auto& n, auto& k) {
          return ReadPositive(n, k, &l.bundle_per_second);
@@ -110,6 +119,18 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
       {"limits.register_burst",
        [&l](auto& n, auto& k) {
          return ReadPositive(n, k, &l.register_burst);
+       }},
+      {"limits.handshake_timeout_seconds",
+       [&conn](auto& n, auto& k) {
+         return ReadCount(n, k, 1, 300, &conn.handshake_timeout_seconds);
+       }},
+      {"limits.idle_connection_seconds",
+       [&conn](auto& n, auto& k) {
+         return ReadCount(n, k, 1, 86400, &conn.idle_timeout_seconds);
+       }},
+      {"limits.streams_per_connection",
+       [&conn](auto& n, auto& k) {
+         return ReadCount(n, k, 4, 1000, &conn.max_streams_per_connection);
        }},
   };
 
@@ -190,6 +211,11 @@ absl::Status ValidateConfig(const RelayConfig& c) {
         " without TLS: give --tls-cert and --tls-key, listen on loopback, or "
         "pass --insecure (for example behind a TLS-terminating proxy or an "
         "onion service)"));
+  }
+  if (c.limits.send_bytes_burst < c.limits.max_envelope_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "limits.send_bytes_burst must be at least the largest envelope (",
+        c.limits.max_envelope_bytes, " bytes)"));
   }
   if (c.log_level != "debug" && c.log_level != "info" &&
       c.log_level != "warning" && c.log_level != "error") {

@@ -10,6 +10,19 @@
 
 namespace confidant::server {
 
+// Limits on client connections, applied by gRPC before any call reaches the
+// services. They bound what idle, unfinished or greedy connections cost.
+struct ConnectionLimits {
+  // A connection must finish TLS and send its HTTP/2 preface and SETTINGS
+  // within this, or it is closed.
+  int handshake_timeout_seconds = 10;
+  // A connection without calls for this long is closed (clients reconnect
+  // when they need to).
+  int idle_timeout_seconds = 600;
+  // Calls one connection may have open at once; more wait in the client.
+  int max_streams_per_connection = 32;
+};
+
 struct RelayConfig {
   std::string data_dir;
   std::string listen = "127.0.0.1:7443";
@@ -23,6 +36,7 @@ struct RelayConfig {
   // with port 0).
   std::string port_file;
   RelayLimits limits;
+  ConnectionLimits connections;
 };
 
 // Reads the TOML file at `path` into `config`, overriding what it names.

@@ -13,7 +13,7 @@ constexpr size_t kPruneThreshold = 100000;
 RateLimiter::RateLimiter(double per_second, double burst, Clock& clock)
     : per_second_(per_second), burst_(std::max(burst, 1.0)), clock_(clock) {}
 
-bool RateLimiter::TryAcquire(std::string_view key) {
+bool RateLimiter::TryAcquire(std::string_view key, double cost) {
   const absl::Time now = clock_.Now();
   absl::MutexLock lock(&mu_);
   if (buckets_.size() >= kPruneThreshold) PruneFullBuckets(now);
@@ -26,8 +26,8 @@ bool RateLimiter::TryAcquire(std::string_view key) {
       b.tokens = std::min(burst_, b.tokens + elapsed * per_second_);
     b.updated = now;
   }
-  if (b.tokens < 1.0) return false;
-  b.tokens -= 1.0;
+  if (b.tokens < cost) return false;
+  b.tokens -= cost;
   return true;
 }
 

@@ -20,8 +20,10 @@ class RateLimiter {
   // second after that. `clock` must outlive the limiter.
   RateLimiter(double per_second, double burst, Clock& clock);
 
-  // Takes one token for `key`; false if the bucket is empty. Thread-safe.
-  bool TryAcquire(std::string_view key);
+  // Takes `cost` tokens for `key` (for example a size in bytes); false, and
+  // nothing taken, if the bucket holds fewer. A cost above the burst never
+  // succeeds. Thread-safe.
+  bool TryAcquire(std::string_view key, double cost = 1.0);
 
  private:
   struct Bucket {

@@ -1,9 +1,11 @@
 #include "server/relay.h"
 
+#include <fcntl.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -53,6 +55,46 @@ absl::Status PrepareDataDir(const std::string& dir) {
         absl::StrCat("cannot set permissions of data directory ", dir));
   }
   return absl::OkStatus();
+}
+
+absl::Status SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot sync data directory ", dir));
+  }
+  ::close(fd);
+  return absl::OkStatus();
+}
+
+// Opens DATA_DIR/db. A new database is made complete under another name and
+// renamed into place, so a crash during the very first start leaves nothing
+// that a later start would refuse as "not a Confidant database".
+absl::StatusOr<std::unique_ptr<Storage>> OpenStorage(
+    const std::string& data_dir) {
+  const std::string db = data_dir + "/db";
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec) && !ec) {
+    const std::string fresh = data_dir + "/db.creating";
+    std::filesystem::remove_all(fresh, ec);  // left by a crash, never used
+    if (ec) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot remove ", fresh, ": ", ec.message()));
+    }
+    absl::StatusOr<std::unique_ptr<Storage>> created =
+        OpenRocksDbStorage(fresh);
+    if (!created.ok()) return created.status();
+    created->reset();  // closes it
+    std::filesystem::rename(fresh, db, ec);
+    if (ec) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot move the new database to ", db, ": ", ec.message()));
+    }
+    absl::Status synced = SyncDirectory(data_dir);
+    if (!synced.ok()) return synced;
+  }
+  return OpenRocksDbStorage(db);
 }
 
 }  // namespace
@@ -110,7 +152,7 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
   state->config = config;
   state->clock = &clock;
   absl::StatusOr<std::unique_ptr<Storage>> storage =
-      OpenRocksDbStorage(config.data_dir + "/db");
+      OpenStorage(config.data_dir);
   if (!storage.ok()) return storage.status();
   state->storage = *std::move(storage);
   state->pool = std::make_unique<WorkerPool>(config.worker_threads);
@@ -147,7 +189,20 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
   builder.AddChannelArgument(
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10 * 1000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
+  // What a connection may cost before it does anything useful: it must finish
+  // its handshake in time, is closed when it stays without calls, and holds
+  // a bounded number of calls (each of which gRPC may buffer whole).
+  const ConnectionLimits& conn = config.connections;
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             conn.handshake_timeout_seconds * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             conn.idle_timeout_seconds * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             conn.max_streams_per_connection);
+  // gRPC sets SO_REUSEPORT by default, so a second process (another relay, or
+  // anything running as the same user) could bind the same port and be
+  // handed a share of the connections. A port in use must be an error.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   state->server = builder.BuildAndStart();
   if (state->server == nullptr || state->port == 0) {
     return absl::UnavailableError(

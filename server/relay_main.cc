@@ -1,6 +1,7 @@
 // confidant-relay: the relay server. See --help.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -36,6 +37,25 @@ bool WritePortFile(const std::string& path, int port) {
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   return !ec;
+}
+
+// Every connection, including one that never finishes its handshake, holds a
+// file descriptor, and the database needs them too. Service managers often
+// start processes with a soft limit of 1024, which a few hundred idle sockets
+// would exhaust (new clients refused, database files unopenable), so the
+// soft limit is raised to the hard one. Returns the limit now in force.
+rlim_t RaiseOpenFilesLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur == limit.rlim_max) return limit.rlim_cur;
+  // An unlimited hard limit is not a valid soft limit for open files; the
+  // kernel's default ceiling (fs.nr_open) is 2^20.
+  const rlim_t want =
+      limit.rlim_max == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_max;
+  rlimit raised = limit;
+  raised.rlim_cur = want;
+  if (setrlimit(RLIMIT_NOFILE, &raised) != 0) return limit.rlim_cur;
+  return want;
 }
 
 }  // namespace
@@ -102,6 +122,13 @@ int main(int argc, char** argv) {
                       : config.log_level == "error"   ? srv::LogLevel::kError
                                                       : srv::LogLevel::kInfo);
   srv::InstallGrpcLogFilter();
+  const rlim_t open_files = RaiseOpenFilesLimit();
+  if (open_files < 4096) {
+    srv::Log(srv::LogLevel::kWarning,
+             absl::StrCat("open files limit is ", open_files,
+                          "; idle connections can exhaust it (raise "
+                          "LimitNOFILE / ulimit -n)"));
+  }
 
   // Signals are taken by sigwait below; every thread inherits this mask.
   // A shell starting the relay in the background may have set SIGINT to

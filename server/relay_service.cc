@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "server/rate_limiter.h"
 #include "server/signature.h"
 #include "server/status_util.h"
+#include "server/text.h"
 
 namespace confidant::server {
 
@@ -33,56 +35,22 @@ constexpr size_t kMaxNameBytes = 120;
 constexpr size_t kMaxIntroBytes = 1000;
 constexpr int kMaxLanguages = 10;
 constexpr size_t kMaxAcksPerCall = 1000;
+// What one Receive stream reads from storage at a time, and so at most holds
+// in memory besides the envelope being written: a client that never reads
+// pins this much, however long its queue.
 constexpr size_t kReadBatchCount = 64;
-constexpr size_t kReadBatchBytes = 1 << 20;
+constexpr size_t kReadBatchBytes = 256 * 1024;
 
-// Well-formed UTF-8 without control characters (newlines allowed if asked).
 bool IsCleanText(std::string_view s, bool allow_newlines) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if ((c < 0x20 && !(allow_newlines && c == '\n')) || c == 0x7f)
-        return false;
-      ++i;
-      continue;
-    }
-    int extra;
-    uint32_t cp;
-    if ((c & 0xe0) == 0xc0) {
-      extra = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      extra = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size()) return false;
-    for (int k = 1; k <= extra; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    if (cp >= 0x80 && cp < 0xa0) return false;  // C1 controls
-    i += extra + 1;
-  }
-  return true;
+  return CheckDisplayText(s, allow_newlines) == TextProblem::kNone;
 }
 
 absl::Status ValidateProfile(const v1::TrustPersonProfile& p) {
   if (p.display_name().empty() || p.display_name().size() > kMaxNameBytes ||
       !IsCleanText(p.display_name(), false)) {
     return absl::InvalidArgumentError(
-        "profile.display_name must be 1..120 bytes of text without control "
-        "characters");
+        "profile.display_name must be 1..120 bytes of text without control or "
+        "direction characters");
   }
   if (p.affiliation() != v1::TRUST_PERSON_AFFILIATION_INTERNAL &&
       p.affiliation() != v1::TRUST_PERSON_AFFILIATION_EXTERNAL) {
@@ -184,6 +152,13 @@ absl::Status SerializeResponse(const google::protobuf::MessageLite& message,
   return absl::OkStatus();
 }
 
+// The worker pool's fairness key for a call: one per client connection, so a
+// connection flooding the relay with calls waits behind itself, not others.
+// Only a hash of the peer is kept (in memory, while tasks are queued).
+uint64_t ConnectionKey(const grpc::CallbackServerContext& ctx) {
+  return absl::HashOf(ctx.peer());
+}
+
 void CopySignedPreKey(const SignedPreKeyRecord& in, v1::SignedPreKey* out) {
   out->set_id(in.id);
   out->set_public_key(in.public_key);
@@ -200,6 +175,7 @@ struct RelayServices::Shared {
         pool(p),
         limits(l),
         send_limiter(l.send_per_second, l.send_burst, c),
+        send_bytes_limiter(l.send_bytes_per_second, l.send_bytes_burst, c),
         bundle_limiter(l.bundle_per_second, l.bundle_burst, c),
         register_limiter(l.register_per_second, l.register_burst, c),
         hub(l.max_streams_per_account) {}
@@ -259,14 +235,16 @@ struct RelayServices::Shared {
                                   const grpc::ByteBuffer* in,
                                   grpc::ByteBuffer* out, Fn fn) {
     auto* reactor = new CountedUnaryReactor(*this);
-    pool.Schedule([reactor, ctx, in, out, fn = std::move(fn)]() mutable {
-      Request request;
-      Response response;
-      absl::Status st = ParseRequest(*in, &request);
-      if (st.ok()) st = fn(*ctx, request, &response);
-      if (st.ok()) st = SerializeResponse(response, out);
-      reactor->Finish(ToGrpcStatus(st));
-    });
+    pool.Schedule(
+        [reactor, ctx, in, out, fn = std::move(fn)]() mutable {
+          Request request;
+          Response response;
+          absl::Status st = ParseRequest(*in, &request);
+          if (st.ok()) st = fn(*ctx, request, &response);
+          if (st.ok()) st = SerializeResponse(response, out);
+          reactor->Finish(ToGrpcStatus(st));
+        },
+        ConnectionKey(*ctx));
     return reactor;
   }
 
@@ -310,6 +288,7 @@ struct RelayServices::Shared {
   WorkerPool& pool;
   const RelayLimits limits;
   RateLimiter send_limiter;
+  RateLimiter send_bytes_limiter;
   RateLimiter bundle_limiter;
   RateLimiter register_limiter;
   MailboxHub hub;
@@ -430,6 +409,9 @@ class AccountsService final : public RawAccounts {
         if (!code.ok()) return code.status();
         account.kind = v1::ACCOUNT_KIND_TRUST_PERSON;
         account.profile = req.profile();
+        // Only the fields ValidateProfile checked are stored and shown to
+        // employees; anything else the client sent is dropped.
+        account.profile.DiscardUnknownFields();
         absl::StatusOr<AccountRecord> created =
             s_.storage.accounts().CreateWithInvite(
                 DomainHash(kInviteDomain, *code), s_.clock.NowHour(), account);
@@ -729,10 +711,10 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
  public:
   ReceiveReactor(Shared& s, grpc::CallbackServerContext* ctx,
                  const grpc::ByteBuffer* in)
-      : s_(s) {
+      : s_(s), connection_key_(ConnectionKey(*ctx)) {
     s_.CallStarted();
     task_running_ = true;
-    s_.pool.Schedule([this, ctx, in] { Start(*ctx, *in); });
+    s_.pool.Schedule([this, ctx, in] { Start(*ctx, *in); }, connection_key_);
   }
 
   void OnWriteDone(bool ok) override {
@@ -779,13 +761,15 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void WakeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || writing_ || task_running_) return;
     task_running_ = true;
-    s_.pool.Schedule([this] {
-      {
-        absl::MutexLock lock(&mu_);
-        task_running_ = false;
-      }
-      Step();
-    });
+    s_.pool.Schedule(
+        [this] {
+          {
+            absl::MutexLock lock(&mu_);
+            task_running_ = false;
+          }
+          Step();
+        },
+        connection_key_);
   }
 
   void Start(const grpc::CallbackServerContext& ctx,
@@ -893,7 +877,7 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
         Finish(status);
         break;
       case Next::kRead:
-        s_.pool.Schedule([this] { ReadTask(); });
+        s_.pool.Schedule([this] { ReadTask(); }, connection_key_);
         break;
       case Next::kNothing:
         break;
@@ -901,6 +885,7 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   }
 
   Shared& s_;
+  const uint64_t connection_key_;
   // Written by Setup before the first read, read-only afterwards.
   MailboxId mailbox_;
   std::string mailbox_key_;
@@ -952,7 +937,9 @@ class MailboxService final : public RawMailbox {
                 absl::StrCat("content is larger than the limit of ",
                              s_.limits.max_envelope_bytes, " bytes"));
           }
-          if (!s_.send_limiter.TryAcquire(me->id)) {
+          if (!s_.send_limiter.TryAcquire(me->id) ||
+              !s_.send_bytes_limiter.TryAcquire(
+                  me->id, static_cast<double>(req->content().size()))) {
             return absl::ResourceExhaustedError(
                 "sending too fast; try again later");
           }

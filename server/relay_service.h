@@ -26,6 +26,10 @@ struct RelayLimits {
   uint32_t max_pre_keys_per_upload = 100;
   double send_per_second = 50;
   double send_burst = 200;
+  // Bytes of envelope content per account: every accepted byte is a synced
+  // write that all senders share. The burst must hold max_envelope_bytes.
+  double send_bytes_per_second = 1 << 20;
+  double send_bytes_burst = 8 << 20;
   double bundle_per_second = 1;
   double bundle_burst = 20;
   double register_per_second = 1;  // per organisation

@@ -18,9 +18,15 @@ WorkerPool::~WorkerPool() {
   for (auto& t : threads_) t.join();
 }
 
-void WorkerPool::Schedule(std::function<void()> task) {
+void WorkerPool::Schedule(std::function<void()> task, uint64_t key) {
   absl::MutexLock lock(&mu_);
-  tasks_.push_back(std::move(task));
+  std::deque<std::function<void()>>& queue = queues_[key];
+  if (queue.empty()) turns_.push_back(key);
+  queue.push_back(std::move(task));
+}
+
+bool WorkerPool::HasWorkOrStopping() const {
+  return stopping_ || !turns_.empty();
 }
 
 void WorkerPool::Loop() {
@@ -28,14 +34,18 @@ void WorkerPool::Loop() {
     std::function<void()> task;
     {
       absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](WorkerPool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
-            return p->stopping_ || !p->tasks_.empty();
-          },
-          this));
-      if (tasks_.empty()) return;  // stopping and drained
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
+      mu_.Await(absl::Condition(this, &WorkerPool::HasWorkOrStopping));
+      if (turns_.empty()) return;  // stopping and drained
+      const uint64_t key = turns_.front();
+      turns_.pop_front();
+      auto it = queues_.find(key);
+      task = std::move(it->second.front());
+      it->second.pop_front();
+      if (it->second.empty()) {
+        queues_.erase(it);
+      } else {
+        turns_.push_back(key);
+      }
     }
     task();
   }

@@ -1,7 +1,13 @@
 // Unit tests of the relay's small parts: signature check, configuration,
 // rate limits, log scrubbing, codes.
+#include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <string>
+#include <vector>
 
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "server/clock.h"
@@ -10,6 +16,8 @@
 #include "server/log.h"
 #include "server/rate_limiter.h"
 #include "server/signature.h"
+#include "server/text.h"
+#include "server/worker_pool.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant::server {
@@ -170,6 +178,91 @@ TEST(RateLimiterTest, BurstThenSteadyRatePerKey) {
   clock.Advance(absl::Hours(1));  // refills only up to the burst
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.TryAcquire("a"));
   EXPECT_FALSE(limiter.TryAcquire("a"));
+}
+
+TEST(RateLimiterTest, CostsTakeThatManyTokens) {
+  FakeClock clock(absl::FromUnixSeconds(1000));
+  RateLimiter bytes(/*per_second=*/1000, /*burst=*/4000, clock);
+  EXPECT_TRUE(bytes.TryAcquire("a", 3000));
+  EXPECT_FALSE(bytes.TryAcquire("a", 1500));  // refused: nothing taken
+  EXPECT_TRUE(bytes.TryAcquire("a", 1000));
+  EXPECT_FALSE(bytes.TryAcquire("b", 4001));  // above the burst: never
+  clock.Advance(absl::Hours(1));
+  EXPECT_FALSE(bytes.TryAcquire("b", 4001));
+  EXPECT_TRUE(bytes.TryAcquire("b", 4000));
+  clock.Advance(absl::Milliseconds(500));
+  EXPECT_TRUE(bytes.TryAcquire("b", 500));
+  EXPECT_FALSE(bytes.TryAcquire("b", 1));
+}
+
+TEST(WorkerPoolTest, KeysTakeTurns) {
+  WorkerPool pool(1);
+  absl::Notification release;
+  absl::Mutex mu;
+  std::vector<std::string> order;
+  auto record = [&](std::string name) {
+    absl::MutexLock lock(&mu);
+    order.push_back(std::move(name));
+  };
+  pool.Schedule([&] { release.WaitForNotification(); }, 1);
+  for (int i = 0; i < 50; ++i) {
+    pool.Schedule([&, i] { record("flood" + std::to_string(i)); }, 1);
+  }
+  pool.Schedule([&] { record("other"); }, 2);
+  release.Notify();
+  absl::Notification done;
+  pool.Schedule([&] { done.Notify(); }, 3);
+  done.WaitForNotification();
+  absl::MutexLock lock(&mu);
+  // The other key is served at its first turn, not after all 50, and the
+  // flooding key's tasks stay in order.
+  ASSERT_EQ(order.size(), 51u);
+  const auto other = std::find(order.begin(), order.end(), "other");
+  EXPECT_LE(other - order.begin(), 1);
+  order.erase(other);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(order[i], "flood" + std::to_string(i));
+}
+
+TEST(WorkerPoolTest, DestructorRunsEverythingScheduled) {
+  std::atomic<int> ran{0};
+  {
+    WorkerPool pool(2);
+    for (int i = 0; i < 200; ++i) {
+      pool.Schedule([&] { ran.fetch_add(1); }, static_cast<uint64_t>(i % 7));
+    }
+  }
+  EXPECT_EQ(ran.load(), 200);
+}
+
+TEST(TextTest, AcceptsTextPeopleWrite) {
+  for (std::string_view ok :
+       {"Vertrouwenspersoon Noord", "Zoë Çelik-de Vries", "Ελένη", "أمينة",
+        "李明 (extern)", "😀"}) {
+    EXPECT_EQ(CheckDisplayText(ok, false), TextProblem::kNone) << ok;
+  }
+  EXPECT_EQ(CheckDisplayText("regel 1\nregel 2", true), TextProblem::kNone);
+}
+
+TEST(TextTest, RefusesControlsDirectionOverridesAndBadUtf8) {
+  EXPECT_EQ(CheckDisplayText("a\nb", false), TextProblem::kControlCharacter);
+  for (std::string_view control :
+       {"tab\there", "nul\x01", "del\x7f", "c1\xc2\x85", "ls\xe2\x80\xa8",
+        "ps\xe2\x80\xa9"}) {
+    EXPECT_EQ(CheckDisplayText(control, true), TextProblem::kControlCharacter)
+        << control;
+  }
+  // U+202E makes "Jan\u202Egnelav" show as "Janvaleng"; isolates likewise.
+  for (std::string_view bidi :
+       {"Jan\xe2\x80\xaegnelav", "x\xe2\x80\xaay", "x\xe2\x81\xa6y",
+        "x\xe2\x81\xa9y"}) {
+    EXPECT_EQ(CheckDisplayText(bidi, false), TextProblem::kDirectionControl)
+        << bidi;
+  }
+  for (std::string_view bad :
+       {"\xff", "\xc3", "a\xe2\x82", "\xc0\xaf", "\xed\xa0\x80",
+        "\xf4\x90\x80\x80", "\xe2\x28\xa1"}) {
+    EXPECT_EQ(CheckDisplayText(bad, false), TextProblem::kInvalidUtf8);
+  }
 }
 
 TEST(LogTest, ScrubsAddresses) {

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,10 +96,13 @@ RelayProcess::~RelayProcess() {
   if (pid_ > 0) Kill();
 }
 
-bool RelayProcess::Start() {
+bool RelayProcess::Start() { return Launch() && WaitUntilServing(30000); }
+
+bool RelayProcess::Launch() {
   const std::string port_file = data_dir_ + ".port";
   std::error_code ec;
   fs::remove(port_file, ec);
+  port_ = 0;
   std::vector<std::string> argv = {binary_,    "--data-dir",  data_dir_,
                                    "--listen", "127.0.0.1:0", "--port-file",
                                    port_file};
@@ -110,11 +114,23 @@ bool RelayProcess::Start() {
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(fd, 2);
     ::dup2(fd, 1);
+    if (open_files_soft_limit_ > 0) {
+      rlimit limit{};
+      ::getrlimit(RLIMIT_NOFILE, &limit);
+      limit.rlim_cur = static_cast<rlim_t>(open_files_soft_limit_);
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
     ::execv(args[0], args.data());
     ::_exit(127);
   }
+  return pid_ > 0;
+}
+
+bool RelayProcess::WaitUntilServing(int timeout_ms) {
+  if (pid_ <= 0) return false;
+  const std::string port_file = data_dir_ + ".port";
   const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -128,7 +144,7 @@ bool RelayProcess::Start() {
       port_ = port;
       return true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   Kill();
   return false;
@@ -228,6 +244,30 @@ std::string RandomPublicKey() {
   RAND_bytes(reinterpret_cast<unsigned char*>(key.data()) + 1, 32);
   key[0] = '\x05';
   return key;
+}
+
+long ResidentKib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      std::istringstream fields(line.substr(6));
+      long kib = -1;
+      if (fields >> kib) return kib;
+    }
+  }
+  return -1;
+}
+
+int OpenFileCount(pid_t pid) {
+  std::error_code ec;
+  int n = 0;
+  for (fs::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec),
+       end;
+       !ec && it != end; it.increment(ec)) {
+    ++n;
+  }
+  return ec ? -1 : n;
 }
 
 }  // namespace confidant::testing

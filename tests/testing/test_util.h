@@ -48,6 +48,12 @@ class RelayProcess {
   // Starts the child and waits (up to 30 s) until it serves. False if it
   // exited or never served; `exit_code()` then tells how it ended.
   bool Start();
+  // Starts the child without waiting for it to serve (to kill it while it
+  // starts up). False if it could not be forked.
+  bool Launch();
+  // After Launch(): waits up to `timeout_ms` until the child serves. False
+  // (and the child is killed) if it exited or did not serve in time.
+  bool WaitUntilServing(int timeout_ms);
   // SIGTERM, then waits; returns the exit code (-1 on a signal death).
   int Stop();
   // SIGKILL, then waits.
@@ -56,6 +62,11 @@ class RelayProcess {
   int Wait();
 
   int port() const { return port_; }
+  // The child's process id, or -1 when none runs.
+  pid_t pid() const { return pid_; }
+  // Starts later children with this soft limit on open files (as a service
+  // manager would set it); 0 keeps the inherited limit.
+  void set_open_files_soft_limit(long limit) { open_files_soft_limit_ = limit; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& data_dir() const { return data_dir_; }
   std::string log_path() const { return data_dir_ + ".relay.log"; }
@@ -67,6 +78,7 @@ class RelayProcess {
   std::string data_dir_;
   std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
+  long open_files_soft_limit_ = 0;
   int port_ = 0;
   int exit_code_ = -1;
 };
@@ -93,6 +105,13 @@ class XeddsaTestKey {
 
 // A random serialized Curve25519 public key (33 bytes, 0x05 prefix).
 std::string RandomPublicKey();
+
+// Resident memory of process `pid` in KiB (VmRSS in /proc/PID/status), or -1
+// if it cannot be read.
+long ResidentKib(pid_t pid);
+
+// Open file descriptors of process `pid`, or -1 if they cannot be listed.
+int OpenFileCount(pid_t pid);
 
 }  // namespace confidant::testing
 
