@@ -333,9 +333,9 @@ class Database {
     return std::optional<std::string>(std::move(value));
   }
 
-  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf c) {
-    return std::unique_ptr<rocksdb::Iterator>(
-        db_->NewIterator(rocksdb::ReadOptions(), cf(c)));
+  std::unique_ptr<rocksdb::Iterator> NewIterator(
+      Cf c, const rocksdb::ReadOptions& options = rocksdb::ReadOptions()) {
+    return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, cf(c)));
   }
 
   absl::Status WriteSynced(rocksdb::WriteBatch* batch) {
@@ -771,7 +771,15 @@ class RocksMailboxStore : public MailboxStore {
     if (after_seq == UINT64_MAX || max_count == 0) return out;
     const std::string mailbox_key = MailboxKey(mailbox);
     size_t bytes = 0;
-    std::unique_ptr<rocksdb::Iterator> it = db_.NewIterator(kEnvelopes);
+    // Bounded to this mailbox: without the bound, reading the end of a
+    // mailbox walks on over the next mailboxes' deleted, not yet compacted
+    // envelopes (38% of relay CPU when receivers keep up). Seq UINT64_MAX is
+    // never assigned, so the exclusive bound hides nothing.
+    const std::string upper_bound = EnvelopeKey(mailbox_key, UINT64_MAX);
+    const rocksdb::Slice upper_bound_slice = ToSlice(upper_bound);
+    rocksdb::ReadOptions options;
+    options.iterate_upper_bound = &upper_bound_slice;
+    std::unique_ptr<rocksdb::Iterator> it = db_.NewIterator(kEnvelopes, options);
     for (it->Seek(EnvelopeKey(mailbox_key, after_seq + 1));
          it->Valid() && ToView(it->key()).starts_with(mailbox_key) &&
          out.size() < max_count;
