@@ -402,8 +402,11 @@ absl::StatusOr<std::string> EphemeralKeyPool::Seal(
     return s;
   }
   std::unique_ptr<Key> key = Take();
-  if (key == nullptr) {
-    return crypto::Seal(content, recipient_identity_key, recipient_account_id);
+  if (key == nullptr) {  // empty pool: a fresh key, as Seal() makes
+    absl::StatusOr<PkeyPtr> fresh = NewEphemeralKey();
+    if (!fresh.ok()) return fresh.status();
+    key = std::make_unique<Key>();
+    key->pkey = *std::move(fresh);
   }
   return SealWithKey(content, recipient_identity_key, recipient_account_id,
                      key->pkey.get());
