@@ -63,9 +63,12 @@ constexpr auto kRoundTripBound = std::chrono::milliseconds(2000);
 // connections with at most 32 calls each (limits.streams_per_connection) of
 // at most 320 KiB (max_envelope_bytes plus framing, gRPC's limit): about
 // 160 MiB of requests in flight, which gRPC holds in a buffer or two each.
+// On top of that the storage's caches fill as envelopes are written: up to
+// 64 MiB of memtables (db_write_buffer_size) and a 32 MiB block cache.
 // ASan's redzones, shadow memory and quarantine of freed memory cost more.
 constexpr long kMiB = 1024;  // in KiB
-constexpr long kMemoryGrowthBoundKib = (kSanitized ? 3 : 1) * 256 * kMiB;
+constexpr long kMemoryGrowthBoundKib =
+    (kSanitized ? 3 : 1) * 256 * kMiB + 96 * kMiB;
 // gRPC 1.51 reads a whole request before it checks it against its size limit
 // (grpc/grpc#43012), holding it about three times over while it arrives.
 constexpr long kPerOversizedRequestKib(long request_mib) {
