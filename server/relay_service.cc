@@ -6,8 +6,10 @@
 #include <deque>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -243,6 +245,37 @@ struct RelayServices::Shared {
           if (st.ok()) st = fn(*ctx, request, &response);
           if (st.ok()) st = SerializeResponse(response, out);
           reactor->Finish(ToGrpcStatus(st));
+        },
+        ConnectionKey(*ctx));
+    return reactor;
+  }
+
+  // Like Unary(), for handlers that finish later: `fn(ctx, request, done)`
+  // calls `done` exactly once with the response or an error, from any thread
+  // (the storage writer's, for Send and Ack), so no worker waits for the
+  // fsync.
+  template <typename Response>
+  using Done = absl::AnyInvocable<void(absl::StatusOr<Response>) &&>;
+  template <typename Request, typename Response, typename Fn>
+  grpc::ServerUnaryReactor* UnaryAsync(grpc::CallbackServerContext* ctx,
+                                       const grpc::ByteBuffer* in,
+                                       grpc::ByteBuffer* out, Fn fn) {
+    auto* reactor = new CountedUnaryReactor(*this);
+    pool.Schedule(
+        [reactor, ctx, in, out, fn = std::move(fn)]() mutable {
+          Done<Response> done = [reactor,
+                                  out](absl::StatusOr<Response> response) {
+            absl::Status st = response.status();
+            if (st.ok()) st = SerializeResponse(*response, out);
+            reactor->Finish(ToGrpcStatus(st));
+          };
+          Request request;
+          absl::Status st = ParseRequest(*in, &request);
+          if (!st.ok()) {
+            std::move(done)(st);
+            return;
+          }
+          fn(*ctx, request, std::move(done));
         },
         ConnectionKey(*ctx));
     return reactor;
@@ -914,57 +947,36 @@ class MailboxService final : public RawMailbox {
   grpc::ServerUnaryReactor* Send(grpc::CallbackServerContext* call,
                                  const grpc::ByteBuffer* in,
                                  grpc::ByteBuffer* out) override {
-    return s_.Unary<v1::SendRequest, v1::SendResponse>(
+    return s_.UnaryAsync<v1::SendRequest, v1::SendResponse>(
         call, in, out,
-        [this](const grpc::CallbackServerContext& context,
-               const v1::SendRequest& request,
-               v1::SendResponse* resp) -> absl::Status {
-          const grpc::CallbackServerContext* ctx = &context;
-          const v1::SendRequest* req = &request;
-          absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
-          if (!me.ok()) return me.status();
-          absl::Status st = ValidateAccountId(req->recipient_account_id(),
-                                              "recipient_account_id");
-          if (!st.ok()) return st;
-          absl::StatusOr<uint32_t> device =
-              ValidateDevice(req->recipient_device_id());
-          if (!device.ok()) return device.status();
-          if (req->content().empty()) {
-            return absl::InvalidArgumentError("content is empty");
+        [this](const grpc::CallbackServerContext& ctx, v1::SendRequest& req,
+               Shared::Done<v1::SendResponse> done) {
+          absl::StatusOr<MailboxId> mailbox = CheckSend(ctx, req);
+          if (!mailbox.ok()) {
+            std::move(done)(mailbox.status());
+            return;
           }
-          if (req->content().size() > s_.limits.max_envelope_bytes) {
-            return absl::ResourceExhaustedError(
-                absl::StrCat("content is larger than the limit of ",
-                             s_.limits.max_envelope_bytes, " bytes"));
-          }
-          if (!s_.send_limiter.TryAcquire(me->id) ||
-              !s_.send_bytes_limiter.TryAcquire(
-                  me->id, static_cast<double>(req->content().size()))) {
-            return absl::ResourceExhaustedError(
-                "sending too fast; try again later");
-          }
-          absl::StatusOr<AccountRecord> peer =
-              s_.storage.accounts().Get(req->recipient_account_id());
-          if (!peer.ok() && !absl::IsNotFound(peer.status()))
-            return peer.status();
-          if (!peer.ok() || !MayTalk(*me, *peer)) {
-            return absl::PermissionDeniedError(
-                "no such recipient among the people you may contact");
-          }
-          const MailboxId mailbox{peer->id, *device};
-          absl::StatusOr<uint64_t> seq = s_.storage.mailboxes().Append(
-              mailbox, req->content(), s_.clock.NowHour(),
-              s_.limits.max_queued_per_mailbox);
-          if (!seq.ok()) {
-            if (absl::IsResourceExhausted(seq.status())) {
-              return absl::ResourceExhaustedError(
-                  "the recipient's mailbox is full; try again later");
+          // Runs on the storage writer once the envelope is durable.
+          auto appended = [this, key = MailboxKey(*mailbox),
+                           done = std::move(done)](
+                              absl::StatusOr<uint64_t> seq) mutable {
+            if (!seq.ok()) {
+              if (absl::IsResourceExhausted(seq.status())) {
+                std::move(done)(absl::ResourceExhaustedError(
+                    "the recipient's mailbox is full; try again later"));
+              } else {
+                std::move(done)(seq.status());
+              }
+              return;
             }
-            return seq.status();
-          }
-          resp->set_seq(*seq);
-          s_.hub.Notify(MailboxKey(mailbox));
-          return absl::OkStatus();
+            v1::SendResponse response;
+            response.set_seq(*seq);
+            s_.hub.Notify(key);
+            std::move(done)(std::move(response));
+          };
+          s_.storage.mailboxes().AppendAsync(
+              *mailbox, std::move(*req.mutable_content()), s_.clock.NowHour(),
+              s_.limits.max_queued_per_mailbox, std::move(appended));
         });
   }
 
@@ -976,32 +988,83 @@ class MailboxService final : public RawMailbox {
   grpc::ServerUnaryReactor* Ack(grpc::CallbackServerContext* call,
                                 const grpc::ByteBuffer* in,
                                 grpc::ByteBuffer* out) override {
-    return s_.Unary<v1::AckRequest, v1::AckResponse>(
+    return s_.UnaryAsync<v1::AckRequest, v1::AckResponse>(
         call, in, out,
-        [this](const grpc::CallbackServerContext& context,
-               const v1::AckRequest& request,
-               v1::AckResponse* resp) -> absl::Status {
-          const grpc::CallbackServerContext* ctx = &context;
-          const v1::AckRequest* req = &request;
-          absl::StatusOr<AccountRecord> me = s_.Authenticate(*ctx);
-          if (!me.ok()) return me.status();
-          absl::StatusOr<uint32_t> device = ValidateDevice(req->device_id());
-          if (!device.ok()) return device.status();
-          if (!req->account_id().empty() && req->account_id() != me->id) {
-            return absl::PermissionDeniedError(
-                "that mailbox belongs to another account");
+        [this](const grpc::CallbackServerContext& ctx,
+               const v1::AckRequest& req,
+               Shared::Done<v1::AckResponse> done) {
+          absl::StatusOr<MailboxId> mailbox = CheckAck(ctx, req);
+          if (!mailbox.ok()) {
+            std::move(done)(mailbox.status());
+            return;
           }
-          if (req->seqs().empty() ||
-              req->seqs_size() > static_cast<int>(kMaxAcksPerCall)) {
-            return absl::InvalidArgumentError("seqs must hold 1..1000 entries");
-          }
-          absl::StatusOr<uint32_t> deleted = s_.storage.mailboxes().Delete(
-              MailboxId{me->id, *device},
-              absl::MakeConstSpan(req->seqs().data(), req->seqs_size()));
-          if (!deleted.ok()) return deleted.status();
-          resp->set_deleted(*deleted);
-          return absl::OkStatus();
+          s_.storage.mailboxes().DeleteAsync(
+              *mailbox, std::vector<uint64_t>(req.seqs().begin(),
+                                              req.seqs().end()),
+              [done = std::move(done)](
+                  absl::StatusOr<uint32_t> deleted) mutable {
+                if (!deleted.ok()) {
+                  std::move(done)(deleted.status());
+                  return;
+                }
+                v1::AckResponse response;
+                response.set_deleted(*deleted);
+                std::move(done)(std::move(response));
+              });
         });
+  }
+
+ private:
+  // Everything Send checks before storing: the sender, the recipient, the
+  // content and the rate limits. Returns the recipient's mailbox.
+  absl::StatusOr<MailboxId> CheckSend(const grpc::CallbackServerContext& ctx,
+                                      const v1::SendRequest& req) {
+    absl::StatusOr<AccountRecord> me = s_.Authenticate(ctx);
+    if (!me.ok()) return me.status();
+    absl::Status st =
+        ValidateAccountId(req.recipient_account_id(), "recipient_account_id");
+    if (!st.ok()) return st;
+    absl::StatusOr<uint32_t> device = ValidateDevice(req.recipient_device_id());
+    if (!device.ok()) return device.status();
+    if (req.content().empty()) {
+      return absl::InvalidArgumentError("content is empty");
+    }
+    if (req.content().size() > s_.limits.max_envelope_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("content is larger than the limit of ",
+                       s_.limits.max_envelope_bytes, " bytes"));
+    }
+    if (!s_.send_limiter.TryAcquire(me->id) ||
+        !s_.send_bytes_limiter.TryAcquire(
+            me->id, static_cast<double>(req.content().size()))) {
+      return absl::ResourceExhaustedError("sending too fast; try again later");
+    }
+    absl::StatusOr<AccountRecord> peer =
+        s_.storage.accounts().Get(req.recipient_account_id());
+    if (!peer.ok() && !absl::IsNotFound(peer.status())) return peer.status();
+    if (!peer.ok() || !MayTalk(*me, *peer)) {
+      return absl::PermissionDeniedError(
+          "no such recipient among the people you may contact");
+    }
+    return MailboxId{peer->id, *device};
+  }
+
+  // Everything Ack checks before deleting. Returns the caller's mailbox.
+  absl::StatusOr<MailboxId> CheckAck(const grpc::CallbackServerContext& ctx,
+                                     const v1::AckRequest& req) {
+    absl::StatusOr<AccountRecord> me = s_.Authenticate(ctx);
+    if (!me.ok()) return me.status();
+    absl::StatusOr<uint32_t> device = ValidateDevice(req.device_id());
+    if (!device.ok()) return device.status();
+    if (!req.account_id().empty() && req.account_id() != me->id) {
+      return absl::PermissionDeniedError(
+          "that mailbox belongs to another account");
+    }
+    if (req.seqs().empty() ||
+        req.seqs_size() > static_cast<int>(kMaxAcksPerCall)) {
+      return absl::InvalidArgumentError("seqs must hold 1..1000 entries");
+    }
+    return MailboxId{me->id, *device};
   }
 
  private:

@@ -31,6 +31,7 @@
 #include <cstdarg>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -38,6 +39,7 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -731,8 +733,9 @@ class RocksKeyStore : public KeyStore {
 // ---- Mailboxes ----
 
 // All mailbox writes run on one writer thread. Callers queue an operation and
-// wait; the writer applies everything queued to one batch (seqs assigned in
-// queue order), writes it with one fsync and then wakes every caller.
+// wait, or (the *Async forms) leave a callback; the writer applies everything
+// queued to one batch (seqs assigned in queue order), writes it with one fsync
+// and then wakes every caller or runs its callback.
 class RocksMailboxStore : public MailboxStore {
  public:
   RocksMailboxStore(Database& db, uint64_t expire_batch)
@@ -760,6 +763,51 @@ class RocksMailboxStore : public MailboxStore {
     op.hour = stored_hour;
     op.max_queued = max_queued;
     return Submit(op);
+  }
+
+  void AppendAsync(const MailboxId& mailbox, std::string content,
+                   uint32_t stored_hour, uint32_t max_queued,
+                   AppendDone done) override {
+    if (absl::Status s = CheckAccountId(mailbox.account_id); !s.ok()) {
+      std::move(done)(s);
+      return;
+    }
+    auto op = std::make_unique<Op>();
+    op->kind = Op::Kind::kAppend;
+    op->mailbox_key = MailboxKey(mailbox);
+    op->content = std::move(content);
+    op->hour = stored_hour;
+    op->max_queued = max_queued;
+    op->callback = [done = std::move(done)](absl::Status status,
+                                            uint64_t seq) mutable {
+      if (!status.ok()) {
+        std::move(done)(std::move(status));
+      } else {
+        std::move(done)(seq);
+      }
+    };
+    SubmitAsync(std::move(op));
+  }
+
+  void DeleteAsync(const MailboxId& mailbox, std::vector<uint64_t> seqs,
+                   DeleteDone done) override {
+    if (absl::Status s = CheckAccountId(mailbox.account_id); !s.ok()) {
+      std::move(done)(s);
+      return;
+    }
+    auto op = std::make_unique<Op>();
+    op->kind = Op::Kind::kDelete;
+    op->mailbox_key = MailboxKey(mailbox);
+    op->seqs = std::move(seqs);
+    op->callback = [done = std::move(done)](absl::Status status,
+                                            uint64_t deleted) mutable {
+      if (!status.ok()) {
+        std::move(done)(std::move(status));
+      } else {
+        std::move(done)(static_cast<uint32_t>(deleted));
+      }
+    };
+    SubmitAsync(std::move(op));
   }
 
   absl::StatusOr<std::vector<StoredEnvelope>> Read(const MailboxId& mailbox,
@@ -849,7 +897,10 @@ class RocksMailboxStore : public MailboxStore {
     std::vector<uint64_t> seqs;  // delete
     absl::Status status;         // set by the writer
     uint64_t result = 0;         // seq, or how many were deleted
+    // Either the caller waits for `done`, or the writer runs `callback` (an
+    // async op, owned by the queue) and deletes the op.
     absl::Notification done;
+    absl::AnyInvocable<void(absl::Status, uint64_t)> callback;
   };
 
   absl::StatusOr<uint64_t> Submit(Op& op) {
@@ -861,6 +912,27 @@ class RocksMailboxStore : public MailboxStore {
     op.done.WaitForNotification();
     if (!op.status.ok()) return op.status;
     return op.result;
+  }
+
+  void SubmitAsync(std::unique_ptr<Op> op) {
+    {
+      absl::MutexLock lock(&queue_mu_);
+      if (!stopping_) {
+        queue_.push_back(op.release());
+        return;
+      }
+    }
+    op->callback(absl::FailedPreconditionError("storage is closing"), 0);
+  }
+
+  // Wakes the op's caller, or runs its callback and deletes it.
+  static void Finish(Op* op) {
+    if (op->callback) {
+      std::unique_ptr<Op> owned(op);
+      owned->callback(std::move(owned->status), owned->result);
+    } else {
+      op->done.Notify();
+    }
   }
 
   bool HasWorkOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(queue_mu_) {
@@ -905,7 +977,7 @@ class RocksMailboxStore : public MailboxStore {
       if (op->status.ok()) {
         applied.push_back(op);
       } else {
-        op->done.Notify();
+        Finish(op);
       }
     }
     absl::Status written = FromRocks(batch_status_, "mailbox batch failed");
@@ -919,7 +991,7 @@ class RocksMailboxStore : public MailboxStore {
     }
     for (Op* op : applied) {
       if (!written.ok()) op->status = written;
-      op->done.Notify();
+      Finish(op);
     }
   }
 

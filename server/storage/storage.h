@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -188,6 +189,23 @@ class MailboxStore {
   // were deleted.
   virtual absl::StatusOr<uint32_t> Delete(const MailboxId& mailbox,
                                           absl::Span<const uint64_t> seqs) = 0;
+
+  // Append() and Delete() without blocking the caller: `done` runs once with
+  // the same result, when it is durable. It may run on the calling thread
+  // (before these return) or on a storage thread, so it must be quick and
+  // must not call back into the store. The defaults run the blocking form.
+  using AppendDone = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
+  using DeleteDone = absl::AnyInvocable<void(absl::StatusOr<uint32_t>) &&>;
+  virtual void AppendAsync(const MailboxId& mailbox, std::string content,
+                           uint32_t stored_hour, uint32_t max_queued,
+                           AppendDone done) {
+    std::move(done)(
+        Append(mailbox, std::move(content), stored_hour, max_queued));
+  }
+  virtual void DeleteAsync(const MailboxId& mailbox,
+                           std::vector<uint64_t> seqs, DeleteDone done) {
+    std::move(done)(Delete(mailbox, seqs));
+  }
   // Deletes every envelope with stored_hour < `cutoff_hour`; returns how many.
   virtual absl::StatusOr<uint64_t> ExpireBefore(uint32_t cutoff_hour) = 0;
   // Envelopes queued across all mailboxes.

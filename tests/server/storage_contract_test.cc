@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +16,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -739,6 +741,86 @@ TEST_P(StorageContractTest, ConcurrentAppendsAreDistinctAndVisibleInOrder) {
             static_cast<uint64_t>(2 * kThreads * kPerThread));
 }
 
+// The async forms: each callback runs once, with the result the blocking form
+// gives; appends queued back to back keep their order; the result is there
+// to read once the callback ran.
+TEST_P(StorageContractTest, AsyncAppendAndDeleteReportOnceInOrder) {
+  constexpr int kCount = 200;
+  absl::Mutex mu;
+  std::vector<uint64_t> seqs(kCount, 0);
+  std::vector<int> calls(kCount, 0);
+  int done = 0;
+  for (int i = 0; i < kCount; ++i) {
+    mailboxes().AppendAsync(
+        kBoxA, absl::StrCat("m", i), 10, kCount,
+        [&, i](absl::StatusOr<uint64_t> seq) {
+          absl::MutexLock lock(&mu);
+          ++calls[i];
+          if (seq.ok()) seqs[i] = *seq;
+          ++done;
+        });
+  }
+  {
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(
+        +[](int* n) { return *n == kCount; }, &done));
+  }
+  for (int i = 0; i < kCount; ++i) {
+    EXPECT_EQ(calls[i], 1) << i;
+    if (i > 0) {
+      EXPECT_GT(seqs[i], seqs[i - 1]) << i;
+    }
+  }
+  auto all = mailboxes().Read(kBoxA, 0, 1000, 1 << 20);
+  ASSERT_OK(all);
+  ASSERT_EQ(all->size(), static_cast<size_t>(kCount));
+  for (int i = 0; i < kCount; ++i) {
+    EXPECT_EQ((*all)[i].seq, seqs[i]);
+    EXPECT_EQ((*all)[i].content, absl::StrCat("m", i));
+  }
+
+  // Over the cap, and a malformed mailbox: errors through the callback.
+  absl::Notification over_done;
+  absl::Status over_status;
+  mailboxes().AppendAsync(kBoxA, "over", 10, kCount,
+                          [&](absl::StatusOr<uint64_t> seq) {
+                            over_status = seq.status();
+                            over_done.Notify();
+                          });
+  over_done.WaitForNotification();
+  EXPECT_EQ(over_status.code(), absl::StatusCode::kResourceExhausted);
+  absl::Notification bad_done;
+  absl::Status bad_status;
+  mailboxes().DeleteAsync(MailboxId{"short", 1}, {1},
+                          [&](absl::StatusOr<uint32_t> deleted) {
+                            bad_status = deleted.status();
+                            bad_done.Notify();
+                          });
+  bad_done.WaitForNotification();
+  EXPECT_EQ(bad_status.code(), absl::StatusCode::kInvalidArgument);
+
+  // Deleting half of them, with one seq twice and one unknown.
+  std::vector<uint64_t> to_delete(seqs.begin(), seqs.begin() + kCount / 2);
+  to_delete.push_back(seqs[0]);
+  to_delete.push_back(seqs.back() + 1000);
+  absl::Notification deleted_done;
+  absl::StatusOr<uint32_t> deleted;
+  mailboxes().DeleteAsync(kBoxA, to_delete,
+                          [&](absl::StatusOr<uint32_t> result) {
+                            deleted = result;
+                            deleted_done.Notify();
+                          });
+  deleted_done.WaitForNotification();
+  ASSERT_OK(deleted);
+  EXPECT_EQ(*deleted, static_cast<uint32_t>(kCount / 2));
+  auto rest = mailboxes().Read(kBoxA, 0, 1000, 1 << 20);
+  ASSERT_OK(rest);
+  ASSERT_EQ(rest->size(), static_cast<size_t>(kCount - kCount / 2));
+  EXPECT_EQ(rest->front().seq, seqs[kCount / 2]);
+  EXPECT_EQ(*mailboxes().CountQueued(),
+            static_cast<uint64_t>(kCount - kCount / 2));
+}
+
 TEST_P(StorageContractTest, FlushAndDiskUsage) {
   ASSERT_OK(mailboxes().Append(kBoxA, "x", 10, kNoCap));
   EXPECT_OK(storage_->Flush());
@@ -813,6 +895,30 @@ TEST_F(RocksDbStorageTest, ReopenKeepsEverythingIncludingLastSeq) {
   ExpectPopulated(*storage);
   EXPECT_EQ(*storage->mailboxes().CountQueued(), 1u);
   EXPECT_GT(*storage->mailboxes().Append(kBoxB, "3", 10, kNoCap), last);
+}
+
+// Closing the storage finishes every queued async append first: each
+// callback runs with its seq and the envelopes are there after reopening.
+TEST_F(RocksDbStorageTest, CloseFinishesQueuedAsyncAppends) {
+  constexpr int kCount = 500;
+  std::atomic<int> ok{0};
+  std::atomic<int> calls{0};
+  {
+    std::unique_ptr<Storage> storage = Open(dir_);
+    ASSERT_NE(storage, nullptr);
+    for (int i = 0; i < kCount; ++i) {
+      storage->mailboxes().AppendAsync(kBoxA, absl::StrCat(i), 10, kNoCap,
+                                       [&](absl::StatusOr<uint64_t> seq) {
+                                         if (seq.ok()) ++ok;
+                                         ++calls;
+                                       });
+    }
+  }
+  EXPECT_EQ(calls.load(), kCount);
+  EXPECT_EQ(ok.load(), kCount);
+  std::unique_ptr<Storage> storage = Open(dir_);
+  ASSERT_NE(storage, nullptr);
+  EXPECT_EQ(*storage->mailboxes().CountQueued(), static_cast<uint64_t>(kCount));
 }
 
 TEST_F(RocksDbStorageTest, CheckpointOpensWithTheData) {
