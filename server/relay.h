@@ -31,8 +31,9 @@ class Relay {
   // The bound TCP port (useful when listening on port 0).
   int port() const;
 
-  // Runs one retention pass now (also runs periodically); returns how many
-  // envelopes expired.
+  // Runs one retention pass now (also runs every 10 minutes): expires old
+  // envelopes and flushes storage so the space of deleted ones comes back.
+  // Returns how many envelopes expired.
   absl::StatusOr<uint64_t> ExpireNow();
 
   struct State;

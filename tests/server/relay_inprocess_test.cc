@@ -2,9 +2,14 @@
 // under concurrent senders.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <memory>
+#include <random>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -44,6 +49,8 @@ class RelayInProcessTest : public ::testing::Test {
     config.listen = "127.0.0.1:0";
     config.retention_days = 30;
     config.limits.send_burst = 100000;
+    config.limits.send_bytes_burst = 1 << 30;
+    config.limits.max_queued_per_mailbox = 20000;
     absl::StatusOr<std::unique_ptr<Relay>> relay =
         Relay::Start(config, clock_, SecureRandom());
     ASSERT_TRUE(relay.ok()) << relay.status();
@@ -123,6 +130,30 @@ class RelayInProcessTest : public ::testing::Test {
     return out;
   }
 
+  void Ack(const Credentials& who, const std::vector<uint64_t>& seqs) {
+    for (size_t i = 0; i < seqs.size(); i += 1000) {
+      grpc::ClientContext ctx;
+      Auth(&ctx, who);
+      v1::AckRequest req;
+      for (size_t j = i; j < std::min(seqs.size(), i + 1000); ++j) {
+        req.add_seqs(seqs[j]);
+      }
+      v1::AckResponse resp;
+      ASSERT_TRUE(mailbox_->Ack(&ctx, req, &resp).ok());
+      EXPECT_EQ(resp.deleted(), static_cast<uint32_t>(req.seqs_size()));
+    }
+  }
+
+  uint64_t DataDirBytes() {
+    uint64_t total = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(
+             dir_.path() + "/relay", ec)) {
+      if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+    }
+    return total;
+  }
+
   TempDir dir_;
   FakeClock clock_{absl::FromUnixSeconds(1790000000)};
   std::unique_ptr<Relay> relay_;
@@ -151,6 +182,34 @@ TEST_F(RelayInProcessTest, UndeliveredEnvelopesExpireAfterRetention) {
   std::vector<v1::Envelope> left = Drain(trust_person_);
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].content(), "newer");
+}
+
+// A drained mailbox gives its disk space back at the next retention pass,
+// without a restart.
+TEST_F(RelayInProcessTest, RetentionPassReturnsTheSpaceOfAckedEnvelopes) {
+  constexpr int kCount = 12000;  // 12 MiB: more than one memtable
+  std::mt19937_64 rng(11);
+  std::string content(1024, '\0');
+  for (int i = 0; i < kCount; ++i) {
+    for (char& c : content) c = static_cast<char>(rng());
+    ASSERT_TRUE(Send(employee_, trust_person_, content).ok()) << i;
+  }
+  std::vector<v1::Envelope> got = Drain(trust_person_);
+  ASSERT_EQ(got.size(), static_cast<size_t>(kCount));
+  std::vector<uint64_t> seqs;
+  for (const v1::Envelope& e : got) seqs.push_back(e.seq());
+  Ack(trust_person_, seqs);
+  const uint64_t before = DataDirBytes();
+
+  ASSERT_TRUE(relay_->ExpireNow().ok());
+  const uint64_t payload = uint64_t{kCount} * 1024;
+  uint64_t bytes = DataDirBytes();
+  for (int i = 0; i < 600 && bytes > payload / 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    bytes = DataDirBytes();
+  }
+  EXPECT_LE(bytes, payload / 4) << "before the pass: " << before;
+  EXPECT_TRUE(Drain(trust_person_).empty());
 }
 
 TEST_F(RelayInProcessTest, LiveStreamGetsEveryConcurrentSendInOrder) {

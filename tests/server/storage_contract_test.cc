@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -919,6 +921,50 @@ TEST_F(RocksDbStorageTest, CloseFinishesQueuedAsyncAppends) {
   std::unique_ptr<Storage> storage = Open(dir_);
   ASSERT_NE(storage, nullptr);
   EXPECT_EQ(*storage->mailboxes().CountQueued(), static_cast<uint64_t>(kCount));
+}
+
+// What the relay's retention sweep relies on: once queued envelopes are
+// deleted, a Flush() hands their deletions to compaction, and the disk space
+// comes back while the relay runs (not only after a restart).
+TEST_F(RocksDbStorageTest, FlushAfterDrainGivesTheSpaceBack) {
+  std::unique_ptr<Storage> storage = Open(dir_);
+  ASSERT_NE(storage, nullptr);
+  constexpr int kMailboxes = 100;
+  constexpr int kPerMailbox = 300;
+  // Incompressible content, as sealed envelopes are.
+  std::mt19937_64 rng(7);
+  std::string content(1024, '\0');
+  std::map<int, std::vector<uint64_t>> seqs;
+  for (int i = 0; i < kPerMailbox; ++i) {
+    for (int m = 0; m < kMailboxes; ++m) {
+      for (char& c : content) c = static_cast<char>(rng());
+      auto seq = storage->mailboxes().Append(
+          MailboxId{AccountId(m), 1}, content, 10, kNoCap);
+      ASSERT_OK(seq);
+      seqs[m].push_back(*seq);
+    }
+  }
+  ASSERT_OK(storage->Flush());
+  auto full = storage->BytesOnDisk();
+  ASSERT_OK(full);
+  const uint64_t payload = uint64_t{kMailboxes} * kPerMailbox * 1024;
+  EXPECT_GT(*full, payload);
+
+  for (const auto& [m, mailbox_seqs] : seqs) {
+    ASSERT_EQ(*storage->mailboxes().Delete(MailboxId{AccountId(m), 1},
+                                           mailbox_seqs),
+              static_cast<uint32_t>(kPerMailbox));
+  }
+  ASSERT_OK(storage->Flush());
+  uint64_t bytes = *full;
+  for (int i = 0; i < 600 && bytes > payload / 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto now = storage->BytesOnDisk();
+    ASSERT_OK(now);
+    bytes = *now;
+  }
+  EXPECT_LE(bytes, payload / 10) << "of " << *full << " bytes on disk";
+  EXPECT_EQ(*storage->mailboxes().CountQueued(), 0u);
 }
 
 TEST_F(RocksDbStorageTest, CheckpointOpensWithTheData) {
