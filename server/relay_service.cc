@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -212,6 +213,22 @@ struct RelayServices::Shared {
       return absl::UnauthenticatedError("unknown account or wrong secret");
     }
     return account;
+  }
+
+  // The caller's own mailbox on `device_id`, for Receive and Ack.
+  // `account_id` may be empty or must name the caller.
+  absl::StatusOr<MailboxId> OwnMailbox(const grpc::CallbackServerContext& ctx,
+                                       std::string_view account_id,
+                                       uint32_t device_id) {
+    absl::StatusOr<AccountRecord> me = Authenticate(ctx);
+    if (!me.ok()) return me.status();
+    absl::StatusOr<uint32_t> device = ValidateDevice(device_id);
+    if (!device.ok()) return device.status();
+    if (!account_id.empty() && account_id != me->id) {
+      return absl::PermissionDeniedError(
+          "that mailbox belongs to another account");
+    }
+    return MailboxId{me->id, *device};
   }
 
   absl::StatusOr<std::vector<v1::OrganisationRef>> OrganisationRefs(
@@ -825,15 +842,10 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   absl::Status Setup(const grpc::CallbackServerContext& ctx,
                      const v1::ReceiveRequest& req) {
-    absl::StatusOr<AccountRecord> me = s_.Authenticate(ctx);
-    if (!me.ok()) return me.status();
-    absl::StatusOr<uint32_t> device = ValidateDevice(req.device_id());
-    if (!device.ok()) return device.status();
-    if (!req.account_id().empty() && req.account_id() != me->id) {
-      return absl::PermissionDeniedError(
-          "that mailbox belongs to another account");
-    }
-    mailbox_ = MailboxId{me->id, *device};
+    absl::StatusOr<MailboxId> mailbox =
+        s_.OwnMailbox(ctx, req.account_id(), req.device_id());
+    if (!mailbox.ok()) return mailbox.status();
+    mailbox_ = *std::move(mailbox);
     mailbox_key_ = MailboxKey(mailbox_);
     if (!s_.hub.Subscribe(mailbox_key_, this)) {
       return absl::ResourceExhaustedError(
@@ -1052,19 +1064,14 @@ class MailboxService final : public RawMailbox {
   // Everything Ack checks before deleting. Returns the caller's mailbox.
   absl::StatusOr<MailboxId> CheckAck(const grpc::CallbackServerContext& ctx,
                                      const v1::AckRequest& req) {
-    absl::StatusOr<AccountRecord> me = s_.Authenticate(ctx);
-    if (!me.ok()) return me.status();
-    absl::StatusOr<uint32_t> device = ValidateDevice(req.device_id());
-    if (!device.ok()) return device.status();
-    if (!req.account_id().empty() && req.account_id() != me->id) {
-      return absl::PermissionDeniedError(
-          "that mailbox belongs to another account");
-    }
+    absl::StatusOr<MailboxId> mailbox =
+        s_.OwnMailbox(ctx, req.account_id(), req.device_id());
+    if (!mailbox.ok()) return mailbox.status();
     if (req.seqs().empty() ||
         req.seqs_size() > static_cast<int>(kMaxAcksPerCall)) {
       return absl::InvalidArgumentError("seqs must hold 1..1000 entries");
     }
-    return MailboxId{me->id, *device};
+    return mailbox;
   }
 
  private:
