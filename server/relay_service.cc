@@ -245,32 +245,12 @@ struct RelayServices::Shared {
     return refs;
   }
 
-  // Parses the raw request, runs `fn(ctx, request, &response)` on the pool,
-  // and finishes the call with its status (and the serialized response).
+  // Parses the raw request, runs `fn(ctx, request, done)` on the pool, and
+  // finishes the call with the status (and the serialized response) that
+  // `fn` passes to `done`, exactly once and from any thread: Send and Ack
+  // pass it on to the storage writer, so no worker waits for the fsync.
   // Requests are parsed here rather than by gRPC so that undecodable bytes
   // get INVALID_ARGUMENT with a message instead of gRPC's bare INTERNAL.
-  template <typename Request, typename Response, typename Fn>
-  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out, Fn fn) {
-    auto* reactor = new CountedUnaryReactor(*this);
-    pool.Schedule(
-        [reactor, ctx, in, out, fn = std::move(fn)]() mutable {
-          Request request;
-          Response response;
-          absl::Status st = ParseRequest(*in, &request);
-          if (st.ok()) st = fn(*ctx, request, &response);
-          if (st.ok()) st = SerializeResponse(response, out);
-          reactor->Finish(ToGrpcStatus(st));
-        },
-        ConnectionKey(*ctx));
-    return reactor;
-  }
-
-  // Like Unary(), for handlers that finish later: `fn(ctx, request, done)`
-  // calls `done` exactly once with the response or an error, from any thread
-  // (the storage writer's, for Send and Ack), so no worker waits for the
-  // fsync.
   template <typename Response>
   using Done = absl::AnyInvocable<void(absl::StatusOr<Response>) &&>;
   template <typename Request, typename Response, typename Fn>
@@ -296,6 +276,27 @@ struct RelayServices::Shared {
         },
         ConnectionKey(*ctx));
     return reactor;
+  }
+
+  // UnaryAsync() for handlers that finish on the worker:
+  // `fn(ctx, request, &response)` returns the call's status.
+  template <typename Request, typename Response, typename Fn>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx,
+                                  const grpc::ByteBuffer* in,
+                                  grpc::ByteBuffer* out, Fn fn) {
+    return UnaryAsync<Request, Response>(
+        ctx, in, out,
+        [fn = std::move(fn)](const grpc::CallbackServerContext& context,
+                             const Request& request,
+                             Done<Response> done) mutable {
+          Response response;
+          absl::Status st = fn(context, request, &response);
+          if (!st.ok()) {
+            std::move(done)(st);
+          } else {
+            std::move(done)(std::move(response));
+          }
+        });
   }
 
   // A unary call that counts as in flight until gRPC is done with it.

@@ -732,10 +732,10 @@ class RocksKeyStore : public KeyStore {
 
 // ---- Mailboxes ----
 
-// All mailbox writes run on one writer thread. Callers queue an operation and
-// wait, or (the *Async forms) leave a callback; the writer applies everything
-// queued to one batch (seqs assigned in queue order), writes it with one fsync
-// and then wakes every caller or runs its callback.
+// All mailbox writes run on one writer thread. Callers queue an operation with
+// a callback (the blocking forms wait for theirs); the writer applies
+// everything queued to one batch (seqs assigned in queue order), writes it with
+// one fsync and then runs every callback.
 class RocksMailboxStore : public MailboxStore {
  public:
   RocksMailboxStore(Database& db, uint64_t expire_batch)
@@ -756,13 +756,8 @@ class RocksMailboxStore : public MailboxStore {
                                   uint32_t stored_hour,
                                   uint32_t max_queued) override {
     if (absl::Status s = CheckAccountId(mailbox.account_id); !s.ok()) return s;
-    Op op;
-    op.kind = Op::Kind::kAppend;
-    op.mailbox_key = MailboxKey(mailbox);
-    op.content = std::move(content);
-    op.hour = stored_hour;
-    op.max_queued = max_queued;
-    return Submit(op);
+    return Submit(
+        NewAppend(mailbox, std::move(content), stored_hour, max_queued));
   }
 
   void AppendAsync(const MailboxId& mailbox, std::string content,
@@ -772,12 +767,8 @@ class RocksMailboxStore : public MailboxStore {
       std::move(done)(s);
       return;
     }
-    auto op = std::make_unique<Op>();
-    op->kind = Op::Kind::kAppend;
-    op->mailbox_key = MailboxKey(mailbox);
-    op->content = std::move(content);
-    op->hour = stored_hour;
-    op->max_queued = max_queued;
+    std::unique_ptr<Op> op =
+        NewAppend(mailbox, std::move(content), stored_hour, max_queued);
     op->callback = [done = std::move(done)](absl::Status status,
                                             uint64_t seq) mutable {
       if (!status.ok()) {
@@ -795,10 +786,7 @@ class RocksMailboxStore : public MailboxStore {
       std::move(done)(s);
       return;
     }
-    auto op = std::make_unique<Op>();
-    op->kind = Op::Kind::kDelete;
-    op->mailbox_key = MailboxKey(mailbox);
-    op->seqs = std::move(seqs);
+    std::unique_ptr<Op> op = NewDelete(mailbox, std::move(seqs));
     op->callback = [done = std::move(done)](absl::Status status,
                                             uint64_t deleted) mutable {
       if (!status.ok()) {
@@ -850,11 +838,8 @@ class RocksMailboxStore : public MailboxStore {
   absl::StatusOr<uint32_t> Delete(const MailboxId& mailbox,
                                   absl::Span<const uint64_t> seqs) override {
     if (absl::Status s = CheckAccountId(mailbox.account_id); !s.ok()) return s;
-    Op op;
-    op.kind = Op::Kind::kDelete;
-    op.mailbox_key = MailboxKey(mailbox);
-    op.seqs.assign(seqs.begin(), seqs.end());
-    auto deleted = Submit(op);
+    auto deleted = Submit(
+        NewDelete(mailbox, std::vector<uint64_t>(seqs.begin(), seqs.end())));
     if (!deleted.ok()) return deleted.status();
     return static_cast<uint32_t>(*deleted);
   }
@@ -864,10 +849,10 @@ class RocksMailboxStore : public MailboxStore {
   absl::StatusOr<uint64_t> ExpireBefore(uint32_t cutoff_hour) override {
     uint64_t total = 0;
     for (;;) {
-      Op op;
-      op.kind = Op::Kind::kExpire;
-      op.hour = cutoff_hour;
-      absl::StatusOr<uint64_t> expired = Submit(op);
+      auto op = std::make_unique<Op>();
+      op->kind = Op::Kind::kExpire;
+      op->hour = cutoff_hour;
+      absl::StatusOr<uint64_t> expired = Submit(std::move(op));
       if (!expired.ok()) return expired.status();
       total += *expired;
       if (*expired < expire_batch_) return total;
@@ -897,21 +882,48 @@ class RocksMailboxStore : public MailboxStore {
     std::vector<uint64_t> seqs;  // delete
     absl::Status status;         // set by the writer
     uint64_t result = 0;         // seq, or how many were deleted
-    // Either the caller waits for `done`, or the writer runs `callback` (an
-    // async op, owned by the queue) and deletes the op.
-    absl::Notification done;
+    // Run by the writer once the op is done (or failed); then the op is
+    // deleted. Queued ops are owned by the queue.
     absl::AnyInvocable<void(absl::Status, uint64_t)> callback;
   };
 
-  absl::StatusOr<uint64_t> Submit(Op& op) {
-    {
-      absl::MutexLock lock(&queue_mu_);
-      if (stopping_) return absl::FailedPreconditionError("storage is closing");
-      queue_.push_back(&op);
-    }
-    op.done.WaitForNotification();
-    if (!op.status.ok()) return op.status;
-    return op.result;
+  static std::unique_ptr<Op> NewAppend(const MailboxId& mailbox,
+                                       std::string content,
+                                       uint32_t stored_hour,
+                                       uint32_t max_queued) {
+    auto op = std::make_unique<Op>();
+    op->kind = Op::Kind::kAppend;
+    op->mailbox_key = MailboxKey(mailbox);
+    op->content = std::move(content);
+    op->hour = stored_hour;
+    op->max_queued = max_queued;
+    return op;
+  }
+
+  static std::unique_ptr<Op> NewDelete(const MailboxId& mailbox,
+                                       std::vector<uint64_t> seqs) {
+    auto op = std::make_unique<Op>();
+    op->kind = Op::Kind::kDelete;
+    op->mailbox_key = MailboxKey(mailbox);
+    op->seqs = std::move(seqs);
+    return op;
+  }
+
+  // Queues `op` and waits for its result.
+  absl::StatusOr<uint64_t> Submit(std::unique_ptr<Op> op) {
+    absl::Notification done;
+    absl::StatusOr<uint64_t> result;
+    op->callback = [&done, &result](absl::Status status, uint64_t value) {
+      if (status.ok()) {
+        result = value;
+      } else {
+        result = std::move(status);
+      }
+      done.Notify();
+    };
+    SubmitAsync(std::move(op));
+    done.WaitForNotification();
+    return result;
   }
 
   void SubmitAsync(std::unique_ptr<Op> op) {
@@ -925,14 +937,10 @@ class RocksMailboxStore : public MailboxStore {
     op->callback(absl::FailedPreconditionError("storage is closing"), 0);
   }
 
-  // Wakes the op's caller, or runs its callback and deletes it.
+  // Runs the op's callback and deletes it.
   static void Finish(Op* op) {
-    if (op->callback) {
-      std::unique_ptr<Op> owned(op);
-      owned->callback(std::move(owned->status), owned->result);
-    } else {
-      op->done.Notify();
-    }
+    std::unique_ptr<Op> owned(op);
+    owned->callback(std::move(owned->status), owned->result);
   }
 
   bool HasWorkOrStopping() const ABSL_SHARED_LOCKS_REQUIRED(queue_mu_) {
