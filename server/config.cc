@@ -80,6 +80,10 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
        [c](auto& n, auto& k) {
          return ReadCount(n, k, 1, 3650, &c->retention_days);
        }},
+      {"retention.forget_after_seconds",
+       [c](auto& n, auto& k) {
+         return ReadCount(n, k, 0, 3600, &c->forget_after_seconds);
+       }},
       {"limits.mailbox_max_envelopes",
        [&l](auto& n, auto& k) {
          return ReadCount(n, k, 1, 10000000, &l.max_queued_per_mailbox);

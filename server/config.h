@@ -30,6 +30,9 @@ struct RelayConfig {
   std::string tls_key;
   bool insecure = false;
   uint32_t retention_days = 30;
+  // Every write is forgotten (storage.h, "What the files hold") within this
+  // many seconds; 0 turns forgetting off, for measurements only.
+  uint32_t forget_after_seconds = 600;
   int worker_threads = 16;
   std::string log_level = "info";
   // If set, the chosen port is written there once the relay serves (useful

@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "server/admin_service.h"
+#include "server/forgetter.h"
 #include "server/log.h"
 #include "server/relay_service.h"
 #include "server/storage/rocksdb_storage.h"
@@ -107,6 +108,7 @@ struct Relay::State {
   std::unique_ptr<RelayServices> services;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<AdminServer> admin;
+  std::unique_ptr<Forgetter> forgetter;
   int port = 0;
 
   absl::Notification stop_sweeper;
@@ -145,6 +147,8 @@ Relay::~Relay() { Shutdown(); }
 int Relay::port() const { return state_->port; }
 
 absl::StatusOr<uint64_t> Relay::ExpireNow() { return state_->Expire(); }
+
+absl::Status Relay::ForgetNow() { return state_->storage->Forget(); }
 
 absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
                                                     Clock& clock,
@@ -224,6 +228,15 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
   }
   state->admin = *std::move(admin);
 
+  if (config.forget_after_seconds > 0) {
+    state->forgetter = std::make_unique<Forgetter>(
+        *state->storage, clock, absl::Seconds(config.forget_after_seconds));
+  } else {
+    Log(LogLevel::kWarning,
+        "forgetting is off: copies of the data directory show write order, "
+        "deleted envelopes and fine times");
+  }
+
   State* s = state.get();
   state->sweeper = std::thread([s] {
     do {
@@ -261,6 +274,14 @@ void Relay::Shutdown() {
   if (!flushed.ok()) {
     Log(LogLevel::kError,
         absl::StrCat("flush at shutdown failed: ", flushed.message()));
+  }
+  // A stopped relay's files forget too, not only a running one's.
+  if (s.forgetter) {
+    s.forgetter->Stop();
+    if (absl::Status forgotten = s.storage->Forget(); !forgotten.ok()) {
+      Log(LogLevel::kError,
+          absl::StrCat("forgetting at shutdown failed: ", forgotten.message()));
+    }
   }
   s.server.reset();
   s.services.reset();

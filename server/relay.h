@@ -36,6 +36,10 @@ class Relay {
   // Returns how many envelopes expired.
   absl::StatusOr<uint64_t> ExpireNow();
 
+  // Runs one forgetting pass now (the forgetter also runs them on schedule;
+  // see forget_after_seconds).
+  absl::Status ForgetNow();
+
   struct State;
 
  private:

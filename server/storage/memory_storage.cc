@@ -368,6 +368,8 @@ class MemoryStorage : public Storage {
   }
   absl::StatusOr<uint64_t> BytesOnDisk() override { return 0; }
   absl::Status Flush() override { return absl::OkStatus(); }
+  absl::Status Forget() override { return absl::OkStatus(); }
+  bool HasUnforgottenWrites() override { return false; }
 
  private:
   MemoryOrganisationStore organisations_;

@@ -202,8 +202,8 @@ class MailboxStore {
     std::move(done)(
         Append(mailbox, std::move(content), stored_hour, max_queued));
   }
-  virtual void DeleteAsync(const MailboxId& mailbox,
-                           std::vector<uint64_t> seqs, DeleteDone done) {
+  virtual void DeleteAsync(const MailboxId& mailbox, std::vector<uint64_t> seqs,
+                           DeleteDone done) {
     std::move(done)(Delete(mailbox, seqs));
   }
   // Deletes every envelope with stored_hour < `cutoff_hour`; returns how many.
@@ -211,6 +211,31 @@ class MailboxStore {
   // Envelopes queued across all mailboxes.
   virtual absl::StatusOr<uint64_t> CountQueued() = 0;
 };
+
+// ---- What the files hold ----
+//
+// Every implementation that keeps files holds them to this promise, because
+// a copy of the data directory (a seized disk, a backup) must not tell more
+// than SECURITY.md says it does:
+//
+// After Forget() returns, for every write that completed before it began,
+//   1. no record keeps an order relative to another: nothing in any file
+//      (sequence numbers, log files, the placement of records in files, file
+//      numbers, the history of files) tells in which order records were
+//      written, across accounts, keys and mailboxes;
+//   2. nothing deleted is left in any file: no acknowledged or expired
+//      envelope, no handed-out one-time pre-key, no used invite, no earlier
+//      version of an overwritten record, and no marker naming what was
+//      deleted;
+//   3. no time finer than the hour is in any file (contents, metadata, names),
+//      and no host name, no path and no log of the engine's own work;
+// and Checkpoint() writes a copy that holds all three from the start.
+// Writes after Forget() began may still show all of this until the next
+// pass; the relay runs one so that no write stays unforgotten for longer
+// than its forgetting window (server/forgetter.h).
+//
+// Per envelope the files then show (recipient mailbox, sequence number, hour
+// stored, size); beyond that only the records listed in SECURITY.md.
 
 // The relay's whole storage. Owns the stores it hands out; they live as long
 // as the Storage.
@@ -223,13 +248,22 @@ class Storage {
   virtual KeyStore& keys() = 0;
   virtual MailboxStore& mailboxes() = 0;
 
-  // Writes a consistent snapshot to `target_dir`, which must not exist.
-  // FAILED_PRECONDITION where the implementation keeps nothing on disk.
+  // Writes a consistent snapshot of the current records to `target_dir`,
+  // which must not exist, held to "What the files hold" from the start: a
+  // storage opened on it serves the same records. FAILED_PRECONDITION where
+  // the implementation keeps nothing on disk.
   virtual absl::Status Checkpoint(const std::string& target_dir) = 0;
   // Bytes used on disk (0 for the in-memory implementation).
   virtual absl::StatusOr<uint64_t> BytesOnDisk() = 0;
   // Makes everything written so far durable; called before shutdown.
   virtual absl::Status Flush() = 0;
+  // Rewrites the files so that every write completed before the call is held
+  // to "What the files hold". Writes go on meanwhile. Blocks while the files
+  // are rewritten (it takes longer the more is stored); one pass at a time.
+  virtual absl::Status Forget() = 0;
+  // Whether anything was written since the last Forget() began; true before
+  // the first one, since what an earlier run left is of unknown age.
+  virtual bool HasUnforgottenWrites() = 0;
 };
 
 }  // namespace confidant::server

@@ -122,6 +122,10 @@ class SwappableStorage final : public server::Storage {
     return current_->BytesOnDisk();
   }
   absl::Status Flush() override { return current_->Flush(); }
+  absl::Status Forget() override { return current_->Forget(); }
+  bool HasUnforgottenWrites() override {
+    return current_->HasUnforgottenWrites();
+  }
 
  private:
   std::unique_ptr<server::Storage> current_;
