@@ -69,6 +69,7 @@ absl::StatusOr<std::unique_ptr<Environment>> Environment::Create(
     launch.relay_bin = options.relay_bin;
     launch.work_dir = env->temp_dir_;
     launch.worker_threads = options.worker_threads;
+    launch.forget_after_seconds = options.forget_after_seconds;
     launch.limits = BenchmarkLimits();
     launch.limits.insert(launch.limits.end(), extra_limits.begin(),
                          extra_limits.end());
@@ -231,6 +232,17 @@ void Environment::AddProcessFigures(
     report.Add(key_prefix + "relay_cpu_pct", label_prefix + "relay CPU",
                absl::StrFormat("%.0f%%", CpuPercent(*relay_from, *relay_to)),
                in_table);
+    if (relay_from->disk_write_bytes >= 0 && relay_to->disk_write_bytes >= 0) {
+      const double written = static_cast<double>(relay_to->disk_write_bytes -
+                                                 relay_from->disk_write_bytes);
+      const double wall =
+          absl::ToDoubleSeconds(relay_to->when - relay_from->when);
+      report.Add(key_prefix + "relay_disk_write_per_s",
+                 label_prefix + "relay disk writes/s",
+                 FormatBytes(wall > 0 ? written / wall : 0), in_table);
+      report.AddHidden(key_prefix + "relay_disk_write_raw",
+                       absl::StrCat(static_cast<int64_t>(written)));
+    }
     report.Add(key_prefix + "relay_rss_bytes", label_prefix + "relay RSS",
                FormatBytes(static_cast<double>(relay_to->rss_bytes)), in_table);
     report.AddHidden(key_prefix + "relay_rss_raw",

@@ -77,6 +77,9 @@ int Main(int argc, char** argv) {
                  "worker_threads in the started relay's config (default: the "
                  "relay's own)")
       ->check(CLI::Range(1, 256));
+  app.add_option("--forget-after", common.forget_after_seconds,
+                 "Launched relay: [retention] forget_after_seconds (0 turns "
+                 "forgetting off; default: the relay's)");
   app.add_option("--target", common.target,
                  "Attach to a running relay at HOST:PORT instead of starting "
                  "one (its limits may then throttle the load)");
@@ -130,6 +133,14 @@ int Main(int argc, char** argv) {
   }
   closed->add_flag("!--no-baseline", traffic.baseline,
                    "Skip the health-check baseline");
+  for (CLI::App* sub : {closed, open}) {
+    sub->add_option("--backlog", traffic.backlog,
+                    "Envelopes queued before the run in mailboxes nobody "
+                    "reads");
+    sub->add_option("--backlog-mailboxes", traffic.backlog_mailboxes,
+                    "Mailboxes the backlog is spread over")
+        ->check(CLI::PositiveNumber);
+  }
   open->add_option("--rate", traffic.rate, "Offered envelopes per second")
       ->required()
       ->check(CLI::Range(0.1, 1e7));

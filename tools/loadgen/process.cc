@@ -204,6 +204,14 @@ absl::StatusOr<ProcessSample> SampleProcess(pid_t pid) {
       (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(v), &sample.threads);
     }
   }
+  std::ifstream io(base + "/io");
+  while (io && std::getline(io, line)) {
+    absl::string_view v = line;
+    if (absl::ConsumePrefix(&v, "write_bytes:")) {
+      (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(v),
+                             &sample.disk_write_bytes);
+    }
+  }
   return sample;
 }
 

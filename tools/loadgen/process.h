@@ -36,6 +36,9 @@ struct ProcessSample {
   int64_t rss_bytes = 0;   // VmRSS
   int64_t hwm_bytes = 0;   // VmHWM, the peak of VmRSS
   int threads = 0;
+  // write_bytes of /proc/PID/io: what the process made the kernel write to
+  // storage (-1 if unreadable).
+  int64_t disk_write_bytes = -1;
   absl::Time when;
 };
 

@@ -44,6 +44,54 @@ std::string Disk(const DiskUsage& d) {
 
 }  // namespace
 
+absl::Status SendMany(Environment& env,
+                      const std::vector<std::unique_ptr<Endpoint>>& eps,
+                      const std::vector<Account>& senders,
+                      const std::vector<Account>& mailboxes, uint64_t count,
+                      int concurrency, Histogram* send_latency,
+                      std::atomic<uint64_t>* bytes_sent) {
+  const SetupOptions setup = env.setup_options();
+  CallLoop fill(
+      concurrency, count, [&](uint64_t index, int slot, CallLoop::Done done) {
+        struct Call {
+          grpc::ClientContext context;
+          v1::SendRequest request;
+          v1::SendResponse response;
+        };
+        auto* call = new Call;  // deleted by its completion callback
+        const Account& from = senders[index % senders.size()];
+        const Account& to = mailboxes[index % mailboxes.size()];
+        PrepareCall(&call->context, &from, setup.rpc_timeout);
+        uint64_t random = env.options().seed ^ (index * 0x9e3779b97f4a7c15ULL);
+        const size_t size = env.sizes().Pick(SplitMix64(&random));
+        const int64_t start = MonotonicNanos();
+        call->request.set_recipient_account_id(to.id);
+        call->request.set_recipient_device_id(1);
+        call->request.set_content(env.payloads().Make(
+            size,
+            Stamp{start, static_cast<uint32_t>(index % senders.size()), index},
+            SplitMix64(&random)));
+        eps[slot % eps.size()]->mailbox->async()->Send(
+            &call->context, &call->request, &call->response,
+            [&, call, start, size, done](grpc::Status status) {
+              if (status.ok()) {
+                send_latency->Record(MonotonicNanos() - start);
+                bytes_sent->fetch_add(size);
+              }
+              delete call;
+              done(status);
+            });
+      });
+  fill.Start();
+  absl::Status st = AwaitLoop(fill, env, "filling", count, kStall);
+  if (!st.ok()) return st;
+  if (fill.failed() > 0) {
+    return absl::InternalError(absl::StrCat("Send calls failed while filling: ",
+                                            fill.errors().Describe()));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Report> RunQueue(Environment& env, const QueueOptions& o) {
   if (env.relay().data_dir().empty()) {
     return absl::InvalidArgumentError(
@@ -81,48 +129,10 @@ absl::StatusOr<Report> RunQueue(Environment& env, const QueueOptions& o) {
   Histogram send_latency;
   std::atomic<uint64_t> bytes_sent{0};
   const absl::Time fill_start = absl::Now();
-  {
-    CallLoop fill(
-        o.concurrency, o.envelopes,
-        [&](uint64_t index, int slot, CallLoop::Done done) {
-          struct Call {
-            grpc::ClientContext context;
-            v1::SendRequest request;
-            v1::SendResponse response;
-          };
-          auto* call = new Call;  // deleted by its completion callback
-          const Account& from = (*senders)[index % senders->size()];
-          const Account& to = (*mailboxes)[index % mailboxes->size()];
-          PrepareCall(&call->context, &from, setup.rpc_timeout);
-          uint64_t random =
-              env.options().seed ^ (index * 0x9e3779b97f4a7c15ULL);
-          const size_t size = env.sizes().Pick(SplitMix64(&random));
-          const int64_t start = MonotonicNanos();
-          call->request.set_recipient_account_id(to.id);
-          call->request.set_recipient_device_id(1);
-          call->request.set_content(env.payloads().Make(
-              size,
-              Stamp{start, static_cast<uint32_t>(index % senders->size()),
-                    index},
-              SplitMix64(&random)));
-          eps[slot % eps.size()]->mailbox->async()->Send(
-              &call->context, &call->request, &call->response,
-              [&, call, start, size, done](grpc::Status status) {
-                if (status.ok()) {
-                  send_latency.Record(MonotonicNanos() - start);
-                  bytes_sent.fetch_add(size);
-                }
-                delete call;
-                done(status);
-              });
-        });
-    fill.Start();
-    absl::Status st = AwaitLoop(fill, env, "filling", o.envelopes, kStall);
-    if (!st.ok()) return st;
-    if (fill.failed() > 0) {
-      return absl::InternalError(absl::StrCat(
-          "Send calls failed while filling: ", fill.errors().Describe()));
-    }
+  if (absl::Status st = SendMany(env, eps, *senders, *mailboxes, o.envelopes,
+                                 o.concurrency, &send_latency, &bytes_sent);
+      !st.ok()) {
+    return st;
   }
   const absl::Duration fill_time = absl::Now() - fill_start;
   const std::optional<ProcessSample> relay_fill_to = env.relay().Sample();

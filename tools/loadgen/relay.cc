@@ -29,6 +29,10 @@ std::string ConfigToml(const LaunchOptions& o) {
   if (o.worker_threads > 0) {
     absl::StrAppend(&toml, "worker_threads = ", o.worker_threads, "\n");
   }
+  if (o.forget_after_seconds >= 0) {
+    absl::StrAppend(&toml, "\n[retention]\nforget_after_seconds = ",
+                    o.forget_after_seconds, "\n");
+  }
   absl::StrAppend(&toml, "\n[limits]\n");
   for (const auto& [key, value] : o.limits) {
     absl::StrAppend(&toml, key, " = ", value, "\n");

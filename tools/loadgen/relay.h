@@ -26,6 +26,8 @@ struct LaunchOptions {
   // Keys of the config's [limits] table and their values. A key this relay
   // version does not know is dropped (and reported) rather than failing.
   std::vector<std::pair<std::string, std::string>> limits;
+  // [retention] forget_after_seconds; negative keeps the relay's default.
+  int forget_after_seconds = -1;
 };
 
 // The limits raised for every run, so that the load generator measures the

@@ -6,12 +6,16 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tools/loadgen/client.h"
+#include "tools/loadgen/histogram.h"
 #include "tools/loadgen/payload.h"
 #include "tools/loadgen/relay.h"
 #include "tools/loadgen/report.h"
@@ -24,7 +28,8 @@ struct CommonOptions {
   std::string admin_bin;
   std::string work_dir;  // parent of the temporary directory
   bool keep_data = false;
-  int worker_threads = 0;  // relay config; 0 keeps its default
+  int worker_threads = 0;         // relay config; 0 keeps its default
+  int forget_after_seconds = -1;  // relay config; negative keeps its default
   // Attach to a running relay instead of starting one.
   std::string target;
   pid_t relay_pid = 0;
@@ -96,6 +101,16 @@ absl::Status AwaitLoop(CallLoop& loop, Environment& env,
                        const std::string& what, uint64_t total,
                        absl::Duration stall);
 
+// Sends `count` envelopes, envelope i from senders[i % S] to
+// mailboxes[i % K], at most `concurrency` at once over `eps`; records each
+// Send's latency and the bytes sent. Any failed Send fails the whole.
+absl::Status SendMany(Environment& env,
+                      const std::vector<std::unique_ptr<Endpoint>>& eps,
+                      const std::vector<Account>& senders,
+                      const std::vector<Account>& mailboxes, uint64_t count,
+                      int concurrency, Histogram* send_latency,
+                      std::atomic<uint64_t>* bytes_sent);
+
 struct TrafficOptions {
   int senders = 64;     // employee accounts; closed: calls in flight
   int receivers = 8;    // trust-person mailboxes, one Receive stream each
@@ -108,6 +123,10 @@ struct TrafficOptions {
   double rate = 0;      // offered envelopes per second
   bool poisson = true;  // else uniform arrivals
   int max_in_flight = 20000;
+  // Envelopes queued before the run in mailboxes nobody reads, spread over
+  // `backlog_mailboxes` (a relay that stores much while it serves).
+  uint64_t backlog = 0;
+  int backlog_mailboxes = 1000;
 };
 
 // Closed loop: maximum durable Send/s with receivers streaming and acking,

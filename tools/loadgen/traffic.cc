@@ -73,6 +73,23 @@ absl::Status SetUp(Environment& env, const TrafficOptions& o,
           s->status().error_message(), ")"));
     }
   }
+  if (o.backlog > 0) {
+    const absl::Time backlog_deadline =
+        absl::Now() + absl::Seconds(120) +
+        absl::Milliseconds(10) * o.backlog_mailboxes;
+    absl::StatusOr<std::vector<Account>> backlog =
+        RegisterEmployees(setup_eps, env.access_code(), o.backlog_mailboxes,
+                          setup, backlog_deadline);
+    if (!backlog.ok()) return backlog.status();
+    Histogram ignored_latency;
+    std::atomic<uint64_t> ignored_bytes{0};
+    if (absl::Status st =
+            SendMany(env, setup_eps, c->trust_persons, *backlog, o.backlog, 64,
+                     &ignored_latency, &ignored_bytes);
+        !st.ok()) {
+      return st;
+    }
+  }
   return absl::OkStatus();
 }
 
