@@ -246,9 +246,12 @@ class RelayCrashTest : public ::testing::Test {
     rng_.seed(seed_);
     data_dir_ = dir_.path() + "/relay";
     // The test is about durability, not rate limits: raise them out of the
-    // way.
+    // way. A forgetting window of 1 s keeps passes (flush, compaction, new
+    // MANIFEST) running under load, so kills land inside them too.
     const std::string config = dir_.path() + "/relay.toml";
-    std::ofstream(config) << "[limits]\n"
+    std::ofstream(config) << "[retention]\n"
+                             "forget_after_seconds = 1\n"
+                             "[limits]\n"
                              "mailbox_max_envelopes = 1000000\n"
                              "send_per_second = 1000000.0\n"
                              "send_burst = 1000000.0\n"
