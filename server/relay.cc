@@ -1,6 +1,7 @@
 #include "server/relay.h"
 
 #include <fcntl.h>
+#include <grpc/grpc.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -260,12 +261,37 @@ void Relay::Shutdown() {
   if (auto* health = s.server->GetHealthCheckService()) {
     health->SetServingStatus(false);
   }
+  // New calls are refused from here on, by the services and, once the
+  // server's shutdown has begun, by gRPC itself, which also stops listening.
+  // Calls in flight get kShutdownGrace; gRPC then cancels what is left, such
+  // as a stream whose client stopped reading.
   s.services->BeginShutdown();
-  if (!s.services->WaitForCallsToFinish(kShutdownGrace)) {
-    Log(LogLevel::kWarning, "calls still running at shutdown are cancelled");
-  }
-  s.server->Shutdown(absl::ToChronoTime(absl::Now()));
+  const absl::Time deadline = absl::Now() + kShutdownGrace;
+  // gRPC's shutdown also waits, until the deadline, for clients to close
+  // their connections, which idle ones do not. Once our calls are done,
+  // this cuts them (and calls of the health and reflection services) off,
+  // and keeps doing so until the server is down, in case it runs before
+  // the shutdown has begun.
+  bool drained = false;
+  absl::Notification server_down;
+  std::thread closer([&s, &drained, &server_down] {
+    drained = s.services->WaitForCallsToFinish(kShutdownGrace);
+    do {
+      grpc_server_cancel_all_calls(s.server->c_server());
+    } while (!server_down.WaitForNotificationWithTimeout(
+        absl::Milliseconds(50)));
+  });
+  s.server->Shutdown(absl::ToChronoTime(deadline));
   s.server->Wait();
+  server_down.Notify();
+  closer.join();
+  if (!drained) {
+    Log(LogLevel::kWarning, "calls still running at shutdown were cancelled");
+  }
+  // Cancelled calls end once their pool tasks have run.
+  if (!s.services->WaitForCallsToFinish(kShutdownGrace)) {
+    Log(LogLevel::kError, "calls still running after they were cancelled");
+  }
   if (s.admin) s.admin->Shutdown();
   s.stop_sweeper.Notify();
   if (s.sweeper.joinable()) s.sweeper.join();

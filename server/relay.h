@@ -23,8 +23,9 @@ class Relay {
                                                       Clock& clock,
                                                       Random& random);
 
-  // Graceful stop: stops accepting, finishes open streams, waits for calls in
-  // flight, flushes storage. Idempotent; the destructor calls it.
+  // Graceful stop: at once stops listening and refuses new calls
+  // (UNAVAILABLE), finishes open streams, gives calls in flight 5 s before
+  // cancelling them, flushes storage. Idempotent; the destructor calls it.
   void Shutdown();
   ~Relay();
 

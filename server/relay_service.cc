@@ -44,6 +44,11 @@ constexpr size_t kMaxAcksPerCall = 1000;
 constexpr size_t kReadBatchCount = 64;
 constexpr size_t kReadBatchBytes = 256 * 1024;
 
+// What a call that begins after shutdown started gets, and open streams too.
+grpc::Status ShuttingDown() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay shutting down");
+}
+
 bool IsCleanText(std::string_view s, bool allow_newlines) {
   return CheckDisplayText(s, allow_newlines) == TextProblem::kNone;
 }
@@ -258,6 +263,10 @@ struct RelayServices::Shared {
                                        const grpc::ByteBuffer* in,
                                        grpc::ByteBuffer* out, Fn fn) {
     auto* reactor = new CountedUnaryReactor(*this);
+    if (!reactor->admitted()) {
+      reactor->Finish(ShuttingDown());
+      return reactor;
+    }
     pool.Schedule(
         [reactor, ctx, in, out, fn = std::move(fn)]() mutable {
           Done<Response> done = [reactor,
@@ -300,11 +309,12 @@ struct RelayServices::Shared {
   }
 
   // A unary call that counts as in flight until gRPC is done with it.
+  // Not admitted (to be refused at once) if it began after BeginShutdown.
   class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
    public:
-    explicit CountedUnaryReactor(Shared& shared) : shared_(shared) {
-      shared_.CallStarted();
-    }
+    explicit CountedUnaryReactor(Shared& shared)
+        : shared_(shared), admitted_(shared_.CallStarted()) {}
+    bool admitted() const { return admitted_; }
     void OnDone() override {
       Shared& shared = shared_;
       delete this;
@@ -313,13 +323,23 @@ struct RelayServices::Shared {
 
    private:
     Shared& shared_;
+    const bool admitted_;
   };
 
-  // Calls in flight, so shutdown can wait for them rather than for idle
-  // connections (gRPC's own shutdown waits for those until its deadline).
-  void CallStarted() {
+  // Counts a call as in flight until CallEnded(), so shutdown can wait for
+  // the calls themselves rather than for idle connections. False if shutdown
+  // has begun: the caller must refuse the call with ShuttingDown().
+  bool CallStarted() {
     absl::MutexLock lock(&calls_mu);
     ++calls_in_flight;
+    return !shutting_down;
+  }
+  void BeginShutdown() {
+    {
+      absl::MutexLock lock(&calls_mu);
+      shutting_down = true;
+    }
+    hub.Shutdown();
   }
   void CallEnded() {
     absl::MutexLock lock(&calls_mu);
@@ -345,6 +365,7 @@ struct RelayServices::Shared {
   MailboxHub hub;
   absl::Mutex calls_mu;
   int calls_in_flight ABSL_GUARDED_BY(calls_mu) = 0;
+  bool shutting_down ABSL_GUARDED_BY(calls_mu) = false;
 };
 
 namespace {
@@ -763,8 +784,18 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   ReceiveReactor(Shared& s, grpc::CallbackServerContext* ctx,
                  const grpc::ByteBuffer* in)
       : s_(s), connection_key_(ConnectionKey(*ctx)) {
-    s_.CallStarted();
-    task_running_ = true;
+    if (!s_.CallStarted()) {
+      {
+        absl::MutexLock lock(&mu_);
+        finished_ = true;
+      }
+      Finish(ShuttingDown());
+      return;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      task_running_ = true;
+    }
     s_.pool.Schedule([this, ctx, in] { Start(*ctx, *in); }, connection_key_);
   }
 
@@ -802,8 +833,7 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void OnShutdown() override {
     absl::MutexLock lock(&mu_);
     finish_requested_ = true;
-    finish_status_ =
-        grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay shutting down");
+    finish_status_ = ShuttingDown();
     WakeLocked();
   }
 
@@ -1098,7 +1128,7 @@ std::vector<grpc::Service*> RelayServices::services() {
   return out;
 }
 
-void RelayServices::BeginShutdown() { shared_->hub.Shutdown(); }
+void RelayServices::BeginShutdown() { shared_->BeginShutdown(); }
 
 bool RelayServices::WaitForCallsToFinish(absl::Duration timeout) {
   return shared_->WaitForCalls(timeout);

@@ -48,8 +48,9 @@ class RelayServices {
   // The services to register with a grpc::ServerBuilder (owned here).
   std::vector<grpc::Service*> services();
 
-  // Finishes every open Receive stream with UNAVAILABLE and refuses new ones.
-  // Call before grpc::Server::Shutdown.
+  // From now on refuses every new call with UNAVAILABLE "relay shutting
+  // down" and finishes every open Receive stream likewise; calls already in
+  // flight go on. Call before grpc::Server::Shutdown.
   void BeginShutdown();
 
   // Waits until no call is in flight, at most `timeout`; true if none is.

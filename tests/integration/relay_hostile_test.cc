@@ -1,6 +1,7 @@
 // Hostile clients against the real confidant-relay: oversized requests, send
 // floods, thousands of streams and calls, slow readers, connections that never
-// finish the handshake and idle connections. While each kind is active, a
+// finish the handshake, idle connections and a stream never read at
+// shutdown. While each kind is active, a
 // well-behaved employee and trust person keep doing Send -> Receive -> Ack
 // round trips on their own connections (and open fresh connections); every
 // round trip must succeed within a generous bound, and the relay's resident
@@ -17,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <deque>
 #include <fstream>
 #include <functional>
@@ -632,6 +634,60 @@ class HeldStream : public grpc::ClientReadReactor<v1::ReceiveResponse> {
   grpc::Status status_;
 };
 
+// A Receive stream that reads nothing until Read() is called, on a channel
+// whose flow-control window stays at 64 KiB, so the relay cannot write far
+// ahead of it.
+class LateReader : public grpc::ClientReadReactor<v1::ReceiveResponse> {
+ public:
+  LateReader(const std::string& address, const Account& account) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 * 1024);
+    args.SetMaxReceiveMessageSize(8 << 20);
+    stub_ = v1::Mailbox::NewStub(grpc::CreateCustomChannel(
+        address, grpc::InsecureChannelCredentials(), args));
+    Auth(&ctx_, account, 120000);
+    stub_->async()->Receive(&ctx_, &request_, this);
+    StartCall();
+  }
+  ~LateReader() {
+    ctx_.TryCancel();
+    Wait();
+  }
+  // Starts reading, and goes on until the stream ends.
+  void Read() { StartRead(&response_); }
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    if (response_.has_envelope()) ++envelopes_;
+    StartRead(&response_);
+  }
+  void OnDone(const grpc::Status& st) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_ = st;
+    done_ = true;
+    cv_.notify_all();
+  }
+  // Waits until the stream ended; its status.
+  grpc::Status Wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return done_; });
+    return status_;
+  }
+  int envelopes() const { return envelopes_; }
+
+ private:
+  std::unique_ptr<v1::Mailbox::Stub> stub_;
+  grpc::ClientContext ctx_;
+  v1::ReceiveRequest request_;
+  v1::ReceiveResponse response_;
+  std::atomic<int> envelopes_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  grpc::Status status_;
+};
+
 // ---------------------------------------------------------------------------
 
 class RelayHostileTest : public ::testing::Test {
@@ -1151,6 +1207,101 @@ TEST_F(RelayHostileTest, IdleConnections) {
       "after\n",
       fds_before, fds_during,
       ::confidant::testing::OpenFileCount(relay_->pid()));
+}
+
+// SIGTERM while a client holds a Receive stream it never reads: the relay
+// stops listening and refuses calls begun after the signal at once; a stream
+// in flight that is read a second later still ends as the relay ends streams;
+// the one never read holds up the exit only for the grace of 5 s.
+TEST_F(RelayHostileTest, ShutdownRefusesNewCallsAtOnceDespiteAStreamNeverRead) {
+  std::vector<Account> tps, emps;
+  ASSERT_NO_FATAL_FAILURE(Organisation("Stop BV", 1, 2, &tps, &emps));
+  // 4 MiB queued: far more than flow control lets through to a client that
+  // does not read.
+  constexpr int kQueued = 64;
+  auto channel = NewChannel(address_);
+  auto mailbox = v1::Mailbox::NewStub(channel);
+  for (int i = 0; i < kQueued; ++i) {
+    grpc::ClientContext ctx;
+    Auth(&ctx, emps[0]);
+    v1::SendRequest req;
+    req.set_recipient_account_id(tps[0].id);
+    req.set_content(Envelope(64 * 1024, "queued"));
+    v1::SendResponse resp;
+    ASSERT_TRUE(mailbox->Send(&ctx, req, &resp).ok()) << i;
+  }
+  Sockets sockets;
+  const int fd = ConnectRaw(relay_->port(), 4096);
+  ASSERT_GE(fd, 0);
+  sockets.Add(fd);
+  ASSERT_TRUE(SendAll(
+      fd, std::string(kPreface) + Settings({}) +
+              RequestHeaders(1, "/confidant.v1.Mailbox/Receive", tps[0]) +
+              Frame(0x0, 0x1 /* END_STREAM */, 1, GrpcMessage("", 0))));
+  LateReader late(address_, tps[0]);
+  RunFor(std::chrono::milliseconds(1000));  // both streams are writing
+
+  const auto signalled = Clock::now();
+  ASSERT_EQ(::kill(relay_->pid(), SIGTERM), 0);
+  ASSERT_TRUE(Eventually(
+      [&] { return relay_->Log().find("INFO shutting down") != std::string::npos; },
+      std::chrono::seconds(5)));
+  RunFor(std::chrono::milliseconds(200));
+
+  // Begun after the signal, on a new connection and on an open one.
+  auto expect_refused = [&](const grpc::Status& st, const std::string& what) {
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << what << ": " << st.error_code() << " " << st.error_message();
+  };
+  {
+    auto accounts = v1::Accounts::NewStub(NewChannel(address_));
+    grpc::ClientContext ctx;
+    Auth(&ctx, emps[1], 3000);
+    v1::GetAccountResponse resp;
+    expect_refused(accounts->GetAccount(&ctx, {}, &resp),
+                   "GetAccount on a new connection");
+    grpc::ClientContext reg_ctx;
+    reg_ctx.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(3));
+    v1::RegisterRequest reg;
+    reg.set_access_code("ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ");
+    v1::RegisterResponse reg_resp;
+    expect_refused(accounts->Register(&reg_ctx, reg, &reg_resp),
+                   "Register on a new connection");
+  }
+  {
+    grpc::ClientContext ctx;
+    Auth(&ctx, emps[1], 3000);
+    v1::SendRequest req;
+    req.set_recipient_account_id(tps[0].id);
+    req.set_content("after the signal");
+    v1::SendResponse resp;
+    expect_refused(mailbox->Send(&ctx, req, &resp),
+                   "Send on an open connection");
+  }
+
+  // The stream in flight, read from now on, gets what was on its way and
+  // the relay's own end of stream, not a cancellation.
+  std::this_thread::sleep_until(signalled + std::chrono::milliseconds(1000));
+  late.Read();
+  const grpc::Status late_status = late.Wait();
+  EXPECT_EQ(late_status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << late_status.error_message();
+  EXPECT_EQ(late_status.error_message(), "relay shutting down");
+  EXPECT_GT(late.envelopes(), 0);
+  EXPECT_LT(late.envelopes(), kQueued);  // it was cut short by the shutdown
+
+  // The stream never read is cancelled after the grace.
+  EXPECT_EQ(relay_->Wait(), 0) << relay_->Log();
+  const auto took = Clock::now() - signalled;
+  EXPECT_LT(took, std::chrono::seconds(15));
+  EXPECT_NE(relay_->Log().find("calls still running at shutdown were cancelled"),
+            std::string::npos)
+      << relay_->Log();
+  std::printf("the relay exited %lld ms after SIGTERM\n",
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(took)
+                      .count()));
 }
 
 // Another process must not be able to listen on the relay's port and take a

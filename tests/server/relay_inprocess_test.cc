@@ -1,5 +1,6 @@
 // The relay run in-process, with a fake clock: retention, and live delivery
-// under concurrent senders.
+// under concurrent senders. Also the services alone on the in-memory storage,
+// with a worker pool the test holds up: shutdown.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -13,14 +14,19 @@
 #include <thread>
 #include <vector>
 
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "confidant/v1/admin.grpc.pb.h"
 #include "confidant/v1/relay.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "server/admin_service.h"
 #include "server/clock.h"
+#include "server/codes.h"
 #include "server/random.h"
 #include "server/relay.h"
+#include "server/relay_service.h"
+#include "server/storage/memory_storage.h"
+#include "server/worker_pool.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant::server {
@@ -34,11 +40,11 @@ struct Credentials {
   std::string secret;
 };
 
-void Auth(grpc::ClientContext* ctx, const Credentials& c) {
+void Auth(grpc::ClientContext* ctx, const Credentials& c,
+          std::chrono::seconds deadline = std::chrono::seconds(60)) {
   ctx->AddMetadata("x-confidant-account-bin", c.id);
   ctx->AddMetadata("x-confidant-secret-bin", c.secret);
-  ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::seconds(60));
+  ctx->set_deadline(std::chrono::system_clock::now() + deadline);
 }
 
 class RelayInProcessTest : public ::testing::Test {
@@ -270,6 +276,148 @@ TEST_F(RelayInProcessTest, LiveStreamGetsEveryConcurrentSendInOrder) {
   EXPECT_EQ(seen.size(), static_cast<size_t>(kSenders * kPerSender));
   ctx.TryCancel();
   reader->Finish();
+}
+
+// RelayServices on the in-memory storage, served in-process, with one worker
+// thread that HoldWorker() keeps busy until the test releases it.
+class RelayServicesTest : public ::testing::Test {
+ protected:
+  RelayServicesTest()
+      : storage_(NewMemoryStorage()),
+        services_(*storage_, clock_, random_, pool_, RelayLimits()) {}
+
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    for (grpc::Service* service : services_.services()) {
+      builder.RegisterService(service);
+    }
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    auto channel = server_->InProcessChannel(grpc::ChannelArguments());
+    accounts_ = v1::Accounts::NewStub(channel);
+    keys_ = v1::Keys::NewStub(channel);
+    mailbox_ = v1::Mailbox::NewStub(channel);
+
+    const OrganisationRecord org{"0011223344556677", "Stop BV",
+                                 clock_.NowHour()};
+    ASSERT_TRUE(storage_->organisations()
+                    .Create(org, DomainHash(kAccessCodeDomain, "CODE"))
+                    .ok());
+    employee_ = AddAccount(v1::ACCOUNT_KIND_EMPLOYEE, org.id);
+    trust_person_ = AddAccount(v1::ACCOUNT_KIND_TRUST_PERSON, org.id);
+  }
+
+  void TearDown() override {
+    if (!release_.HasBeenNotified()) release_.Notify();
+    services_.BeginShutdown();
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::seconds(10));
+    server_->Wait();
+    EXPECT_TRUE(services_.WaitForCallsToFinish(absl::Seconds(10)));
+  }
+
+  Credentials AddAccount(v1::AccountKind kind, const std::string& org_id) {
+    AccountRecord record;
+    record.id = random_.Bytes(kAccountIdSize);
+    record.kind = kind;
+    const std::string secret = random_.Bytes(32);
+    record.secret_hash = DomainHash(kSecretDomain, secret);
+    record.organisation_ids = {org_id};
+    if (kind == v1::ACCOUNT_KIND_TRUST_PERSON) {
+      record.profile.set_display_name("Chris");
+      record.profile.set_affiliation(v1::TRUST_PERSON_AFFILIATION_INTERNAL);
+    }
+    record.created_hour = clock_.NowHour();
+    EXPECT_TRUE(storage_->accounts().Create(record).ok());
+    return {record.id, secret};
+  }
+
+  // Keeps the only worker thread busy until release_ is notified, so calls
+  // that reach the services wait in the pool's queue.
+  void HoldWorker() {
+    pool_.Schedule([this] { release_.WaitForNotification(); });
+  }
+
+  // Waits until at least one call has reached the services.
+  bool CallInFlight() {
+    for (int i = 0; i < 1000; ++i) {
+      if (!services_.WaitForCallsToFinish(absl::ZeroDuration())) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1790000000)};
+  FakeRandom random_{3};
+  std::unique_ptr<Storage> storage_;
+  WorkerPool pool_{1};
+  RelayServices services_;
+  absl::Notification release_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::Accounts::Stub> accounts_;
+  std::unique_ptr<v1::Keys::Stub> keys_;
+  std::unique_ptr<v1::Mailbox::Stub> mailbox_;
+  Credentials employee_, trust_person_;
+};
+
+TEST_F(RelayServicesTest, CallsBegunAfterShutdownBeganAreRefusedAtOnce) {
+  HoldWorker();
+  // In flight before shutdown: it reached the services and waits for the
+  // worker.
+  grpc::ClientContext early_ctx;
+  Auth(&early_ctx, employee_, std::chrono::seconds(20));
+  v1::GetAccountRequest early_req;
+  v1::GetAccountResponse early_resp;
+  grpc::Status early_status;
+  absl::Notification early_done;
+  accounts_->async()->GetAccount(&early_ctx, &early_req, &early_resp,
+                                 [&](grpc::Status st) {
+                                   early_status = std::move(st);
+                                   early_done.Notify();
+                                 });
+  ASSERT_TRUE(CallInFlight());
+
+  services_.BeginShutdown();
+  // Begun after: refused without waiting for the worker, which still waits.
+  {
+    grpc::ClientContext ctx;
+    Auth(&ctx, employee_, std::chrono::seconds(3));
+    v1::GetAccountResponse resp;
+    grpc::Status st = accounts_->GetAccount(&ctx, {}, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << st.error_message();
+    EXPECT_EQ(st.error_message(), "relay shutting down");
+  }
+  {
+    grpc::ClientContext ctx;
+    Auth(&ctx, employee_, std::chrono::seconds(3));
+    v1::SendRequest req;
+    req.set_recipient_account_id(trust_person_.id);
+    req.set_content("late");
+    v1::SendResponse resp;
+    grpc::Status st = mailbox_->Send(&ctx, req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << st.error_message();
+  }
+  {
+    grpc::ClientContext ctx;
+    Auth(&ctx, trust_person_, std::chrono::seconds(3));
+    auto reader = mailbox_->Receive(&ctx, {});
+    v1::ReceiveResponse resp;
+    EXPECT_FALSE(reader->Read(&resp));
+    grpc::Status st = reader->Finish();
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE)
+        << st.error_message();
+    EXPECT_EQ(st.error_message(), "relay shutting down");
+  }
+  EXPECT_FALSE(early_done.HasBeenNotified());
+
+  // The call in flight finishes normally once the worker is free.
+  release_.Notify();
+  ASSERT_TRUE(early_done.WaitForNotificationWithTimeout(absl::Seconds(20)));
+  EXPECT_TRUE(early_status.ok()) << early_status.error_message();
+  EXPECT_EQ(early_resp.account_id(), employee_.id);
+  EXPECT_TRUE(services_.WaitForCallsToFinish(absl::Seconds(10)));
 }
 
 }  // namespace
