@@ -2,16 +2,18 @@
 
 namespace confidant::server {
 
-bool MailboxHub::Subscribe(const std::string& mailbox_key, Listener* listener) {
+absl::Status MailboxHub::Subscribe(const std::string& mailbox_key,
+                                   Listener* listener) {
   absl::MutexLock lock(&mu_);
-  if (shut_down_) return false;
+  if (shut_down_) return absl::UnavailableError("relay shutting down");
   auto& set = listeners_[mailbox_key];
   if (static_cast<int>(set.size()) >= max_per_mailbox_) {
     if (set.empty()) listeners_.erase(mailbox_key);
-    return false;
+    return absl::ResourceExhaustedError(
+        "too many open Receive streams for this account");
   }
   set.insert(listener);
-  return true;
+  return absl::OkStatus();
 }
 
 void MailboxHub::Unsubscribe(const std::string& mailbox_key,

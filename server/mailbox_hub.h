@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
@@ -29,9 +30,10 @@ class MailboxHub {
   explicit MailboxHub(int max_listeners_per_mailbox)
       : max_per_mailbox_(max_listeners_per_mailbox) {}
 
-  // Registers `listener` for `mailbox_key`. False if the mailbox already has
-  // the maximum number of listeners or the hub is shut down. Thread-safe.
-  bool Subscribe(const std::string& mailbox_key, Listener* listener);
+  // Registers `listener` for `mailbox_key`. RESOURCE_EXHAUSTED if the mailbox
+  // already has the maximum number of listeners, UNAVAILABLE once the hub is
+  // shut down. Thread-safe.
+  absl::Status Subscribe(const std::string& mailbox_key, Listener* listener);
   // Removes `listener`; after this returns it is never called again.
   void Unsubscribe(const std::string& mailbox_key, Listener* listener);
   // Wakes every listener of `mailbox_key`.

@@ -878,10 +878,8 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     if (!mailbox.ok()) return mailbox.status();
     mailbox_ = *std::move(mailbox);
     mailbox_key_ = MailboxKey(mailbox_);
-    if (!s_.hub.Subscribe(mailbox_key_, this)) {
-      return absl::ResourceExhaustedError(
-          "too many open Receive streams for this account");
-    }
+    absl::Status subscribed = s_.hub.Subscribe(mailbox_key_, this);
+    if (!subscribed.ok()) return subscribed;  // full, or shutting down
     subscribed_ = true;
     return absl::OkStatus();
   }

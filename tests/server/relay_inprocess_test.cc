@@ -420,5 +420,23 @@ TEST_F(RelayServicesTest, CallsBegunAfterShutdownBeganAreRefusedAtOnce) {
   EXPECT_TRUE(services_.WaitForCallsToFinish(absl::Seconds(10)));
 }
 
+// A Receive that began before shutdown but is set up after it began is
+// refused as "shutting down", not as "too many streams".
+TEST_F(RelayServicesTest, ReceiveSetUpAfterShutdownBeganIsUnavailable) {
+  HoldWorker();
+  grpc::ClientContext ctx;
+  Auth(&ctx, trust_person_, std::chrono::seconds(20));
+  auto reader = mailbox_->Receive(&ctx, {});
+  ASSERT_TRUE(CallInFlight());
+  services_.BeginShutdown();
+  release_.Notify();
+  v1::ReceiveResponse resp;
+  EXPECT_FALSE(reader->Read(&resp));
+  grpc::Status st = reader->Finish();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << st.error_message();
+  EXPECT_EQ(st.error_message(), "relay shutting down");
+}
+
 }  // namespace
 }  // namespace confidant::server

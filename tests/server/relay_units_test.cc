@@ -14,6 +14,7 @@
 #include "server/codes.h"
 #include "server/config.h"
 #include "server/log.h"
+#include "server/mailbox_hub.h"
 #include "server/rate_limiter.h"
 #include "server/signature.h"
 #include "server/text.h"
@@ -264,6 +265,29 @@ TEST(TextTest, RefusesControlsDirectionOverridesAndBadUtf8) {
         "\xf4\x90\x80\x80", "\xe2\x28\xa1"}) {
     EXPECT_EQ(CheckDisplayText(bad, false), TextProblem::kInvalidUtf8);
   }
+}
+
+TEST(MailboxHubTest, FullAndShutDownAreDifferentRefusals) {
+  struct Listener : MailboxHub::Listener {
+    void OnMailboxChanged() override { ++changed; }
+    void OnShutdown() override { ++shut_down; }
+    int changed = 0;
+    int shut_down = 0;
+  } a, b, c;
+  MailboxHub hub(/*max_listeners_per_mailbox=*/1);
+  EXPECT_TRUE(hub.Subscribe("m1", &a).ok());
+  EXPECT_EQ(hub.Subscribe("m1", &b).code(),
+            absl::StatusCode::kResourceExhausted);
+  hub.Notify("m1");
+  EXPECT_EQ(a.changed, 1);
+  EXPECT_EQ(b.changed, 0);
+  hub.Shutdown();
+  EXPECT_EQ(a.shut_down, 1);
+  absl::Status refused = hub.Subscribe("m2", &c);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(refused.message(), "relay shutting down");
+  EXPECT_EQ(hub.Subscribe("m1", &b).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(hub.ListenerCount(), 1u);
 }
 
 TEST(LogTest, ScrubsAddresses) {
