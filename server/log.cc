@@ -1,5 +1,6 @@
 #include "server/log.h"
 
+#include <google/protobuf/stubs/logging.h>
 #include <grpc/support/log.h>
 
 #include <atomic>
@@ -47,6 +48,39 @@ void GrpcLogSink(gpr_log_func_args* args) {
   Log(level, absl::StrCat("grpc: ", ScrubAddresses(args->message)));
 }
 
+// libprotobuf 3.21 logs an ERROR line for every string field that is not
+// valid UTF-8 in a message it parses, and the relay parses whatever any
+// unauthenticated client sends. The parse failure is wanted (the request is
+// refused with INVALID_ARGUMENT); the line is not, and protobuf has no switch
+// to turn it off, so its log is filtered here rather than avoided.
+constexpr int kProtobufLinesPerInterval = 10;
+constexpr absl::Duration kProtobufLogInterval = absl::Minutes(1);
+
+void ProtobufLogSink(google::protobuf::LogLevel severity, const char* filename,
+                     int line, const std::string& message) {
+  LogLevel level = LogLevel::kError;
+  if (severity == google::protobuf::LOGLEVEL_INFO) {
+    level = LogLevel::kDebug;
+  } else if (severity == google::protobuf::LOGLEVEL_WARNING) {
+    level = LogLevel::kWarning;
+  }
+  if (static_cast<int>(level) < min_level.load()) return;
+  if (severity == google::protobuf::LOGLEVEL_FATAL) {  // protobuf aborts next
+    Log(level, absl::StrCat("protobuf: ", ScrubAddresses(message)));
+    return;
+  }
+  static LogRateLimiter* limiter = new LogRateLimiter(
+      kProtobufLinesPerInterval, kProtobufLogInterval, RealClock());
+  uint64_t suppressed = 0;
+  if (!limiter->Admit(&suppressed)) return;
+  if (suppressed > 0) {
+    Log(LogLevel::kWarning,
+        absl::StrCat("protobuf: ", suppressed, " lines suppressed (at most ",
+                     kProtobufLinesPerInterval, " a minute)"));
+  }
+  Log(level, absl::StrCat("protobuf: ", ScrubAddresses(message)));
+}
+
 bool IsAddressChar(char c) {
   return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':' ||
          c == '[' || c == ']' || c == '%';
@@ -72,6 +106,31 @@ void Log(LogLevel level, std::string_view message) {
 void InstallGrpcLogFilter() {
   gpr_set_log_verbosity(GPR_LOG_SEVERITY_INFO);
   gpr_set_log_function(&GrpcLogSink);
+}
+
+void InstallProtobufLogFilter() {
+  google::protobuf::SetLogHandler(&ProtobufLogSink);
+}
+
+LogRateLimiter::LogRateLimiter(int max_lines, absl::Duration interval,
+                               Clock& clock)
+    : max_lines_(max_lines), interval_(interval), clock_(clock) {}
+
+bool LogRateLimiter::Admit(uint64_t* out_suppressed) {
+  const absl::Time now = clock_.Now();
+  absl::MutexLock lock(&mu_);
+  if (now - interval_start_ >= interval_) {
+    interval_start_ = now;
+    admitted_ = 0;
+  }
+  if (admitted_ >= max_lines_) {
+    ++suppressed_;
+    return false;
+  }
+  ++admitted_;
+  *out_suppressed = suppressed_;
+  suppressed_ = 0;
+  return true;
 }
 
 std::string ScrubAddresses(std::string_view text) {

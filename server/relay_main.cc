@@ -127,6 +127,7 @@ int main(int argc, char** argv) {
                       : config.log_level == "error"   ? srv::LogLevel::kError
                                                       : srv::LogLevel::kInfo);
   srv::InstallGrpcLogFilter();
+  srv::InstallProtobufLogFilter();
   const rlim_t open_files = RaiseOpenFilesLimit();
   if (open_files < 4096) {
     srv::Log(srv::LogLevel::kWarning,

@@ -1,13 +1,14 @@
 // Hostile clients against the real confidant-relay: oversized requests, send
 // floods, thousands of streams and calls, slow readers, connections that never
-// finish the handshake, idle connections and a stream never read at
-// shutdown. While each kind is active, a
+// finish the handshake, idle connections, a stream never read at shutdown and
+// requests that make libprotobuf log. While each kind is active, a
 // well-behaved employee and trust person keep doing Send -> Receive -> Ack
 // round trips on their own connections (and open fresh connections); every
 // round trip must succeed within a generous bound, and the relay's resident
 // memory must stay under a stated bound. The latency target itself (p99 under
 // 10 ms at half load) is for a benchmark, not for this test.
 #include <arpa/inet.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
@@ -22,6 +23,7 @@
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -688,6 +690,19 @@ class LateReader : public grpc::ClientReadReactor<v1::ReceiveResponse> {
   grpc::Status status_;
 };
 
+// A unary call with `body` as the raw request bytes.
+grpc::Status RawUnaryCall(grpc::GenericStub& stub, const std::string& method,
+                          const std::string& body) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1), reply;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &reply,
+                 [&](grpc::Status st) { done.set_value(std::move(st)); });
+  return done.get_future().get();
+}
+
 // ---------------------------------------------------------------------------
 
 class RelayHostileTest : public ::testing::Test {
@@ -1302,6 +1317,45 @@ TEST_F(RelayHostileTest, ShutdownRefusesNewCallsAtOnceDespiteAStreamNeverRead) {
               static_cast<long long>(
                   std::chrono::duration_cast<std::chrono::milliseconds>(took)
                       .count()));
+}
+
+// libprotobuf logs every string field that is not valid UTF-8, and anyone can
+// send such requests without an account: the relay's log must not grow with
+// them.
+TEST_F(RelayHostileTest, InvalidUtf8FloodKeepsTheLogShort) {
+  auto count_lines = [](const std::string& log) {
+    return std::count(log.begin(), log.end(), '\n');
+  };
+  const auto lines_before = count_lines(relay_->Log());
+  grpc::GenericStub generic(NewChannel(address_));
+  const std::vector<std::string> bodies = {
+      std::string("\x0a\x02\xff\xfe", 4),          // access_code
+      std::string("\x12\x02\xc3\x28", 4),          // invite_code
+      std::string("\x1a\x04\x0a\x02\xc3\x28", 6),  // profile.display_name
+  };
+  constexpr int kRequests = 600;
+  int refused = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    const grpc::Status st = RawUnaryCall(
+        generic, "/confidant.v1.Accounts/Register", bodies[i % bodies.size()]);
+    if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) ++refused;
+  }
+  EXPECT_EQ(refused, kRequests);
+  RunFor(std::chrono::milliseconds(200));
+
+  const std::string log = relay_->Log();
+  std::istringstream in(log);
+  std::string line;
+  std::vector<std::string> added;
+  for (long n = 0; std::getline(in, line); ++n) {
+    if (n >= lines_before) added.push_back(line);
+  }
+  EXPECT_GE(added.size(), 1u) << log;  // they are logged, in our format
+  EXPECT_LE(added.size(), 11u) << log;
+  for (const std::string& l : added) {
+    EXPECT_NE(l.find("Z ERROR protobuf: "), std::string::npos) << l;
+    EXPECT_EQ(l.find("ipv4:"), std::string::npos) << l;
+  }
 }
 
 // Another process must not be able to listen on the relay's port and take a

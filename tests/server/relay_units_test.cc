@@ -301,6 +301,30 @@ TEST(LogTest, ScrubsAddresses) {
             "version 1.51 ok, 3 streams");
 }
 
+TEST(LogRateLimiterTest, AtMostMaxLinesPerIntervalThenCountsTheRest) {
+  FakeClock clock(absl::FromUnixSeconds(1000));
+  LogRateLimiter limiter(/*max_lines=*/3, absl::Minutes(1), clock);
+  uint64_t suppressed = 99;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(limiter.Admit(&suppressed)) << i;
+    EXPECT_EQ(suppressed, 0u);
+  }
+  for (int i = 0; i < 500; ++i) EXPECT_FALSE(limiter.Admit(&suppressed));
+  clock.Advance(absl::Seconds(59));
+  EXPECT_FALSE(limiter.Admit(&suppressed));
+  clock.Advance(absl::Seconds(1));  // a new interval
+  ASSERT_TRUE(limiter.Admit(&suppressed));
+  EXPECT_EQ(suppressed, 501u);
+  ASSERT_TRUE(limiter.Admit(&suppressed));
+  EXPECT_EQ(suppressed, 0u);
+  ASSERT_TRUE(limiter.Admit(&suppressed));
+  EXPECT_FALSE(limiter.Admit(&suppressed));
+  // After a quiet spell the next line starts a fresh interval.
+  clock.Advance(absl::Hours(2));
+  ASSERT_TRUE(limiter.Admit(&suppressed));
+  EXPECT_EQ(suppressed, 1u);
+}
+
 TEST(CodesTest, NormaliseAndHash) {
   FakeRandom random(7);
   const std::string code = NewCode(random, kAccessCodeGroups);
