@@ -66,9 +66,11 @@ absl::Status ValidateName(std::string_view name) {
     case TextProblem::kControlCharacter:
       return absl::InvalidArgumentError(
           "organisation name contains a control character");
-    case TextProblem::kDirectionControl:
+    case TextProblem::kFormatCharacter:
       return absl::InvalidArgumentError(
-          "organisation name contains a text direction control character");
+          "organisation name contains a format character (Unicode category "
+          "Cf: a direction mark or override, a zero-width character or a byte "
+          "order mark)");
   }
   return absl::OkStatus();
 }

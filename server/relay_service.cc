@@ -57,8 +57,9 @@ absl::Status ValidateProfile(const v1::TrustPersonProfile& p) {
   if (p.display_name().empty() || p.display_name().size() > kMaxNameBytes ||
       !IsCleanText(p.display_name(), false)) {
     return absl::InvalidArgumentError(
-        "profile.display_name must be 1..120 bytes of text without control or "
-        "direction characters");
+        "profile.display_name must be 1..120 bytes of UTF-8 text without "
+        "control or format characters (Unicode category Cf: direction marks "
+        "and overrides, zero-width characters, byte order mark)");
   }
   if (p.affiliation() != v1::TRUST_PERSON_AFFILIATION_INTERNAL &&
       p.affiliation() != v1::TRUST_PERSON_AFFILIATION_EXTERNAL) {
@@ -80,7 +81,9 @@ absl::Status ValidateProfile(const v1::TrustPersonProfile& p) {
   }
   if (p.intro().size() > kMaxIntroBytes || !IsCleanText(p.intro(), true)) {
     return absl::InvalidArgumentError(
-        "profile.intro must be at most 1000 bytes of text");
+        "profile.intro must be at most 1000 bytes of UTF-8 text without "
+        "control characters other than newlines and without format "
+        "characters (Unicode category Cf)");
   }
   return absl::OkStatus();
 }

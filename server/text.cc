@@ -1,5 +1,7 @@
 #include "server/text.h"
 
+#include <unicode/uchar.h>
+
 #include <cstddef>
 #include <cstdint>
 
@@ -49,8 +51,12 @@ bool IsControl(uint32_t cp, bool allow_newlines) {
          cp == 0x2029;
 }
 
-bool IsDirectionControl(uint32_t cp) {
-  return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+// Unicode's format characters (general category Cf), from ICU: its tables
+// follow each Unicode release (Debian 12's ICU 72 has Unicode 15.0) and get
+// Debian's security updates, where a table of our own would be updated by
+// hand or not at all.
+bool IsFormatCharacter(uint32_t cp) {
+  return u_charType(static_cast<UChar32>(cp)) == U_FORMAT_CHAR;
 }
 
 }  // namespace
@@ -61,7 +67,7 @@ TextProblem CheckDisplayText(std::string_view text, bool allow_newlines) {
     const size_t len = DecodeUtf8(text, i, cp);
     if (len == 0) return TextProblem::kInvalidUtf8;
     if (IsControl(cp, allow_newlines)) return TextProblem::kControlCharacter;
-    if (IsDirectionControl(cp)) return TextProblem::kDirectionControl;
+    if (IsFormatCharacter(cp)) return TextProblem::kFormatCharacter;
     i += len;
   }
   return TextProblem::kNone;

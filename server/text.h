@@ -11,11 +11,13 @@ enum class TextProblem {
   kNone,
   kInvalidUtf8,       // malformed, overlong, surrogate or beyond U+10FFFF
   kControlCharacter,  // C0 (newline only where allowed), DEL, C1, U+2028/9
-  kDirectionControl,  // bidi embeddings, overrides and isolates
+  kFormatCharacter,   // Unicode category Cf: direction marks, embeddings,
+                      // overrides and isolates, zero-width characters, BOM
 };
 
-// The first problem in `text`, or kNone. Direction controls are refused
-// because they can make a name read as another one (U+202E reverses it).
+// The first problem in `text`, or kNone. Format characters are refused
+// because they can make a name read as another one, invisibly (U+200B) or
+// reversed (U+202E).
 TextProblem CheckDisplayText(std::string_view text, bool allow_newlines);
 
 }  // namespace confidant::server

@@ -421,6 +421,21 @@ TEST_F(RelayIntegrationTest, RejectsBadInputAndKeepsServing) {
   expect(client_->Register(tp_reg, &nobody),
          grpc::StatusCode::INVALID_ARGUMENT);
   tp_reg.mutable_profile()->clear_languages();
+  // Format characters (Unicode Cf), such as a zero-width space or a
+  // right-to-left mark, could make the name look like another one.
+  for (const char* name : {"Br\xe2\x80\x8b" "am", "Bram\xe2\x80\x8f",
+                           "\xef\xbb\xbf" "Bram"}) {
+    tp_reg.mutable_profile()->set_display_name(name);
+    grpc::Status st = client_->Register(tp_reg, &nobody);
+    expect(st, grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(st.error_message().find("format characters"), std::string::npos)
+        << st.error_message();
+  }
+  tp_reg.mutable_profile()->set_display_name("Bram");
+  tp_reg.mutable_profile()->set_intro("Hallo\xe2\x80\xae");
+  expect(client_->Register(tp_reg, &nobody),
+         grpc::StatusCode::INVALID_ARGUMENT);
+  tp_reg.mutable_profile()->clear_intro();
   Account second_tp;
   ASSERT_TRUE(client_->Register(tp_reg, &second_tp).ok());
   expect(client_->Register(tp_reg, &nobody),

@@ -1,5 +1,6 @@
 // Unit tests of the relay's small parts: signature check, configuration,
-// rate limits, log scrubbing, codes.
+// rate limits, display text, the mailbox hub, log scrubbing and rate limits,
+// codes.
 #include <algorithm>
 #include <atomic>
 #include <fstream>
@@ -236,16 +237,39 @@ TEST(WorkerPoolTest, DestructorRunsEverythingScheduled) {
   EXPECT_EQ(ran.load(), 200);
 }
 
+// UTF-8 of code point `cp`.
+std::string Utf8(char32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else {
+    out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  }
+  return out;
+}
+
 TEST(TextTest, AcceptsTextPeopleWrite) {
   for (std::string_view ok :
-       {"Vertrouwenspersoon Noord", "Zoë Çelik-de Vries", "Ελένη", "أمينة",
-        "李明 (extern)", "😀"}) {
+       {"Vertrouwenspersoon Noord", "Zoë Çelik-de Vries", "José Müller",
+        "Jürgen Groß", "Ελένη", "أمينة", "محمد العلي", "שרה לוי", "Анна",
+        "李明 (extern)", "田中さくら", "김민준", "प्रिया शर्मा", "😀",
+        "Anna 👍🏽", "Anna ❤️"}) {
     EXPECT_EQ(CheckDisplayText(ok, false), TextProblem::kNone) << ok;
   }
   EXPECT_EQ(CheckDisplayText("regel 1\nregel 2", true), TextProblem::kNone);
 }
 
-TEST(TextTest, RefusesControlsDirectionOverridesAndBadUtf8) {
+TEST(TextTest, RefusesControlsAndBadUtf8) {
   EXPECT_EQ(CheckDisplayText("a\nb", false), TextProblem::kControlCharacter);
   for (std::string_view control :
        {"tab\there", "nul\x01", "del\x7f", "c1\xc2\x85", "ls\xe2\x80\xa8",
@@ -253,17 +277,45 @@ TEST(TextTest, RefusesControlsDirectionOverridesAndBadUtf8) {
     EXPECT_EQ(CheckDisplayText(control, true), TextProblem::kControlCharacter)
         << control;
   }
-  // U+202E makes "Jan\u202Egnelav" show as "Janvaleng"; isolates likewise.
-  for (std::string_view bidi :
-       {"Jan\xe2\x80\xaegnelav", "x\xe2\x80\xaay", "x\xe2\x81\xa6y",
-        "x\xe2\x81\xa9y"}) {
-    EXPECT_EQ(CheckDisplayText(bidi, false), TextProblem::kDirectionControl)
-        << bidi;
-  }
   for (std::string_view bad :
        {"\xff", "\xc3", "a\xe2\x82", "\xc0\xaf", "\xed\xa0\x80",
         "\xf4\x90\x80\x80", "\xe2\x28\xa1"}) {
     EXPECT_EQ(CheckDisplayText(bad, false), TextProblem::kInvalidUtf8);
+  }
+}
+
+// Every format character (Unicode category Cf) can make a name look like
+// another: U+202E makes "Jan\u202Egnelav" show as "Janvaleng", U+200B is
+// invisible.
+TEST(TextTest, RefusesEveryFormatCharacter) {
+  std::vector<char32_t> format = {
+      0x00AD,                                   // soft hyphen
+      0x061C,                                   // Arabic letter mark
+      0x180E,                                   // Mongolian vowel separator
+      0x200B, 0x200C, 0x200D, 0x200E, 0x200F,   // zero-width, LRM, RLM
+      0x202A, 0x202B, 0x202C, 0x202D, 0x202E,   // embeddings, overrides
+      0x2060, 0x2061, 0x2062, 0x2063, 0x2064,   // word joiner, invisibles
+      0x2066, 0x2067, 0x2068, 0x2069,           // isolates
+      0x206A, 0x206B, 0x206C, 0x206D, 0x206E, 0x206F,  // deprecated
+      0xFEFF,                                   // byte order mark
+      0xFFF9, 0xFFFA, 0xFFFB,                   // interlinear annotation
+      0x0600, 0x0605, 0x06DD, 0x070F, 0x0890, 0x08E2,  // Arabic, Syriac
+      0x110BD, 0x13430, 0x1343F, 0x1BCA0, 0x1BCA3, 0x1D173, 0x1D17A,
+      0xE0001, 0xE0020, 0xE007F,                // language tag, tags
+  };
+  for (char32_t cp : format) {
+    for (const std::string& text :
+         {"Jan" + Utf8(cp) + "Smit", Utf8(cp) + "Jan", "Jan" + Utf8(cp)}) {
+      EXPECT_EQ(CheckDisplayText(text, false), TextProblem::kFormatCharacter)
+          << std::hex << "U+" << static_cast<uint32_t>(cp);
+      EXPECT_EQ(CheckDisplayText(text, true), TextProblem::kFormatCharacter)
+          << std::hex << "U+" << static_cast<uint32_t>(cp);
+    }
+  }
+  // Their neighbours are ordinary text.
+  for (char32_t cp : {0x00AC, 0x00AE, 0x061B, 0x2010, 0x2030, 0xFEFC}) {
+    EXPECT_EQ(CheckDisplayText("Jan" + Utf8(cp), false), TextProblem::kNone)
+        << std::hex << "U+" << static_cast<uint32_t>(cp);
   }
 }
 
