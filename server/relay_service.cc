@@ -627,6 +627,16 @@ class KeysService final : public RawKeys {
     if (req.registration_id() > kMaxRegistrationId) {
       return absl::InvalidArgumentError("registration_id must be 1..16380");
     }
+    // relay.proto: the registration id goes with the identity key, always
+    // both or neither.
+    if (!req.identity_key().empty() && req.registration_id() == 0) {
+      return absl::InvalidArgumentError(
+          "registration_id (1..16380) is required with identity_key");
+    }
+    if (req.identity_key().empty() && req.registration_id() != 0) {
+      return absl::InvalidArgumentError(
+          "registration_id may only be sent together with identity_key");
+    }
     if (req.has_signed_pre_key()) {
       const v1::SignedPreKey& spk = req.signed_pre_key();
       if (spk.id() > kMaxKeyId) {

@@ -541,6 +541,13 @@ class Harness {
         absl::StatusOr<server::IdentityRecord> identity =
             storage.keys().GetIdentity(me->id);
         Expect(identity.ok(), "keys accepted but no identity stored");
+        Expect(req.identity_key().empty() == (req.registration_id() == 0),
+               "identity_key accepted without registration_id, or "
+               "registration_id without identity_key");
+        if (req.registration_id() != 0) {
+          Expect(identity->registration_id == req.registration_id(),
+                 "the uploaded registration id was not stored");
+        }
         if (!req.identity_key().empty()) {
           Expect(identity->identity_key == req.identity_key(),
                  "the uploaded identity key was not stored");

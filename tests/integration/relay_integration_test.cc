@@ -472,8 +472,9 @@ TEST_F(RelayIntegrationTest, RejectsBadInputAndKeepsServing) {
     req.set_identity_key("too short");
     expect(client_->UploadKeys(emp, req), grpc::StatusCode::INVALID_ARGUMENT);
     req.set_identity_key(XeddsaTestKey().public_key());
+    req.set_registration_id(4242);  // required with identity_key
     expect(client_->UploadKeys(emp, req),
-           grpc::StatusCode::FAILED_PRECONDITION);
+           grpc::StatusCode::FAILED_PRECONDITION);  // identity differs
     v1::UploadKeysRequest many;
     for (int i = 0; i < 101; ++i) {
       auto* k = many.add_one_time_pre_keys();

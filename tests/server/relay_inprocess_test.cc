@@ -1,6 +1,6 @@
 // The relay run in-process, with a fake clock: retention, and live delivery
 // under concurrent senders. Also the services alone on the in-memory storage,
-// with a worker pool the test holds up: shutdown.
+// with a worker pool the test holds up: shutdown, and key upload rules.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -347,6 +347,20 @@ class RelayServicesTest : public ::testing::Test {
     return false;
   }
 
+  grpc::Status Upload(const Credentials& who,
+                      const v1::UploadKeysRequest& req) {
+    grpc::ClientContext ctx;
+    Auth(&ctx, who, std::chrono::seconds(10));
+    v1::UploadKeysResponse resp;
+    return keys_->UploadKeys(&ctx, req, &resp);
+  }
+
+  uint32_t StoredRegistrationId(const Credentials& who) {
+    absl::StatusOr<IdentityRecord> identity =
+        storage_->keys().GetIdentity(who.id);
+    return identity.ok() ? identity->registration_id : 0;
+  }
+
   FakeClock clock_{absl::FromUnixSeconds(1790000000)};
   FakeRandom random_{3};
   std::unique_ptr<Storage> storage_;
@@ -436,6 +450,63 @@ TEST_F(RelayServicesTest, ReceiveSetUpAfterShutdownBeganIsUnavailable) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE)
       << st.error_message();
   EXPECT_EQ(st.error_message(), "relay shutting down");
+}
+
+// relay.proto: registration_id is "Required with identity_key", and only
+// with it.
+TEST_F(RelayServicesTest, RegistrationIdGoesWithTheIdentityKeyOnly) {
+  XeddsaTestKey identity;
+  auto signed_pre_key = [&](uint32_t id, v1::UploadKeysRequest* req) {
+    v1::SignedPreKey* spk = req->mutable_signed_pre_key();
+    spk->set_id(id);
+    spk->set_public_key(::confidant::testing::RandomPublicKey());
+    spk->set_signature(identity.Sign(spk->public_key()));
+  };
+  auto expect_refused = [&](const v1::UploadKeysRequest& req) {
+    grpc::Status st = Upload(trust_person_, req);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << st.error_message();
+    EXPECT_NE(st.error_message().find("registration_id"), std::string::npos)
+        << st.error_message();
+  };
+
+  v1::UploadKeysRequest first;
+  first.set_identity_key(identity.public_key());
+  signed_pre_key(1, &first);
+  expect_refused(first);  // a first upload without registration_id
+  first.set_registration_id(7);
+  ASSERT_TRUE(Upload(trust_person_, first).ok());
+  ASSERT_EQ(StoredRegistrationId(trust_person_), 7u);
+
+  v1::UploadKeysRequest identity_only;
+  identity_only.set_identity_key(identity.public_key());
+  expect_refused(identity_only);
+  signed_pre_key(2, &identity_only);
+  expect_refused(identity_only);
+
+  v1::UploadKeysRequest registration_only;
+  registration_only.set_registration_id(9);
+  expect_refused(registration_only);
+  signed_pre_key(3, &registration_only);
+  v1::OneTimePreKey* otk = registration_only.add_one_time_pre_keys();
+  otk->set_id(1);
+  otk->set_public_key(::confidant::testing::RandomPublicKey());
+  expect_refused(registration_only);
+  EXPECT_EQ(StoredRegistrationId(trust_person_), 7u);
+  EXPECT_EQ(*storage_->keys().CountOneTimePreKeys(trust_person_.id), 0u);
+
+  // Both together: accepted, and the new id is what peers get.
+  v1::UploadKeysRequest both;
+  both.set_identity_key(identity.public_key());
+  both.set_registration_id(9);
+  ASSERT_TRUE(Upload(trust_person_, both).ok());
+  EXPECT_EQ(StoredRegistrationId(trust_person_), 9u);
+  // Rotation and one-time pre-keys alone still need neither.
+  v1::UploadKeysRequest rotation;
+  signed_pre_key(4, &rotation);
+  *rotation.add_one_time_pre_keys() = *otk;
+  EXPECT_TRUE(Upload(trust_person_, rotation).ok());
+  EXPECT_EQ(StoredRegistrationId(trust_person_), 9u);
 }
 
 }  // namespace
