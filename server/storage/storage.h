@@ -260,6 +260,7 @@ class Storage {
   // Rewrites the files so that every write completed before the call is held
   // to "What the files hold". Writes go on meanwhile. Blocks while the files
   // are rewritten (it takes longer the more is stored); one pass at a time.
+  // Returns at once when nothing was written since the last pass began.
   virtual absl::Status Forget() = 0;
   // Whether anything was written since the last Forget() began; true before
   // the first one, since what an earlier run left is of unknown age.
