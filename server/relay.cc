@@ -278,8 +278,8 @@ void Relay::Shutdown() {
     drained = s.services->WaitForCallsToFinish(kShutdownGrace);
     do {
       grpc_server_cancel_all_calls(s.server->c_server());
-    } while (!server_down.WaitForNotificationWithTimeout(
-        absl::Milliseconds(50)));
+    } while (
+        !server_down.WaitForNotificationWithTimeout(absl::Milliseconds(50)));
   });
   s.server->Shutdown(absl::ToChronoTime(deadline));
   s.server->Wait();
@@ -296,18 +296,18 @@ void Relay::Shutdown() {
   s.stop_sweeper.Notify();
   if (s.sweeper.joinable()) s.sweeper.join();
   s.pool.reset();  // runs what is still queued
-  absl::Status flushed = s.storage->Flush();
-  if (!flushed.ok()) {
-    Log(LogLevel::kError,
-        absl::StrCat("flush at shutdown failed: ", flushed.message()));
-  }
-  // A stopped relay's files forget too, not only a running one's.
+  // A stopped relay's files forget too, not only a running one's; a pass
+  // flushes first, so only without forgetting is a plain flush needed.
   if (s.forgetter) {
     s.forgetter->Stop();
     if (absl::Status forgotten = s.storage->Forget(); !forgotten.ok()) {
       Log(LogLevel::kError,
           absl::StrCat("forgetting at shutdown failed: ", forgotten.message()));
     }
+  }
+  if (absl::Status flushed = s.storage->Flush(); !flushed.ok()) {
+    Log(LogLevel::kError,
+        absl::StrCat("flush at shutdown failed: ", flushed.message()));
   }
   s.server.reset();
   s.services.reset();

@@ -273,7 +273,7 @@ struct RelayServices::Shared {
     pool.Schedule(
         [reactor, ctx, in, out, fn = std::move(fn)]() mutable {
           Done<Response> done = [reactor,
-                                  out](absl::StatusOr<Response> response) {
+                                 out](absl::StatusOr<Response> response) {
             absl::Status st = response.status();
             if (st.ok()) st = SerializeResponse(*response, out);
             reactor->Finish(ToGrpcStatus(st));
@@ -1011,23 +1011,23 @@ class MailboxService final : public RawMailbox {
             return;
           }
           // Runs on the storage writer once the envelope is durable.
-          auto appended = [this, key = MailboxKey(*mailbox),
-                           done = std::move(done)](
-                              absl::StatusOr<uint64_t> seq) mutable {
-            if (!seq.ok()) {
-              if (absl::IsResourceExhausted(seq.status())) {
-                std::move(done)(absl::ResourceExhaustedError(
-                    "the recipient's mailbox is full; try again later"));
-              } else {
-                std::move(done)(seq.status());
-              }
-              return;
-            }
-            v1::SendResponse response;
-            response.set_seq(*seq);
-            s_.hub.Notify(key);
-            std::move(done)(std::move(response));
-          };
+          auto appended =
+              [this, key = MailboxKey(*mailbox),
+               done = std::move(done)](absl::StatusOr<uint64_t> seq) mutable {
+                if (!seq.ok()) {
+                  if (absl::IsResourceExhausted(seq.status())) {
+                    std::move(done)(absl::ResourceExhaustedError(
+                        "the recipient's mailbox is full; try again later"));
+                  } else {
+                    std::move(done)(seq.status());
+                  }
+                  return;
+                }
+                v1::SendResponse response;
+                response.set_seq(*seq);
+                s_.hub.Notify(key);
+                std::move(done)(std::move(response));
+              };
           s_.storage.mailboxes().AppendAsync(
               *mailbox, std::move(*req.mutable_content()), s_.clock.NowHour(),
               s_.limits.max_queued_per_mailbox, std::move(appended));
@@ -1045,18 +1045,17 @@ class MailboxService final : public RawMailbox {
     return s_.UnaryAsync<v1::AckRequest, v1::AckResponse>(
         call, in, out,
         [this](const grpc::CallbackServerContext& ctx,
-               const v1::AckRequest& req,
-               Shared::Done<v1::AckResponse> done) {
+               const v1::AckRequest& req, Shared::Done<v1::AckResponse> done) {
           absl::StatusOr<MailboxId> mailbox = CheckAck(ctx, req);
           if (!mailbox.ok()) {
             std::move(done)(mailbox.status());
             return;
           }
           s_.storage.mailboxes().DeleteAsync(
-              *mailbox, std::vector<uint64_t>(req.seqs().begin(),
-                                              req.seqs().end()),
-              [done = std::move(done)](
-                  absl::StatusOr<uint32_t> deleted) mutable {
+              *mailbox,
+              std::vector<uint64_t>(req.seqs().begin(), req.seqs().end()),
+              [done =
+                   std::move(done)](absl::StatusOr<uint32_t> deleted) mutable {
                 if (!deleted.ok()) {
                   std::move(done)(deleted.status());
                   return;

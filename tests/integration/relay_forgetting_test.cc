@@ -379,17 +379,14 @@ TEST_F(RelayForgettingTest, ACopyOrBackupHoldsNoOrderNoDeletedDataNoFineTime) {
   fs::create_directories(restored);
   fs::rename(backup, restored + "/db");
   StartRelay(restored);
-  for (const Account& who : trust_persons_) {
-    std::vector<v1::Envelope> got = client_->Drain(who);
-    std::vector<std::string> contents;
-    for (const v1::Envelope& e : got) contents.push_back(e.content());
-    EXPECT_EQ(contents, queued_[who.id]);
-  }
-  for (const Account& who : employees_) {
-    std::vector<v1::Envelope> got = client_->Drain(who);
-    std::vector<std::string> contents;
-    for (const v1::Envelope& e : got) contents.push_back(e.content());
-    EXPECT_EQ(contents, queued_[who.id]);
+  for (const std::vector<Account>* accounts : {&trust_persons_, &employees_}) {
+    for (const Account& who : *accounts) {
+      std::vector<std::string> contents;
+      for (const v1::Envelope& e : client_->Drain(who)) {
+        contents.push_back(e.content());
+      }
+      EXPECT_EQ(contents, queued_[who.id]);
+    }
   }
   WaitOutTheWindow();
   Examination after_restore = Examine(restored + "/db");

@@ -1259,7 +1259,9 @@ TEST_F(RelayHostileTest, ShutdownRefusesNewCallsAtOnceDespiteAStreamNeverRead) {
   const auto signalled = Clock::now();
   ASSERT_EQ(::kill(relay_->pid(), SIGTERM), 0);
   ASSERT_TRUE(Eventually(
-      [&] { return relay_->Log().find("INFO shutting down") != std::string::npos; },
+      [&] {
+        return relay_->Log().find("INFO shutting down") != std::string::npos;
+      },
       std::chrono::seconds(5)));
   RunFor(std::chrono::milliseconds(200));
 
@@ -1310,13 +1312,14 @@ TEST_F(RelayHostileTest, ShutdownRefusesNewCallsAtOnceDespiteAStreamNeverRead) {
   EXPECT_EQ(relay_->Wait(), 0) << relay_->Log();
   const auto took = Clock::now() - signalled;
   EXPECT_LT(took, std::chrono::seconds(15));
-  EXPECT_NE(relay_->Log().find("calls still running at shutdown were cancelled"),
-            std::string::npos)
+  EXPECT_NE(
+      relay_->Log().find("calls still running at shutdown were cancelled"),
+      std::string::npos)
       << relay_->Log();
-  std::printf("the relay exited %lld ms after SIGTERM\n",
-              static_cast<long long>(
-                  std::chrono::duration_cast<std::chrono::milliseconds>(took)
-                      .count()));
+  std::printf(
+      "the relay exited %lld ms after SIGTERM\n",
+      static_cast<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
 }
 
 // libprotobuf logs every string field that is not valid UTF-8, and anyone can

@@ -423,8 +423,11 @@ TEST_F(RelayIntegrationTest, RejectsBadInputAndKeepsServing) {
   tp_reg.mutable_profile()->clear_languages();
   // Format characters (Unicode Cf), such as a zero-width space or a
   // right-to-left mark, could make the name look like another one.
-  for (const char* name : {"Br\xe2\x80\x8b" "am", "Bram\xe2\x80\x8f",
-                           "\xef\xbb\xbf" "Bram"}) {
+  for (const char* name : {"Br\xe2\x80\x8b"
+                           "am",
+                           "Bram\xe2\x80\x8f",
+                           "\xef\xbb\xbf"
+                           "Bram"}) {
     tp_reg.mutable_profile()->set_display_name(name);
     grpc::Status st = client_->Register(tp_reg, &nobody);
     expect(st, grpc::StatusCode::INVALID_ARGUMENT);

@@ -309,7 +309,8 @@ TEST_F(AdminServiceTest, InvalidNamesAreRejected) {
       "Acme \xc2\x85",      // NEL, a C1 control character
       "Acme \xe2\x80\xa8",  // LINE SEPARATOR
       "Acme\xe2\x80\x8b",   // ZERO WIDTH SPACE, a format character (Cf)
-      "\xef\xbb\xbf" "Acme",  // BYTE ORDER MARK
+      "\xef\xbb\xbf"
+      "Acme",               // BYTE ORDER MARK
       "Acme \xe2\x80\x8f",  // RIGHT-TO-LEFT MARK
       "Acme \xe2\x80\xae",  // RIGHT-TO-LEFT OVERRIDE
   };

@@ -289,19 +289,19 @@ TEST(TextTest, RefusesControlsAndBadUtf8) {
 // invisible.
 TEST(TextTest, RefusesEveryFormatCharacter) {
   std::vector<char32_t> format = {
-      0x00AD,                                   // soft hyphen
-      0x061C,                                   // Arabic letter mark
-      0x180E,                                   // Mongolian vowel separator
-      0x200B, 0x200C, 0x200D, 0x200E, 0x200F,   // zero-width, LRM, RLM
-      0x202A, 0x202B, 0x202C, 0x202D, 0x202E,   // embeddings, overrides
-      0x2060, 0x2061, 0x2062, 0x2063, 0x2064,   // word joiner, invisibles
-      0x2066, 0x2067, 0x2068, 0x2069,           // isolates
-      0x206A, 0x206B, 0x206C, 0x206D, 0x206E, 0x206F,  // deprecated
-      0xFEFF,                                   // byte order mark
-      0xFFF9, 0xFFFA, 0xFFFB,                   // interlinear annotation
-      0x0600, 0x0605, 0x06DD, 0x070F, 0x0890, 0x08E2,  // Arabic, Syriac
-      0x110BD, 0x13430, 0x1343F, 0x1BCA0, 0x1BCA3, 0x1D173, 0x1D17A,
-      0xE0001, 0xE0020, 0xE007F,                // language tag, tags
+      0x00AD,                                      // soft hyphen
+      0x061C,                                      // Arabic letter mark
+      0x180E,                                      // Mongolian vowel separator
+      0x200B,  0x200C,  0x200D,  0x200E,  0x200F,  // zero-width, LRM, RLM
+      0x202A,  0x202B,  0x202C,  0x202D,  0x202E,  // embeddings, overrides
+      0x2060,  0x2061,  0x2062,  0x2063,  0x2064,  // word joiner, invisibles
+      0x2066,  0x2067,  0x2068,  0x2069,           // isolates
+      0x206A,  0x206B,  0x206C,  0x206D,  0x206E,  0x206F,  // deprecated
+      0xFEFF,                                               // byte order mark
+      0xFFF9,  0xFFFA,  0xFFFB,  // interlinear annotation
+      0x0600,  0x0605,  0x06DD,  0x070F,  0x0890,  0x08E2,  // Arabic, Syriac
+      0x110BD, 0x13430, 0x1343F, 0x1BCA0, 0x1BCA3, 0x1D173,
+      0x1D17A, 0xE0001, 0xE0020, 0xE007F,  // language tag, tags
   };
   for (char32_t cp : format) {
     for (const std::string& text :

@@ -187,8 +187,7 @@ Delivery FinishDelivery(Environment& env, Conversation& c, uint64_t sent_ok,
   if (!stats.ok()) {
     report.Fail(
         absl::StrCat("confidant-admin stats: ", stats.status().message()));
-  } else if (stats->queued_envelopes() != c.backlog &&
-             env.relay().launched()) {
+  } else if (stats->queued_envelopes() != c.backlog && env.relay().launched()) {
     report.Fail(absl::StrCat(
         "the relay holds ", stats->queued_envelopes(),
         " queued envelopes after everything was acked (backlog: ", c.backlog,
