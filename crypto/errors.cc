@@ -59,6 +59,10 @@ std::string_view CryptoErrorName(CryptoError error) {
       return "no_session";
     case CryptoError::kInvalidMessage:
       return "invalid_message";
+    case CryptoError::kCertificateExpired:
+      return "certificate_expired";
+    case CryptoError::kUnknownRelayKey:
+      return "unknown_relay_key";
     case CryptoError::kInternal:
       return "internal";
   }

@@ -25,6 +25,8 @@ enum class CryptoError {
   kBadSignature,       // a signature that does not verify
   kNoSession,          // no session with that peer yet
   kInvalidMessage,     // malformed message of another kind
+  kCertificateExpired,  // a sender certificate out of its validity
+  kUnknownRelayKey,     // a sender certificate by a relay key not (yet) known
   kInternal,           // a failure of the library or the system
 };
 
