@@ -2,9 +2,12 @@
 // relay envelope:
 //
 //   send:    pad (0x80, zeros to 160) -> Signal session encrypt -> seal to the
-//            peer's identity key (sender inside, envelope padded to a bucket)
-//   receive: unseal with our identity key -> check the sealed sender against
-//            the session's peer -> Signal decrypt -> unpad
+//            peer's identity key (our sender certificate inside, envelope
+//            padded to a bucket)
+//   receive: unseal with our identity key -> verify the sender certificate
+//            against the pinned relay keys -> check that the certified
+//            identity key is the one the Signal message carries (or the
+//            session holds) -> Signal decrypt -> unpad
 //
 // Errors carry a CryptoError (crypto/errors.h); see Encrypt/Decrypt.
 #ifndef CONFIDANT_CRYPTO_MESSAGE_CRYPTO_H_
@@ -17,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "crypto/keys.h"
 #include "crypto/sealed.h"
+#include "crypto/sender_certificate.h"
 #include "crypto/session.h"
 #include "crypto/stores.h"
 
@@ -27,30 +31,53 @@ namespace confidant::crypto {
 Address PeerAddress(std::string_view account_id);
 
 struct OpenedMessage {
-  std::string sender_account_id;  // 16 bytes, authenticated by the session
+  // 16 bytes, certified by the relay and proven by the Signal message.
+  std::string sender_account_id;
+  // The sender's identity key (33 bytes), as certified and proven.
+  std::string sender_identity_key;
+  // True when the sender proved a new identity key (its certificate checks
+  // out and the message decrypts under that key), while another one is
+  // trusted for it. Nothing was decrypted for real and `plaintext` is empty:
+  // keep the envelope until the user accepts the new safety number
+  // (SessionManager::AcceptIdentity), then Decrypt it again.
+  bool identity_changed = false;
   std::string plaintext;
 };
 
-// Thread-safe if `sessions` is (it is). `sessions` must outlive this object.
+// Thread-safe if `sessions` and `certificates` are (they are). Both must
+// outlive this object.
 class MessageCrypto {
  public:
-  // `own_account_id` (16 bytes) and `own_identity` are the local account's.
-  MessageCrypto(SessionManager& sessions, std::string own_account_id,
-                IdentityKeyPair own_identity);
+  // `own_account_id` (16 bytes) and `own_identity` are the local account's;
+  // `certificates` holds the relay keys the client pinned.
+  MessageCrypto(SessionManager& sessions,
+                SenderCertificateVerifier& certificates,
+                std::string own_account_id, IdentityKeyPair own_identity);
 
   // An envelope for `peer_account_id` (16 bytes), with whom a session must
-  // exist (kNoSession otherwise). kTooLarge if the padded, encrypted and
-  // sealed message would exceed the relay's envelope cap.
+  // exist (kNoSession otherwise), carrying `own_certificate` (the wire form
+  // of our current sender certificate; kInvalidMessage if it is malformed or
+  // names another account or identity key). kTooLarge if the padded,
+  // encrypted and sealed message would exceed the relay's envelope cap.
   absl::StatusOr<std::string> Encrypt(std::string_view peer_account_id,
-                                      std::string_view plaintext);
+                                      std::string_view plaintext,
+                                      std::string_view own_certificate);
 
-  // Opens an envelope addressed to us. Beyond the errors of Unseal and
-  // SessionManager::Decrypt: kSenderMismatch if the identity key sealed
-  // inside differs from the one the session (or the PreKey message) holds
-  // for that sender, kUntrustedIdentity if the sender's key changed, and
-  // kBadPadding for malformed inner padding. A failure leaves the session
-  // usable for the next good message.
-  absl::StatusOr<OpenedMessage> Decrypt(std::string_view envelope);
+  // Opens an envelope addressed to us that the relay stored at `stored_hour`
+  // (hours since the Unix epoch; certificate validity is judged then).
+  // Errors, beyond Unseal's and SessionManager::Decrypt's:
+  //   kUnknownRelayKey, kBadSignature, kCertificateExpired  the sender
+  //       certificate does not check out (RelayKeyRing::Verify);
+  //   kSenderMismatch  the certified identity key is not the one the PreKey
+  //       message carries or the session holds: someone sealed a message of
+  //       one identity under another's certificate;
+  //   kBadPadding      malformed inner padding.
+  // A PreKey message whose certified key differs from the trusted one is
+  // decrypted on trial (SessionManager::ProveIdentity): OK with
+  // identity_changed if it proves the new key, else the trial's error. A
+  // failure leaves the session usable for the next good message.
+  absl::StatusOr<OpenedMessage> Decrypt(std::string_view envelope,
+                                        uint32_t stored_hour);
 
   // Makes the ephemeral keys of the next few envelopes ahead of time, so
   // that Encrypt costs one scalar multiplication less. Call while idle; Encrypt
@@ -62,6 +89,7 @@ class MessageCrypto {
 
  private:
   SessionManager& sessions_;
+  SenderCertificateVerifier& certificates_;
   const std::string own_account_id_;
   const IdentityKeyPair own_identity_;
   // Null only if own_identity_ is inconsistent; Decrypt then reports why.

@@ -33,9 +33,9 @@ inline constexpr std::array<size_t, 5> kEnvelopeBuckets = {
 // inner Signal message with ratchet key, counters, AES-CBC block and MAC).
 inline constexpr size_t kSignalMessageOverhead = 169;
 // Bytes the sealed layer adds around a libsignal message: version (1),
-// ephemeral key (32), sender account id (16), sender identity key (33),
-// message type (1), message length (4), GCM tag (16). See sealed.h.
-inline constexpr size_t kSealedOverhead = 103;
+// ephemeral key (32), sender certificate (122), message type (1), message
+// length (4), GCM tag (16). See sealed.h and sender_certificate.h.
+inline constexpr size_t kSealedOverhead = 176;
 // The largest padded inner plaintext whose sealed envelope fits the cap.
 inline constexpr size_t kMaxPaddedPlaintextSize =
     (kMaxEnvelopeSize - kSealedOverhead - kSignalMessageOverhead) /

@@ -41,12 +41,12 @@ constexpr size_t kX25519KeySize = 32;
 constexpr size_t kGcmKeySize = 32;
 constexpr size_t kGcmNonceSize = 12;
 constexpr size_t kGcmTagSize = 16;
-constexpr char kHkdfInfo[] = "confidant sealed sender v1";
+constexpr char kHkdfInfo[] = "confidant sealed sender v2";
 
 // version | ephemeral public key
 constexpr size_t kHeaderSize = 1 + kX25519KeySize;
-// sender account id | sender identity key | message type | message length
-constexpr size_t kInnerHeaderSize = kAccountIdSize + kIdentityKeySize + 1 + 4;
+// sender certificate | message type | message length
+constexpr size_t kInnerHeaderSize = kSenderCertificateSize + 1 + 4;
 static_assert(kSealedOverhead == kHeaderSize + kInnerHeaderSize + kGcmTagSize);
 static_assert(kEnvelopeBuckets.front() >= kSealedOverhead);
 
@@ -223,14 +223,11 @@ uint32_t ReadBigEndian32(std::string_view bytes) {
 }
 
 absl::Status ValidateContent(const SealedContent& content) {
-  if (content.sender_account_id.size() != kAccountIdSize) {
+  if (content.sender.account_id.size() != kAccountIdSize ||
+      !IsCurve25519PublicKey(content.sender.identity_key) ||
+      content.sender.signature.size() != kRelaySignatureSize) {
     return CryptoStatus(CryptoError::kInvalidMessage,
-                        "sender account id must be 16 bytes");
-  }
-  if (!IsCurve25519PublicKey(content.sender_identity_key)) {
-    return CryptoStatus(CryptoError::kInvalidMessage,
-                        "sender identity key must be 33 bytes with a 0x05 "
-                        "prefix");
+                        "the sender certificate is malformed");
   }
   if (content.message_type != kSignalMessageType &&
       content.message_type != kPreKeyMessageType) {
@@ -282,8 +279,7 @@ absl::StatusOr<std::string> SealWithKey(const SealedContent& content,
       EnvelopeBucket(content.message.size() + kSealedOverhead);
   std::string inner;
   inner.reserve(envelope_size - kHeaderSize - kGcmTagSize);
-  inner.append(content.sender_account_id);
-  inner.append(content.sender_identity_key);
+  inner.append(content.sender.Serialize());
   inner.push_back(static_cast<char>(content.message_type));
   AppendBigEndian32(static_cast<uint32_t>(content.message.size()), inner);
   inner.append(content.message);
@@ -510,11 +506,9 @@ absl::StatusOr<SealedContent> OpenEnvelope(
   const std::string_view view = inner;
   SealedContent out_content;
   size_t pos = 0;
-  out_content.sender_account_id = std::string(view.substr(pos, kAccountIdSize));
-  pos += kAccountIdSize;
-  out_content.sender_identity_key =
-      std::string(view.substr(pos, kIdentityKeySize));
-  pos += kIdentityKeySize;
+  absl::StatusOr<SenderCertificate> certificate =
+      ParseSenderCertificate(view.substr(pos, kSenderCertificateSize));
+  pos += kSenderCertificateSize;
   out_content.message_type = static_cast<uint8_t>(view[pos]);
   pos += 1;
   const uint32_t message_size = ReadBigEndian32(view.substr(pos, 4));
@@ -533,9 +527,10 @@ absl::StatusOr<SealedContent> OpenEnvelope(
                          [](char c) { return c != '\0'; })) {
     status = CryptoStatus(CryptoError::kBadPadding,
                           "non-zero byte in the envelope padding");
-  } else if (!IsCurve25519PublicKey(out_content.sender_identity_key)) {
+  } else if (!certificate.ok()) {
     status = CryptoStatus(CryptoError::kInvalidMessage,
-                          "sender identity key lacks the 0x05 prefix");
+                          absl::StrCat("malformed sender certificate: ",
+                                       certificate.status().message()));
   } else if (out_content.message_type != kSignalMessageType &&
              out_content.message_type != kPreKeyMessageType) {
     status =
@@ -544,6 +539,7 @@ absl::StatusOr<SealedContent> OpenEnvelope(
                                   static_cast<int>(out_content.message_type)));
   }
   if (status.ok()) {
+    out_content.sender = *std::move(certificate);
     out_content.message = std::string(view.substr(pos, message_size));
   }
   WipeString(inner);

@@ -1,13 +1,14 @@
 // Sealed sender: the outer layer of every envelope. It hides the sender from
-// the relay by encrypting the sender's identity together with the libsignal
-// message to the recipient's identity key (ephemeral X25519, HKDF-SHA256,
-// AES-256-GCM), and pads the envelope to a size bucket. Format and
-// reasoning: docs/protocol.md.
+// the relay by encrypting the sender's certificate together with the
+// libsignal message to the recipient's identity key (ephemeral X25519,
+// HKDF-SHA256, AES-256-GCM), and pads the envelope to a size bucket. Format
+// and reasoning: docs/protocol.md.
 //
-// The sealed layer does not authenticate the sender: anyone can seal any
-// SealedContent to anyone. The libsignal message inside does; the caller must
-// check that the sender identity it names matches the session that decrypts
-// the message (kSenderMismatch otherwise).
+// The sealed layer itself authenticates nothing about the sender: anyone can
+// seal anything to anyone. The sender certificate inside binds the sender's
+// account id to its identity key under the relay's signature, and the
+// libsignal message proves the sender holds that key; MessageCrypto checks
+// both (sender_certificate.h, message_crypto.h).
 #ifndef CONFIDANT_CRYPTO_SEALED_H_
 #define CONFIDANT_CRYPTO_SEALED_H_
 
@@ -23,10 +24,11 @@
 #include "absl/synchronization/mutex.h"
 #include "crypto/padding.h"
 #include "crypto/secret.h"
+#include "crypto/sender_certificate.h"
 
 namespace confidant::crypto {
 
-inline constexpr uint8_t kSealedVersion = 1;
+inline constexpr uint8_t kSealedVersion = 2;
 inline constexpr size_t kAccountIdSize = 16;
 // A serialized Curve25519 public key: 0x05, then the 32-byte u coordinate.
 inline constexpr size_t kIdentityKeySize = 33;
@@ -41,9 +43,10 @@ inline constexpr size_t kMaxSealedMessageSize =
 
 // What an envelope carries, visible only to its recipient.
 struct SealedContent {
-  std::string sender_account_id;    // kAccountIdSize bytes
-  std::string sender_identity_key;  // kIdentityKeySize bytes, 0x05 prefix
-  uint8_t message_type = 0;         // kSignalMessageType or kPreKeyMessageType
+  // Who sent it, as the relay certified: account id and identity key.
+  // Unseal() checks its layout only, not its signature.
+  SenderCertificate sender;
+  uint8_t message_type = 0;  // kSignalMessageType or kPreKeyMessageType
   std::string
       message;  // serialized libsignal message, <= kMaxSealedMessageSize
 };
@@ -104,7 +107,7 @@ class EphemeralKeyPool {
 // length field inconsistent), kInvalidKey (small-order ephemeral key),
 // kTampered (authentication failed: modified, or sealed for another identity
 // key or account id, which AES-GCM cannot tell apart), kInvalidMessage
-// (authentic but malformed sender key or message type).
+// (authentic but a malformed sender certificate or message type).
 absl::StatusOr<SealedContent> Unseal(
     std::string_view envelope, const SecretBytes& recipient_identity_private,
     std::string_view recipient_identity_key,

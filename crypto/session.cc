@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "crypto/errors.h"
 #include "crypto/internal/signal_context.h"
+#include "crypto/scratch_stores.h"
 
 namespace confidant::crypto {
 namespace {
@@ -119,6 +120,8 @@ class SessionManager::Impl {
   absl::StatusOr<std::string> PeerIdentityKey(const Address& address);
   absl::Status AcceptIdentity(const Address& address,
                               std::string_view new_identity_key);
+  absl::Status ProveIdentity(const Address& address,
+                             const Ciphertext& ciphertext);
 
  private:
   // Remembers a store failure so the caller sees its message, and tells
@@ -424,6 +427,23 @@ absl::Status SessionManager::Impl::AcceptIdentity(
   return absl::OkStatus();
 }
 
+absl::Status SessionManager::Impl::ProveIdentity(const Address& address,
+                                                 const Ciphertext& ciphertext) {
+  if (absl::Status s = CheckAddress(address); !s.ok()) return s;
+  // Our pre-keys are read while the scratch manager decrypts: hold our lock
+  // so no real decryption uses one up meanwhile.
+  std::lock_guard<std::recursive_mutex> lock(context_->mutex());
+  ScratchStores scratch(identities_, pre_keys_, signed_pre_keys_);
+  absl::StatusOr<std::unique_ptr<SessionManager>> trial =
+      SessionManager::Create(scratch, scratch, scratch, scratch);
+  if (!trial.ok()) return trial.status();
+  absl::StatusOr<std::string> plaintext =
+      (*trial)->Decrypt(address, ciphertext);
+  if (!plaintext.ok()) return plaintext.status();
+  WipeString(*plaintext);
+  return absl::OkStatus();
+}
+
 // Store callbacks. Inputs are copied; outputs are fresh signal_buffers that
 // libsignal frees.
 
@@ -668,6 +688,15 @@ absl::StatusOr<std::string> SessionManager::PeerIdentityKey(
 absl::Status SessionManager::AcceptIdentity(const Address& address,
                                             std::string_view new_identity_key) {
   return impl_->AcceptIdentity(address, new_identity_key);
+}
+
+absl::Status SessionManager::ProveIdentity(const Address& address,
+                                           const Ciphertext& ciphertext) {
+  if (ciphertext.type != MessageType::kPreKey) {
+    return CryptoStatus(CryptoError::kInvalidMessage,
+                        "only a PreKey message can prove an identity");
+  }
+  return impl_->ProveIdentity(address, ciphertext);
 }
 
 absl::StatusOr<std::string> SessionManager::SenderIdentityKey(

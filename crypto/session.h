@@ -59,8 +59,9 @@ struct Ciphertext {
 
 // Encrypts and decrypts for one local identity, with its own libsignal
 // context. All methods are thread-safe and serialised by one recursive lock,
-// so each load -> ratchet -> store is atomic; use several managers over
-// thread-safe stores for parallelism.
+// so each load -> ratchet -> store is atomic. Use exactly one manager per set
+// of stores: two managers over the same stores would each load, ratchet and
+// store the same session, and so reuse its chain keys.
 class SessionManager {
  public:
   // The stores must outlive the manager.
@@ -97,6 +98,16 @@ class SessionManager {
   // the peer's PreKey message.
   absl::Status AcceptIdentity(const Address& address,
                               std::string_view new_identity_key);
+
+  // Decrypts a kPreKey message from `address` as if nothing were known about
+  // that peer (no trusted identity, no session), against scratch copies of
+  // the stores: nothing real is written and no one-time pre-key is used up.
+  // OK proves that the sender holds the private half of the identity key the
+  // message carries, since the message authenticates only under keys derived
+  // from it; the errors are Decrypt()'s. Use it before staging a changed
+  // identity key, which libsignal refuses before any cryptography.
+  absl::Status ProveIdentity(const Address& address,
+                             const Ciphertext& ciphertext);
 
   // The sender's identity key (33 bytes) carried by a kPreKey message, e.g.
   // to show the new safety number after kUntrustedIdentity. kInvalidMessage

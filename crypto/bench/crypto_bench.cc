@@ -14,19 +14,42 @@
 #include "crypto/message_crypto.h"
 #include "crypto/padding.h"
 #include "crypto/sealed.h"
+#include "crypto/sender_certificate.h"
 #include "crypto/session.h"
 
 namespace confidant::crypto {
 namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+const uint32_t kHour = 1'800'000'000 / 3600;
+
+// One relay key for every party, as one relay would have.
+const RelaySigningKey& RelayKey() {
+  static const RelaySigningKey* const key =
+      new RelaySigningKey(*RelaySigningKey::Generate(1, kHour));
+  return *key;
+}
+
+RelayKeyRing Ring() {
+  return *RelayKeyRing::FromChain({RelayKey().Published("")});
+}
 
 struct Party {
   std::string id;
   std::unique_ptr<MemoryStore> store;
   std::unique_ptr<SessionManager> sessions;
+  std::unique_ptr<SenderCertificateVerifier> verifier;
   std::unique_ptr<MessageCrypto> crypto;
+  std::string certificate;
   PreKeyBundle bundle;
+
+  absl::StatusOr<std::string> Encrypt(const std::string& to,
+                                      std::string_view message) {
+    return crypto->Encrypt(to, message, certificate);
+  }
+  absl::StatusOr<OpenedMessage> Decrypt(const absl::StatusOr<std::string>& e) {
+    return crypto->Decrypt(*e, kHour);
+  }
 };
 
 std::unique_ptr<Party> MakeParty(char tag) {
@@ -50,8 +73,13 @@ std::unique_ptr<Party> MakeParty(char tag) {
   (void)AddPreKey(*p->store, one_time[0]);
   p->sessions =
       *SessionManager::Create(*p->store, *p->store, *p->store, *p->store);
-  p->crypto =
-      std::make_unique<MessageCrypto>(*p->sessions, p->id, std::move(own));
+  p->verifier = std::make_unique<SenderCertificateVerifier>(Ring());
+  p->certificate = RelayKey()
+                       .Issue(p->id, own.public_key(),
+                              kHour + kSenderCertificateLifetimeHours)
+                       ->Serialize();
+  p->crypto = std::make_unique<MessageCrypto>(*p->sessions, *p->verifier, p->id,
+                                              std::move(own));
   return p;
 }
 
@@ -62,8 +90,8 @@ struct Pair {
   std::unique_ptr<Party> bob = MakeParty('b');
   Pair() {
     (void)alice->sessions->StartSession(PeerAddress(bob->id), bob->bundle);
-    (void)bob->crypto->Decrypt(*alice->crypto->Encrypt(bob->id, "hello"));
-    (void)alice->crypto->Decrypt(*bob->crypto->Encrypt(alice->id, "hi"));
+    (void)bob->Decrypt(alice->Encrypt(bob->id, "hello"));
+    (void)alice->Decrypt(bob->Encrypt(alice->id, "hi"));
   }
 };
 
@@ -90,8 +118,8 @@ void BM_MessageLayer(benchmark::State& state) {
   const std::string message(state.range(0), 'm');
   for (auto _ : state) {
     absl::StatusOr<std::string> envelope =
-        pair.alice->crypto->Encrypt(pair.bob->id, message);
-    absl::StatusOr<OpenedMessage> opened = pair.bob->crypto->Decrypt(*envelope);
+        pair.alice->Encrypt(pair.bob->id, message);
+    absl::StatusOr<OpenedMessage> opened = pair.bob->Decrypt(envelope);
     benchmark::DoNotOptimize(opened);
   }
   state.SetItemsProcessed(state.iterations());
@@ -121,10 +149,9 @@ void BM_MessageLayerPingPong(benchmark::State& state) {
   Pair pair;
   const std::string message(state.range(0), 'm');
   for (auto _ : state) {
-    absl::StatusOr<OpenedMessage> opened = pair.bob->crypto->Decrypt(
-        *pair.alice->crypto->Encrypt(pair.bob->id, message));
-    opened = pair.alice->crypto->Decrypt(
-        *pair.bob->crypto->Encrypt(pair.alice->id, message));
+    absl::StatusOr<OpenedMessage> opened =
+        pair.bob->Decrypt(pair.alice->Encrypt(pair.bob->id, message));
+    opened = pair.alice->Decrypt(pair.bob->Encrypt(pair.alice->id, message));
     benchmark::DoNotOptimize(opened);
   }
   state.SetItemsProcessed(2 * state.iterations());
@@ -141,8 +168,8 @@ void BM_MessageLayerPrepared(benchmark::State& state) {
     (void)pair.alice->crypto->PrepareForSending();
     state.ResumeTiming();
     absl::StatusOr<std::string> envelope =
-        pair.alice->crypto->Encrypt(pair.bob->id, message);
-    absl::StatusOr<OpenedMessage> opened = pair.bob->crypto->Decrypt(*envelope);
+        pair.alice->Encrypt(pair.bob->id, message);
+    absl::StatusOr<OpenedMessage> opened = pair.bob->Decrypt(envelope);
     benchmark::DoNotOptimize(opened);
   }
   state.SetItemsProcessed(state.iterations());
@@ -157,10 +184,9 @@ void BM_MessageLayerPingPongPrepared(benchmark::State& state) {
     (void)pair.alice->crypto->PrepareForSending();
     (void)pair.bob->crypto->PrepareForSending();
     state.ResumeTiming();
-    absl::StatusOr<OpenedMessage> opened = pair.bob->crypto->Decrypt(
-        *pair.alice->crypto->Encrypt(pair.bob->id, message));
-    opened = pair.alice->crypto->Decrypt(
-        *pair.bob->crypto->Encrypt(pair.alice->id, message));
+    absl::StatusOr<OpenedMessage> opened =
+        pair.bob->Decrypt(pair.alice->Encrypt(pair.bob->id, message));
+    opened = pair.alice->Decrypt(pair.bob->Encrypt(pair.alice->id, message));
     benchmark::DoNotOptimize(opened);
   }
   state.SetItemsProcessed(2 * state.iterations());
@@ -171,8 +197,7 @@ BENCHMARK(BM_MessageLayerPingPongPrepared)->Arg(1024);
 void BM_SealUnseal(benchmark::State& state) {
   std::unique_ptr<Party> bob = MakeParty('b');
   SealedContent content;
-  content.sender_account_id = std::string(16, 'a');
-  content.sender_identity_key = bob->bundle.identity_key;
+  content.sender = *ParseSenderCertificate(MakeParty('a')->certificate);
   content.message_type = kSignalMessageType;
   content.message = std::string(state.range(0), 'c');
   const IdentityKeyPair& identity = bob->crypto->own_identity();
@@ -187,6 +212,46 @@ void BM_SealUnseal(benchmark::State& state) {
 }
 BENCHMARK(BM_SealUnseal)->Arg(1024 + 160);
 
+// Checking a sender certificate the first time a sender's certificate is
+// seen: one Ed25519 verification (every verifier is new).
+void BM_CertificateCheckFirst(benchmark::State& state) {
+  const SenderCertificate certificate =
+      *ParseSenderCertificate(MakeParty('a')->certificate);
+  std::vector<std::unique_ptr<SenderCertificateVerifier>> verifiers;
+  for (int i = 0; i < 1000; ++i) {
+    verifiers.push_back(std::make_unique<SenderCertificateVerifier>(Ring()));
+  }
+  size_t next = 0;
+  for (auto _ : state) {
+    absl::Status s = verifiers[next]->Verify(certificate, kHour);
+    benchmark::DoNotOptimize(s);
+    if (++next == verifiers.size()) {
+      state.PauseTiming();
+      for (auto& v : verifiers) {
+        v = std::make_unique<SenderCertificateVerifier>(Ring());
+      }
+      next = 0;
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CertificateCheckFirst);
+
+// Every later message of that sender: the signature check is cached.
+void BM_CertificateCheckCached(benchmark::State& state) {
+  const SenderCertificate certificate =
+      *ParseSenderCertificate(MakeParty('a')->certificate);
+  SenderCertificateVerifier verifier(Ring());
+  (void)verifier.Verify(certificate, kHour);
+  for (auto _ : state) {
+    absl::Status s = verifier.Verify(certificate, kHour);
+    benchmark::DoNotOptimize(s);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CertificateCheckCached);
+
 // X3DH: a session from a bundle and its first message, both sides.
 void BM_SessionSetup(benchmark::State& state) {
   for (auto _ : state) {
@@ -196,7 +261,7 @@ void BM_SessionSetup(benchmark::State& state) {
     state.ResumeTiming();
     (void)alice->sessions->StartSession(PeerAddress(bob->id), bob->bundle);
     absl::StatusOr<OpenedMessage> opened =
-        bob->crypto->Decrypt(*alice->crypto->Encrypt(bob->id, "hello"));
+        bob->Decrypt(alice->Encrypt(bob->id, "hello"));
     benchmark::DoNotOptimize(opened);
   }
   state.SetItemsProcessed(state.iterations());

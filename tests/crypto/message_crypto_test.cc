@@ -12,6 +12,7 @@
 #include "crypto/memory_stores.h"
 #include "crypto/padding.h"
 #include "crypto/sealed.h"
+#include "crypto/sender_certificate.h"
 #include "crypto/session.h"
 #include "gtest/gtest.h"
 
@@ -19,14 +20,48 @@ namespace confidant::crypto {
 namespace {
 
 const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+// The relay's hour when it stores the envelopes of these tests.
+constexpr uint32_t kHour = 1'800'000'000 / 3600;
+
+// The relay every account of these tests uses.
+const RelaySigningKey& RelayKey() {
+  static const RelaySigningKey* const key =
+      new RelaySigningKey(*RelaySigningKey::Generate(1, kHour - 1000));
+  return *key;
+}
+
+// A certificate as the relay issues it: for the account's own identity key.
+std::string CertificateFor(const std::string& id, const std::string& key,
+                           const RelaySigningKey& signer = RelayKey()) {
+  return signer.Issue(id, key, kHour + kSenderCertificateLifetimeHours)
+      ->Serialize();
+}
 
 // One account: identity, stores with pre-keys, session manager, message path.
 struct Account {
   std::string id;  // 16 bytes
   std::unique_ptr<MemoryStore> store;
   std::unique_ptr<SessionManager> sessions;
+  std::unique_ptr<SenderCertificateVerifier> verifier;
   std::unique_ptr<MessageCrypto> crypto;
+  std::string certificate;
   PreKeyBundle bundle;  // with one one-time pre-key
+
+  const std::string& identity_key() const { return bundle.identity_key; }
+  absl::StatusOr<std::string> Encrypt(const std::string& to,
+                                      std::string_view text) {
+    return crypto->Encrypt(to, text, certificate);
+  }
+  absl::StatusOr<OpenedMessage> Decrypt(std::string_view envelope,
+                                        uint32_t hour = kHour) {
+    return crypto->Decrypt(envelope, hour);
+  }
+  // The stored identity of `peer`, or "" if none.
+  std::string TrustedKeyOf(const std::string& peer) {
+    absl::StatusOr<std::string> key =
+        sessions->PeerIdentityKey(PeerAddress(peer));
+    return key.ok() ? *key : "";
+  }
 };
 
 std::unique_ptr<Account> MakeAccount(char tag) {
@@ -56,8 +91,11 @@ std::unique_ptr<Account> MakeAccount(char tag) {
       SessionManager::Create(*a->store, *a->store, *a->store, *a->store);
   EXPECT_TRUE(sessions.ok());
   a->sessions = *std::move(sessions);
-  a->crypto =
-      std::make_unique<MessageCrypto>(*a->sessions, a->id, std::move(own));
+  a->certificate = CertificateFor(a->id, own.public_key());
+  a->verifier = std::make_unique<SenderCertificateVerifier>(
+      *RelayKeyRing::FromChain({RelayKey().Published("")}));
+  a->crypto = std::make_unique<MessageCrypto>(*a->sessions, *a->verifier, a->id,
+                                              std::move(own));
   return a;
 }
 
@@ -84,18 +122,17 @@ TEST_F(MessageCryptoTest, ConversationBothWays) {
     }
     const std::string question = "vraag " + std::to_string(i);
     absl::StatusOr<std::string> envelope =
-        employee_->crypto->Encrypt(trust_person_->id, question);
+        employee_->Encrypt(trust_person_->id, question);
     ASSERT_TRUE(envelope.ok()) << envelope.status();
-    absl::StatusOr<OpenedMessage> opened =
-        trust_person_->crypto->Decrypt(*envelope);
+    absl::StatusOr<OpenedMessage> opened = trust_person_->Decrypt(*envelope);
     ASSERT_TRUE(opened.ok()) << opened.status();
     EXPECT_EQ(opened->plaintext, question);
     EXPECT_EQ(opened->sender_account_id, employee_->id);
     if (i % 3 == 0) {
       const std::string answer = "antwoord " + std::to_string(i);
-      envelope = trust_person_->crypto->Encrypt(employee_->id, answer);
+      envelope = trust_person_->Encrypt(employee_->id, answer);
       ASSERT_TRUE(envelope.ok()) << envelope.status();
-      opened = employee_->crypto->Decrypt(*envelope);
+      opened = employee_->Decrypt(*envelope);
       ASSERT_TRUE(opened.ok()) << opened.status();
       EXPECT_EQ(opened->plaintext, answer);
       EXPECT_EQ(opened->sender_account_id, trust_person_->id);
@@ -108,24 +145,22 @@ TEST_F(MessageCryptoTest, RelaySeesOnlyBucketSizesAndNoPlaintextOrSender) {
   for (size_t n : {0, 1, 100, 700, 800, 3000, 10000, 60000, 200000}) {
     const std::string text(n, 'x');
     absl::StatusOr<std::string> envelope =
-        employee_->crypto->Encrypt(trust_person_->id, text);
+        employee_->Encrypt(trust_person_->id, text);
     ASSERT_TRUE(envelope.ok()) << n << ": " << envelope.status();
     EXPECT_EQ(EnvelopeBucket(envelope->size()), envelope->size()) << n;
     sizes.insert(envelope->size());
     EXPECT_EQ(envelope->find(employee_->id), std::string::npos);
     EXPECT_EQ(envelope->find(employee_->crypto->own_identity().public_key()),
               std::string::npos);
-    absl::StatusOr<OpenedMessage> opened =
-        trust_person_->crypto->Decrypt(*envelope);
+    absl::StatusOr<OpenedMessage> opened = trust_person_->Decrypt(*envelope);
     ASSERT_TRUE(opened.ok()) << opened.status();
     EXPECT_EQ(opened->plaintext.size(), n);
   }
   EXPECT_LE(sizes.size(), kEnvelopeBuckets.size());
   EXPECT_TRUE(
-      employee_->crypto
-          ->Encrypt(trust_person_->id, std::string(kMaxPlaintextSize, 'y'))
+      employee_->Encrypt(trust_person_->id, std::string(kMaxPlaintextSize, 'y'))
           .ok());
-  absl::StatusOr<std::string> too_big = employee_->crypto->Encrypt(
+  absl::StatusOr<std::string> too_big = employee_->Encrypt(
       trust_person_->id, std::string(kMaxPlaintextSize + 1, 'y'));
   EXPECT_EQ(GetCryptoError(too_big.status()), CryptoError::kTooLarge)
       << too_big.status();
@@ -133,20 +168,19 @@ TEST_F(MessageCryptoTest, RelaySeesOnlyBucketSizesAndNoPlaintextOrSender) {
 
 TEST_F(MessageCryptoTest, TamperedAndReplayedEnvelopesFailAndTheSessionGoesOn) {
   absl::StatusOr<std::string> first =
-      employee_->crypto->Encrypt(trust_person_->id, "een");
+      employee_->Encrypt(trust_person_->id, "een");
   ASSERT_TRUE(first.ok());
   std::string tampered = *first;
   tampered[tampered.size() / 2] ^= 0x01;
-  EXPECT_EQ(GetCryptoError(trust_person_->crypto->Decrypt(tampered).status()),
+  EXPECT_EQ(GetCryptoError(trust_person_->Decrypt(tampered).status()),
             CryptoError::kTampered);
-  ASSERT_TRUE(trust_person_->crypto->Decrypt(*first).ok());
-  EXPECT_EQ(GetCryptoError(trust_person_->crypto->Decrypt(*first).status()),
+  ASSERT_TRUE(trust_person_->Decrypt(*first).ok());
+  EXPECT_EQ(GetCryptoError(trust_person_->Decrypt(*first).status()),
             CryptoError::kDuplicate);
   absl::StatusOr<std::string> second =
-      employee_->crypto->Encrypt(trust_person_->id, "twee");
+      employee_->Encrypt(trust_person_->id, "twee");
   ASSERT_TRUE(second.ok());
-  absl::StatusOr<OpenedMessage> opened =
-      trust_person_->crypto->Decrypt(*second);
+  absl::StatusOr<OpenedMessage> opened = trust_person_->Decrypt(*second);
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(opened->plaintext, "twee");
 }
@@ -154,78 +188,262 @@ TEST_F(MessageCryptoTest, TamperedAndReplayedEnvelopesFailAndTheSessionGoesOn) {
 TEST_F(MessageCryptoTest, EnvelopeForSomeoneElseDoesNotOpen) {
   std::unique_ptr<Account> other = MakeAccount('o');
   absl::StatusOr<std::string> envelope =
-      employee_->crypto->Encrypt(trust_person_->id, "privé");
+      employee_->Encrypt(trust_person_->id, "privé");
   ASSERT_TRUE(envelope.ok());
-  absl::StatusOr<OpenedMessage> opened = other->crypto->Decrypt(*envelope);
+  absl::StatusOr<OpenedMessage> opened = other->Decrypt(*envelope);
   EXPECT_FALSE(opened.ok());
   EXPECT_NE(GetCryptoError(opened.status()), CryptoError::kNone);
-  EXPECT_TRUE(trust_person_->crypto->Decrypt(*envelope).ok());  // still fine
+  EXPECT_TRUE(trust_person_->Decrypt(*envelope).ok());  // still fine
 }
 
-TEST_F(MessageCryptoTest, SealedSenderMustMatchTheSession) {
-  // Mallory writes to the trust person, but seals the message as if it came
-  // from the employee (the employee's account id and identity key).
-  std::unique_ptr<Account> mallory = MakeAccount('m');
-  std::unique_ptr<Account> fresh_trust_person = MakeAccount('f');
-  ASSERT_TRUE(mallory->sessions
-                  ->StartSession(PeerAddress(fresh_trust_person->id),
-                                 fresh_trust_person->bundle)
-                  .ok());
-  absl::StatusOr<Ciphertext> message = mallory->sessions->Encrypt(
-      PeerAddress(fresh_trust_person->id), PadPlaintext("ik ben het"));
-  ASSERT_TRUE(message.ok());
-  SealedContent forged;
-  forged.sender_account_id = employee_->id;
-  forged.sender_identity_key = employee_->crypto->own_identity().public_key();
-  forged.message_type = kPreKeyMessageType;
-  forged.message = message->bytes;
-  absl::StatusOr<std::string> envelope = Seal(
-      forged, fresh_trust_person->bundle.identity_key, fresh_trust_person->id);
-  ASSERT_TRUE(envelope.ok());
-  EXPECT_EQ(
-      GetCryptoError(fresh_trust_person->crypto->Decrypt(*envelope).status()),
-      CryptoError::kSenderMismatch);
-  EXPECT_FALSE(
-      fresh_trust_person->sessions->HasSession(PeerAddress(employee_->id)));
+// The attack of a rogue trust person T2 on an employee E who once wrote to
+// T2: a first message to E, built from E's public bundle under T2's own
+// identity key, sealed so that it claims to come from trust person T1.
+class FirstContactForgery : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(
+        t2_->sessions->StartSession(PeerAddress(e_->id), e_->bundle).ok());
+  }
+
+  // T2's PreKey message to E, sealed with `certificate` (wire form).
+  std::string ForgedEnvelope(const std::string& certificate) {
+    absl::StatusOr<Ciphertext> message = t2_->sessions->Encrypt(
+        PeerAddress(e_->id), PadPlaintext("hier is T1, vertel het mij"));
+    EXPECT_TRUE(message.ok());
+    SealedContent content;
+    content.sender = *ParseSenderCertificate(certificate);
+    content.message_type = kPreKeyMessageType;
+    content.message = message->bytes;
+    absl::StatusOr<std::string> envelope =
+        Seal(content, e_->identity_key(), e_->id);
+    EXPECT_TRUE(envelope.ok()) << envelope.status();
+    return envelope.value_or("");
+  }
+
+  // Nothing about T1 was pinned, and E's real first contact with T1 works.
+  void ExpectEmployeeUnharmed() {
+    EXPECT_EQ(e_->TrustedKeyOf(t1_->id), "");
+    EXPECT_FALSE(e_->sessions->HasSession(PeerAddress(t1_->id)));
+    ASSERT_TRUE(
+        e_->sessions->StartSession(PeerAddress(t1_->id), t1_->bundle).ok());
+    absl::StatusOr<OpenedMessage> opened =
+        t1_->Decrypt(*e_->Encrypt(t1_->id, "mijn melding"));
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    EXPECT_EQ(opened->plaintext, "mijn melding");
+    EXPECT_EQ(e_->TrustedKeyOf(t1_->id), t1_->identity_key());
+  }
+
+  std::unique_ptr<Account> e_ = MakeAccount('e');
+  std::unique_ptr<Account> t1_ = MakeAccount('1');
+  std::unique_ptr<Account> t2_ = MakeAccount('2');
+};
+
+TEST_F(FirstContactForgery, ACertificateForgedForT1IsABadSignature) {
+  // The relay would never certify T2's key for T1; T2 signs one itself.
+  absl::StatusOr<RelaySigningKey> own_key =
+      RelaySigningKey::Generate(1, kHour - 1000);
+  ASSERT_TRUE(own_key.ok());
+  const std::string envelope =
+      ForgedEnvelope(CertificateFor(t1_->id, t2_->identity_key(), *own_key));
+  EXPECT_EQ(GetCryptoError(e_->Decrypt(envelope).status()),
+            CryptoError::kBadSignature);
+  ExpectEmployeeUnharmed();
 }
 
-TEST_F(MessageCryptoTest, ChangedIdentityOfTheSenderIsSurfaced) {
-  ASSERT_TRUE(
-      trust_person_->crypto
-          ->Decrypt(*employee_->crypto->Encrypt(trust_person_->id, "hallo"))
-          .ok());
-  // The employee reinstalls: same account id, new identity key.
-  // Its one-time pre-key is used up, so the relay hands out the signed
-  // pre-key only.
-  std::unique_ptr<Account> reinstalled = MakeAccount('e');
-  PreKeyBundle bundle = trust_person_->bundle;
-  bundle.one_time_pre_key.reset();
-  ASSERT_TRUE(reinstalled->sessions
-                  ->StartSession(PeerAddress(trust_person_->id), bundle)
-                  .ok());
-  absl::StatusOr<std::string> envelope =
-      reinstalled->crypto->Encrypt(trust_person_->id, "ik ben terug");
-  ASSERT_TRUE(envelope.ok());
+TEST_F(FirstContactForgery, T1sOwnCertificateAroundT2sMessageIsAMismatch) {
+  // T2 got hold of a genuine certificate of T1 (it travels in every message
+  // T1 sends) and puts it around its own PreKey message.
+  const std::string envelope = ForgedEnvelope(t1_->certificate);
+  EXPECT_EQ(GetCryptoError(e_->Decrypt(envelope).status()),
+            CryptoError::kSenderMismatch);
+  ExpectEmployeeUnharmed();
+}
+
+TEST_F(FirstContactForgery, WithItsOwnCertificateT2IsSeenAsT2) {
   absl::StatusOr<OpenedMessage> opened =
-      trust_person_->crypto->Decrypt(*envelope);
-  EXPECT_EQ(GetCryptoError(opened.status()), CryptoError::kUntrustedIdentity)
-      << opened.status();
-  ASSERT_TRUE(
-      trust_person_->sessions
-          ->AcceptIdentity(PeerAddress(employee_->id),
-                           reinstalled->crypto->own_identity().public_key())
-          .ok());
-  opened = trust_person_->crypto->Decrypt(*envelope);
+      e_->Decrypt(ForgedEnvelope(t2_->certificate));
   ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->sender_account_id, t2_->id);
+  EXPECT_EQ(opened->sender_identity_key, t2_->identity_key());
+  ExpectEmployeeUnharmed();
+}
+
+TEST_F(FirstContactForgery, TheRelaysKeyMustBeTheOnePinned) {
+  // The same forgery by a relay the employee never pinned: another key 1.
+  absl::StatusOr<RelaySigningKey> other_relay =
+      RelaySigningKey::Generate(1, kHour - 1000);
+  ASSERT_TRUE(other_relay.ok());
+  const std::string envelope = ForgedEnvelope(
+      CertificateFor(t2_->id, t2_->identity_key(), *other_relay));
+  EXPECT_EQ(GetCryptoError(e_->Decrypt(envelope).status()),
+            CryptoError::kBadSignature);
+  ExpectEmployeeUnharmed();
+}
+
+TEST_F(MessageCryptoTest, CertificatesAreJudgedAtTheRelaysHour) {
+  absl::StatusOr<std::string> envelope =
+      employee_->Encrypt(trust_person_->id, "laat");
+  ASSERT_TRUE(envelope.ok());
+  const uint32_t expiry = kHour + kSenderCertificateLifetimeHours;
+  EXPECT_EQ(GetCryptoError(trust_person_->Decrypt(*envelope, expiry).status()),
+            CryptoError::kCertificateExpired);
+  // Stored by the relay in time, read a month later: fine.
+  absl::StatusOr<OpenedMessage> opened =
+      trust_person_->Decrypt(*envelope, expiry - 1);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+
+  // A certificate by relay key 2, which this client does not know yet.
+  absl::StatusOr<RelaySigningKey> key2 = RelaySigningKey::Generate(2, kHour);
+  ASSERT_TRUE(key2.ok());
+  employee_->certificate =
+      CertificateFor(employee_->id, employee_->identity_key(), *key2);
+  envelope = employee_->Encrypt(trust_person_->id, "nieuwe sleutel");
+  ASSERT_TRUE(envelope.ok());
+  EXPECT_EQ(GetCryptoError(trust_person_->Decrypt(*envelope).status()),
+            CryptoError::kUnknownRelayKey);
+  RelayPublicKey published = key2->Published("");
+  published.endorsement = *RelayKey().Endorse(published);
+  ASSERT_TRUE(
+      trust_person_->verifier->Extend({RelayKey().Published(""), published})
+          .ok());
+  opened = trust_person_->Decrypt(*envelope);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->plaintext, "nieuwe sleutel");
+}
+
+TEST_F(MessageCryptoTest, OwnCertificateMustBeOurs) {
+  EXPECT_EQ(GetCryptoError(employee_->crypto
+                               ->Encrypt(trust_person_->id, "hoi",
+                                         trust_person_->certificate)
+                               .status()),
+            CryptoError::kInvalidMessage);
+  EXPECT_EQ(GetCryptoError(
+                employee_->crypto->Encrypt(trust_person_->id, "hoi", "kort")
+                    .status()),
+            CryptoError::kInvalidMessage);
+}
+
+// The offset of the last byte of the inner message's MAC in a serialized
+// PreKey message (version byte, then protobuf fields; field 4 is the inner
+// Signal message, which ends with its 8-byte MAC), or 0.
+size_t MacOffset(const std::string& prekey_message) {
+  size_t at = 1;
+  auto varint = [&](uint64_t& out) {
+    out = 0;
+    for (int shift = 0; at < prekey_message.size() && shift < 64; shift += 7) {
+      const auto b = static_cast<uint8_t>(prekey_message[at++]);
+      out |= uint64_t{b & 0x7fu} << shift;
+      if ((b & 0x80) == 0) return true;
+    }
+    return false;
+  };
+  while (at < prekey_message.size()) {
+    uint64_t key = 0, value = 0;
+    if (!varint(key) || !varint(value)) return 0;
+    if ((key & 7) == 2) {
+      if ((key >> 3) == 4) return at + value - 1;
+      at += value;
+    } else if ((key & 7) != 0) {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+// The employee reinstalls: same account id, new identity key, and a new
+// certificate for it from the relay.
+class IdentityChange : public MessageCryptoTest {
+ protected:
+  void SetUp() override {
+    MessageCryptoTest::SetUp();
+    ASSERT_TRUE(
+        trust_person_->Decrypt(*employee_->Encrypt(trust_person_->id, "hallo"))
+            .ok());
+    // Its one-time pre-key is used up, so the relay hands out the signed
+    // pre-key only.
+    PreKeyBundle bundle = trust_person_->bundle;
+    bundle.one_time_pre_key.reset();
+    ASSERT_TRUE(reinstalled_->sessions
+                    ->StartSession(PeerAddress(trust_person_->id), bundle)
+                    .ok());
+    reinstalled_->certificate =
+        CertificateFor(employee_->id, reinstalled_->identity_key());
+  }
+
+  std::unique_ptr<Account> reinstalled_ = MakeAccount('e');
+};
+
+TEST_F(IdentityChange, AProvenNewKeyIsReportedAndNothingIsStaged) {
+  absl::StatusOr<std::string> envelope =
+      reinstalled_->Encrypt(trust_person_->id, "ik ben terug");
+  ASSERT_TRUE(envelope.ok());
+  absl::StatusOr<OpenedMessage> opened = trust_person_->Decrypt(*envelope);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_TRUE(opened->identity_changed);
+  EXPECT_EQ(opened->sender_account_id, employee_->id);
+  EXPECT_EQ(opened->sender_identity_key, reinstalled_->identity_key());
+  EXPECT_TRUE(opened->plaintext.empty());
+  // Still the old key; the old session still works.
+  EXPECT_EQ(trust_person_->TrustedKeyOf(employee_->id),
+            employee_->identity_key());
+  ASSERT_TRUE(
+      trust_person_->Decrypt(*employee_->Encrypt(trust_person_->id, "oud"))
+          .ok());
+
+  ASSERT_TRUE(trust_person_->sessions
+                  ->AcceptIdentity(PeerAddress(employee_->id),
+                                   reinstalled_->identity_key())
+                  .ok());
+  opened = trust_person_->Decrypt(*envelope);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_FALSE(opened->identity_changed);
   EXPECT_EQ(opened->plaintext, "ik ben terug");
+}
+
+TEST_F(IdentityChange, AMessageThatMerelyParsesProvesNothing) {
+  // A PreKey message that names the new key and parses, but was not made
+  // with it: its MAC is wrong.
+  absl::StatusOr<Ciphertext> message = reinstalled_->sessions->Encrypt(
+      PeerAddress(trust_person_->id), PadPlaintext("nep"));
+  ASSERT_TRUE(message.ok());
+  // The inner Signal message and its MAC sit inside the PreKey message's
+  // protobuf; flip a byte of the MAC, the last 8 bytes of the inner message.
+  const size_t mac_at = MacOffset(message->bytes);
+  ASSERT_NE(mac_at, 0u);
+  message->bytes[mac_at] ^= 0x01;
+  SealedContent content;
+  content.sender = *ParseSenderCertificate(reinstalled_->certificate);
+  content.message_type = kPreKeyMessageType;
+  content.message = message->bytes;
+  absl::StatusOr<std::string> envelope =
+      Seal(content, trust_person_->identity_key(), trust_person_->id);
+  ASSERT_TRUE(envelope.ok());
+  absl::StatusOr<OpenedMessage> opened = trust_person_->Decrypt(*envelope);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(GetCryptoError(opened.status()), CryptoError::kTampered)
+      << opened.status();
+  EXPECT_EQ(trust_person_->TrustedKeyOf(employee_->id),
+            employee_->identity_key());
+  // The trial used no pre-key: a genuine message still proves the key.
+  absl::StatusOr<OpenedMessage> genuine =
+      trust_person_->Decrypt(*reinstalled_->Encrypt(trust_person_->id, "echt"));
+  ASSERT_TRUE(genuine.ok()) << genuine.status();
+  EXPECT_TRUE(genuine->identity_changed);
+}
+
+TEST_F(IdentityChange, TheOldCertificateAroundTheNewKeyIsAMismatch) {
+  absl::StatusOr<std::string> envelope = reinstalled_->crypto->Encrypt(
+      trust_person_->id, "x", employee_->certificate);
+  // Encrypt refuses a certificate that is not for our own key.
+  EXPECT_EQ(GetCryptoError(envelope.status()), CryptoError::kInvalidMessage);
 }
 
 TEST_F(MessageCryptoTest, NoSessionNoEnvelope) {
   std::unique_ptr<Account> stranger = MakeAccount('s');
-  EXPECT_EQ(
-      GetCryptoError(employee_->crypto->Encrypt(stranger->id, "hoi").status()),
-      CryptoError::kNoSession);
-  EXPECT_FALSE(employee_->crypto->Encrypt("short", "hoi").ok());
+  EXPECT_EQ(GetCryptoError(employee_->Encrypt(stranger->id, "hoi").status()),
+            CryptoError::kNoSession);
+  EXPECT_FALSE(employee_->Encrypt("short", "hoi").ok());
 }
 
 }  // namespace

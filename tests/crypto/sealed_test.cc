@@ -15,6 +15,7 @@
 #include "crypto/errors.h"
 #include "crypto/padding.h"
 #include "crypto/secret.h"
+#include "crypto/sender_certificate.h"
 #include "gtest/gtest.h"
 #include "tests/fuzz/sealed_reference.h"
 #include "tests/testing/vector_file.h"
@@ -22,6 +23,9 @@
 namespace confidant::crypto {
 namespace {
 
+using ::confidant::testing::kReferenceExpiryHour;
+using ::confidant::testing::kReferenceSignatureByte;
+using ::confidant::testing::kReferenceSignerKeyId;
 using ::confidant::testing::ReferenceInner;
 using ::confidant::testing::ReferenceSealInner;
 using ::confidant::testing::ReferenceX25519Public;
@@ -52,11 +56,19 @@ struct Party {
   std::string account_id;
 };
 
+// The certificate ReferenceInner() puts in the inner layer.
+SenderCertificate Certificate(const std::string& account_id,
+                              const std::string& identity_key) {
+  return SenderCertificate{account_id, identity_key, kReferenceExpiryHour,
+                           kReferenceSignerKeyId,
+                           std::string(64, kReferenceSignatureByte)};
+}
+
 class SealedTest : public ::testing::Test {
  protected:
   SealedContent Content(uint8_t type, size_t message_size) const {
-    return SealedContent{sender_.account_id, sender_.identity_key, type,
-                         Pattern(message_size)};
+    return SealedContent{Certificate(sender_.account_id, sender_.identity_key),
+                         type, Pattern(message_size)};
   }
 
   std::string MustSeal(const SealedContent& content) const {
@@ -102,15 +114,14 @@ class SealedTest : public ::testing::Test {
 };
 
 void ExpectSameContent(const SealedContent& a, const SealedContent& b) {
-  EXPECT_EQ(a.sender_account_id, b.sender_account_id);
-  EXPECT_EQ(a.sender_identity_key, b.sender_identity_key);
+  EXPECT_EQ(a.sender, b.sender);
   EXPECT_EQ(a.message_type, b.message_type);
   EXPECT_EQ(a.message, b.message);
 }
 
 TEST_F(SealedTest, RoundTripsBothMessageTypes) {
   for (uint8_t type : {kSignalMessageType, kPreKeyMessageType}) {
-    for (size_t size : {0, 1, 100, 921, 922, 5000}) {
+    for (size_t size : {0, 1, 100, 848, 849, 5000}) {
       const SealedContent content = Content(type, size);
       absl::StatusOr<SealedContent> opened = Open(MustSeal(content));
       ASSERT_TRUE(opened.ok()) << opened.status();
@@ -165,7 +176,7 @@ TEST_F(SealedTest, OutputSizesAreOnlyBucketSizes) {
 }
 
 TEST_F(SealedTest, MaximumMessageFitsAndOneMoreIsTooLarge) {
-  EXPECT_EQ(kMaxSealedMessageSize, 262144u - 103u);
+  EXPECT_EQ(kMaxSealedMessageSize, 262144u - 176u);
   const SealedContent largest =
       Content(kPreKeyMessageType, kMaxSealedMessageSize);
   const std::string envelope = MustSeal(largest);
@@ -226,7 +237,7 @@ TEST_F(SealedTest, EveryBitFlipFails) {
 
 TEST_F(SealedTest, WrongVersion) {
   std::string envelope = MustSeal(Content(kSignalMessageType, 10));
-  for (int version : {0, 2, 0x81, 0xff}) {
+  for (int version : {0, 1, 3, 0x81, 0xff}) {
     envelope[0] = static_cast<char>(version);
     EXPECT_EQ(OpenError(envelope), CryptoError::kBadVersion) << version;
   }
@@ -294,10 +305,13 @@ TEST_F(SealedTest, SealRejectsBadInputs) {
   EXPECT_EQ(seal_error(good, key, account.substr(1)),
             CryptoError::kInvalidMessage);
   SealedContent bad = good;
-  bad.sender_account_id += "x";
+  bad.sender.account_id += "x";
   EXPECT_EQ(seal_error(bad, key, account), CryptoError::kInvalidMessage);
   bad = good;
-  bad.sender_identity_key[0] = 0x06;
+  bad.sender.signature.pop_back();
+  EXPECT_EQ(seal_error(bad, key, account), CryptoError::kInvalidMessage);
+  bad = good;
+  bad.sender.identity_key[0] = 0x06;
   EXPECT_EQ(seal_error(bad, key, account), CryptoError::kInvalidMessage);
   bad = good;
   bad.message_type = 1;
@@ -335,7 +349,7 @@ TEST_F(SealedTest, AuthenticMalformedInnerLayers) {
   EXPECT_EQ(OpenError(SealInner(inner)), CryptoError::kBadPadding)
       << "non-zero last padding byte";
   inner = Inner(kSignalMessageType, 5, message);
-  inner[16 + 33 + 1 + 4 + 5] = '\x80';
+  inner[kSenderCertificateSize + 1 + 4 + 5] = '\x80';
   EXPECT_EQ(OpenError(SealInner(inner)), CryptoError::kBadPadding)
       << "non-zero first padding byte";
   EXPECT_EQ(OpenError(SealInner(Inner(kSignalMessageType, 1000, message))),
@@ -365,6 +379,10 @@ TEST_F(SealedTest, AuthenticMalformedInnerLayers) {
       OpenError(SealInner(Inner(kSignalMessageType, 5, message, bad_key))),
       CryptoError::kInvalidMessage)
       << "sender key without 0x05";
+  inner = Inner(kSignalMessageType, 5, message);
+  inner[0] = 2;
+  EXPECT_EQ(OpenError(SealInner(inner)), CryptoError::kInvalidMessage)
+      << "sender certificate of an unknown version";
 }
 
 // --- Known-answer vectors (tests/crypto/testdata/sealed_vectors.txt) ---
@@ -412,8 +430,8 @@ TEST_F(SealedTest, PoolKeysOpenAndAreNeverReused) {
     ASSERT_TRUE(pool.Fill().ok());
     EXPECT_EQ(pool.size(), 4u);
     for (int i = 0; i < 6; ++i) {
-      absl::StatusOr<std::string> envelope = pool.Seal(
-          content, recipient_.identity_key, recipient_.account_id);
+      absl::StatusOr<std::string> envelope =
+          pool.Seal(content, recipient_.identity_key, recipient_.account_id);
       ASSERT_TRUE(envelope.ok()) << envelope.status();
       EXPECT_EQ(pool.size(), i < 4 ? 3u - i : 0u);
       EXPECT_TRUE(ephemeral_keys.insert(envelope->substr(1, 32)).second)
@@ -459,8 +477,8 @@ TEST_F(SealedTest, PoolIsSafeAcrossThreads) {
         if (i % 5 == 0) {
           ASSERT_TRUE(pool.Fill().ok());
         }
-        absl::StatusOr<std::string> envelope = pool.Seal(
-            content, recipient_.identity_key, recipient_.account_id);
+        absl::StatusOr<std::string> envelope =
+            pool.Seal(content, recipient_.identity_key, recipient_.account_id);
         ASSERT_TRUE(envelope.ok()) << envelope.status();
         seen[t].push_back(*envelope);
       }
@@ -489,9 +507,11 @@ TEST(SealedVectorsTest, KnownAnswers) {
     };
     int type = 0;
     ASSERT_TRUE(absl::SimpleAtoi(b.at("message_type"), &type));
-    const SealedContent content{bytes("sender_account_id"),
-                                bytes("sender_identity_key"),
-                                static_cast<uint8_t>(type), bytes("message")};
+    absl::StatusOr<SenderCertificate> certificate =
+        ParseSenderCertificate(bytes("sender_certificate"));
+    ASSERT_TRUE(certificate.ok()) << certificate.status();
+    const SealedContent content{*certificate, static_cast<uint8_t>(type),
+                                bytes("message")};
     const std::string recipient_key = bytes("recipient_identity_key");
     const std::string recipient_account = bytes("recipient_account_id");
     const SecretBytes recipient_private =

@@ -47,7 +47,7 @@ inline std::string ReferenceX25519Public(std::string_view private_key) {
   return out;
 }
 
-// version 1 | X25519 public of `ephemeral_private` | AES-256-GCM(`inner`) |
+// version 2 | X25519 public of `ephemeral_private` | AES-256-GCM(`inner`) |
 // tag, keyed for `recipient_identity_key` (33 bytes) and bound to
 // `recipient_account_id`. `inner` is encrypted as given, without padding.
 inline std::string ReferenceSealInner(std::string_view inner,
@@ -76,7 +76,7 @@ inline std::string ReferenceSealInner(std::string_view inner,
 
   std::string salt = ephemeral_public + std::string(recipient_identity_key);
   char digest[] = "SHA256";
-  char info[] = "confidant sealed sender v1";
+  char info[] = "confidant sealed sender v2";
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, shared,
@@ -97,10 +97,10 @@ inline std::string ReferenceSealInner(std::string_view inner,
     return "";
   }
 
-  std::string ad = "\x01" + ephemeral_public +
+  std::string ad = "\x02" + ephemeral_public +
                    std::string(recipient_identity_key) +
                    std::string(recipient_account_id);
-  std::string out = "\x01" + ephemeral_public;
+  std::string out = "\x02" + ephemeral_public;
   out.resize(out.size() + inner.size() + 16);
   unsigned char* ct = reinterpret_cast<unsigned char*>(out.data()) + 33;
   std::unique_ptr<EVP_CIPHER_CTX, Free> gcm(EVP_CIPHER_CTX_new());
@@ -120,16 +120,39 @@ inline std::string ReferenceSealInner(std::string_view inner,
   return out;
 }
 
-// The inner plaintext layout: sender account id | sender identity key |
-// message type | message length (big-endian 32) | message | `padding` zeros.
+// Fields of the sender certificates the references build: the sealed layer
+// checks a certificate's layout, never its signature.
+inline constexpr uint32_t kReferenceExpiryHour = 0x00070809;
+inline constexpr uint32_t kReferenceSignerKeyId = 1;
+inline constexpr char kReferenceSignatureByte = '\xab';
+
+// A sender certificate's wire form (docs/protocol.md §4.1): version 1 |
+// account id | identity key | expiry hour | signer key id (big-endian 32) |
+// a signature of 64 kReferenceSignatureByte.
+inline std::string ReferenceCertificate(std::string_view account_id,
+                                        std::string_view identity_key) {
+  std::string out(1, '\x01');
+  out.append(account_id);
+  out.append(identity_key);
+  for (uint32_t v : {kReferenceExpiryHour, kReferenceSignerKeyId}) {
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      out.push_back(static_cast<char>((v >> shift) & 0xff));
+    }
+  }
+  out.append(64, kReferenceSignatureByte);
+  return out;
+}
+
+// The inner plaintext layout: sender certificate (of the account id and
+// identity key, as ReferenceCertificate builds it) | message type | message
+// length (big-endian 32) | message | `padding` zeros.
 inline std::string ReferenceInner(std::string_view sender_account_id,
                                   std::string_view sender_identity_key,
                                   uint8_t message_type,
                                   uint32_t declared_length,
                                   std::string_view message, size_t padding) {
-  std::string out;
-  out.append(sender_account_id);
-  out.append(sender_identity_key);
+  std::string out =
+      ReferenceCertificate(sender_account_id, sender_identity_key);
   out.push_back(static_cast<char>(message_type));
   for (int shift = 24; shift >= 0; shift -= 8) {
     out.push_back(static_cast<char>((declared_length >> shift) & 0xff));

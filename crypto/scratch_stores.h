@@ -1,0 +1,83 @@
+// Stores for a trial decryption: our own keys are read from the real stores,
+// and everything written stays in memory, so a PreKey message can be opened
+// "as if we had never heard of its sender" without changing anything real.
+// SessionManager::ProveIdentity uses them; not meant for other callers.
+#ifndef CONFIDANT_CRYPTO_SCRATCH_STORES_H_
+#define CONFIDANT_CRYPTO_SCRATCH_STORES_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "crypto/stores.h"
+
+namespace confidant::crypto {
+
+// Our identity, registration id, pre-keys and signed pre-keys come from the
+// real stores; peers' identities and sessions start empty. Writes and
+// removals land in memory only. The real stores must outlive this object.
+// Thread-safe.
+class ScratchStores final : public IdentityStore,
+                            public SessionStore,
+                            public PreKeyStore,
+                            public SignedPreKeyStore {
+ public:
+  ScratchStores(IdentityStore& identities, PreKeyStore& pre_keys,
+                SignedPreKeyStore& signed_pre_keys)
+      : identities_(identities),
+        pre_keys_(pre_keys),
+        signed_pre_keys_(signed_pre_keys) {}
+
+  absl::StatusOr<IdentityKeyPair> LocalIdentity() override;
+  absl::StatusOr<uint32_t> LocalRegistrationId() override;
+  absl::Status SaveIdentity(const Address& address,
+                            std::string_view public_key) override;
+  absl::Status RemoveIdentity(const Address& address) override;
+  absl::StatusOr<std::optional<std::string>> GetIdentity(
+      const Address& address) override;
+
+  absl::StatusOr<std::optional<SecretBytes>> LoadSession(
+      const Address& address) override;
+  absl::Status StoreSession(const Address& address,
+                            SecretBytes record) override;
+  absl::StatusOr<bool> ContainsSession(const Address& address) override;
+  absl::StatusOr<bool> DeleteSession(const Address& address) override;
+  absl::StatusOr<int> DeleteAllSessions(std::string_view name) override;
+  absl::StatusOr<std::vector<uint32_t>> SubDeviceSessions(
+      std::string_view name) override;
+
+  absl::StatusOr<std::optional<SecretBytes>> LoadPreKey(uint32_t id) override;
+  absl::Status StorePreKey(uint32_t id, SecretBytes record) override;
+  absl::StatusOr<bool> ContainsPreKey(uint32_t id) override;
+  absl::Status RemovePreKey(uint32_t id) override;
+
+  absl::StatusOr<std::optional<SecretBytes>> LoadSignedPreKey(
+      uint32_t id) override;
+  absl::Status StoreSignedPreKey(uint32_t id, SecretBytes record) override;
+  absl::StatusOr<bool> ContainsSignedPreKey(uint32_t id) override;
+  absl::Status RemoveSignedPreKey(uint32_t id) override;
+
+ private:
+  IdentityStore& identities_;
+  PreKeyStore& pre_keys_;
+  SignedPreKeyStore& signed_pre_keys_;
+  absl::Mutex mu_;
+  std::map<Address, std::string> peer_identities_ ABSL_GUARDED_BY(mu_);
+  std::map<Address, SecretBytes> sessions_ ABSL_GUARDED_BY(mu_);
+  std::map<uint32_t, SecretBytes> pre_keys_written_ ABSL_GUARDED_BY(mu_);
+  std::set<uint32_t> pre_keys_removed_ ABSL_GUARDED_BY(mu_);
+  std::map<uint32_t, SecretBytes> signed_written_ ABSL_GUARDED_BY(mu_);
+  std::set<uint32_t> signed_removed_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace confidant::crypto
+
+#endif  // CONFIDANT_CRYPTO_SCRATCH_STORES_H_
