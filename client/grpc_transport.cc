@@ -190,6 +190,7 @@ class GrpcTransport final : public RelayTransport {
         keys_(v1::Keys::NewStub(channel)),
         directory_(v1::Directory::NewStub(channel)),
         mailbox_(v1::Mailbox::NewStub(channel)),
+        certificates_(v1::Certificates::NewStub(channel)),
         address_(std::move(address)),
         call_timeout_(call_timeout) {}
 
@@ -284,6 +285,35 @@ class GrpcTransport final : public RelayTransport {
         address_);
     if (!status.ok()) return status;
     return response.one_time_pre_key_count();
+  }
+
+  absl::StatusOr<std::vector<crypto::RelayPublicKey>> GetRelayKeys() override {
+    v1::GetRelayKeysResponse response;
+    grpc::ClientContext context;
+    PrepareUnary(&context);
+    absl::Status status =
+        FromGrpcStatus(certificates_->GetRelayKeys(
+                           &context, v1::GetRelayKeysRequest(), &response),
+                       address_);
+    if (!status.ok()) return status;
+    std::vector<crypto::RelayPublicKey> out;
+    for (const v1::RelayKey& key : response.keys()) {
+      out.push_back(crypto::RelayPublicKey{
+          key.id(), key.public_key(), key.created_hour(), key.endorsement()});
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::string> GetSenderCertificate() override {
+    v1::GetSenderCertificateResponse response;
+    grpc::ClientContext context;
+    PrepareUnary(&context);
+    absl::Status status = FromGrpcStatus(
+        certificates_->GetSenderCertificate(
+            &context, v1::GetSenderCertificateRequest(), &response),
+        address_);
+    if (!status.ok()) return status;
+    return std::move(*response.mutable_certificate());
   }
 
   absl::StatusOr<TrustPersonList> ListTrustPersons(
@@ -383,6 +413,7 @@ class GrpcTransport final : public RelayTransport {
   const std::unique_ptr<v1::Keys::Stub> keys_;
   const std::unique_ptr<v1::Directory::Stub> directory_;
   const std::unique_ptr<v1::Mailbox::Stub> mailbox_;
+  const std::unique_ptr<v1::Certificates::Stub> certificates_;
   const std::string address_;
   const absl::Duration call_timeout_;
   absl::Mutex mu_;

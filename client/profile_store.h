@@ -41,7 +41,7 @@ inline constexpr char kProfileHeaderFile[] = "profile.meta";
 inline constexpr char kProfileDatabaseDir[] = "db";
 
 // Key spaces of a profile. The numbers are stored on disk: never renumber or
-// reuse one. 0 is invalid; 9..127 are free for new namespaces; 128..255 are
+// reuse one. 0 is invalid; 13..127 are free for new namespaces; 128..255 are
 // reserved for internal use of later format versions.
 enum class Namespace : uint8_t {
   kMeta = 1,          // profile bookkeeping (format check record, settings)
@@ -52,6 +52,10 @@ enum class Namespace : uint8_t {
   kCase = 6,          // cases (status, category, notes)
   kMessage = 7,       // messages of cases
   kPeerIdentity = 8,  // trusted identity keys of peers
+  // 9 is the message index (client/messenger.h).
+  kRelayTrust = 10,       // pinned relay keys, our sender certificate
+  kHeldEnvelope = 11,     // envelopes of a peer whose new key awaits a check
+  kPendingIdentity = 12,  // a peer's proven new identity key, until accepted
 };
 
 // An encrypted key-value store in a profile directory. Every write is synced

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "crypto/secret.h"
+#include "crypto/sender_certificate.h"
 #include "crypto/session.h"
 
 namespace confidant::client {
@@ -153,6 +154,15 @@ class RelayTransport {
   // employee's only organisation.
   virtual absl::StatusOr<TrustPersonList> ListTrustPersons(
       std::string_view organisation_id) = 0;
+
+  // The relay's signing keys, oldest first (key 1 is the root clients pin).
+  // Needs no credentials.
+  virtual absl::StatusOr<std::vector<crypto::RelayPublicKey>>
+  GetRelayKeys() = 0;
+  // A fresh sender certificate for the caller, in its wire form
+  // (crypto/sender_certificate.h). FAILED_PRECONDITION before the first key
+  // upload.
+  virtual absl::StatusOr<std::string> GetSenderCertificate() = 0;
 
   // Queues `content` (a sealed envelope, 1..262144 bytes) for the recipient
   // (16-byte account id); returns its sequence number once durable.

@@ -35,6 +35,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/account.h"
+#include "client/certificates.h"
 #include "client/crypto_stores.h"
 #include "client/grpc_transport.h"
 #include "client/messenger.h"
@@ -60,7 +61,6 @@ constexpr int kExitUsage = 2;
 constexpr char kDefaultRelay[] = "127.0.0.1:7443";
 constexpr char kDefaultOpening[] = "Nieuwe melding / New case";
 constexpr char kSettingsKey[] = "cli.settings";
-constexpr char kVerifiedPrefix[] = "cli.verified.";
 
 std::atomic<bool> g_interrupted{false};
 
@@ -234,9 +234,11 @@ struct Request {
   std::string languages = "nl";
   std::string intro;
   std::string access_code;
+  std::string relay_key;
   std::string to;
   std::optional<std::string> message;
   std::string case_id;
+  std::string number;
   std::string text;
   bool follow = false;
   double timeout_seconds = 0;
@@ -355,6 +357,8 @@ absl::StatusOr<crypto::SecretBytes> GetPassphrase(const Request& req,
 // destruction runs from the messenger down to the transport.
 struct Client {
   std::string profile_dir;
+  // Set by enroll and join: the pinned relay key's fingerprint.
+  std::string relay_fingerprint;
   Settings settings;
   std::unique_ptr<client::RelayTransport> transport;
   std::unique_ptr<client::ProfileStore> profile;
@@ -362,6 +366,7 @@ struct Client {
   std::unique_ptr<client::ProfileAccountStateStore> state_store;
   std::unique_ptr<client::AccountManager> account;
   std::unique_ptr<crypto::SessionManager> sessions;
+  std::unique_ptr<client::CertificateManager> certificates;
   std::unique_ptr<crypto::MessageCrypto> crypto;
   std::unique_ptr<client::Messenger> messenger;
 
@@ -370,6 +375,7 @@ struct Client {
   void CloseProfile() {
     messenger.reset();
     crypto.reset();
+    certificates.reset();
     sessions.reset();
     account.reset();
     state_store.reset();
@@ -407,10 +413,15 @@ absl::Status OpenAccount(Client& c) {
 absl::Status StartMessenger(Client& c) {
   absl::StatusOr<crypto::IdentityKeyPair> identity = c.store->LocalIdentity();
   if (!identity.ok()) return identity.status();
-  c.crypto = std::make_unique<crypto::MessageCrypto>(*c.sessions, c.id(),
-                                                     *std::move(identity));
+  auto certificates = client::CertificateManager::Open(
+      *c.transport, *c.profile, c.id(), identity->public_key());
+  if (!certificates.ok()) return certificates.status();
+  c.certificates = *std::move(certificates);
+  c.crypto = std::make_unique<crypto::MessageCrypto>(
+      *c.sessions, c.certificates->verifier(), c.id(), *std::move(identity));
   c.messenger = std::make_unique<client::Messenger>(
-      *c.transport, *c.profile, *c.sessions, *c.crypto, c.id());
+      *c.transport, *c.profile, *c.sessions, *c.crypto, *c.certificates, c.id(),
+      c.account->state().kind);
   return absl::OkStatus();
 }
 
@@ -506,6 +517,11 @@ absl::StatusOr<std::unique_ptr<Client>> CreateClient(
         !s.ok()) {
       return s;
     }
+    // The relay's keys are checked before it sees the access code or invite.
+    absl::StatusOr<std::string> fingerprint =
+        client::PinRelayKeys(*c->transport, *c->profile, req.relay_key);
+    if (!fingerprint.ok()) return fingerprint.status();
+    c->relay_fingerprint = *std::move(fingerprint);
     return do_register(*c->account);
   }();
   if (status.ok()) status = StartMessenger(*c);
@@ -544,27 +560,6 @@ absl::StatusOr<crypto::SafetyNumber> SafetyWith(Client& c,
                                      Hex(peer_id), peer_key);
 }
 
-// The peer key a case's safety number is made of: the pending new key while
-// the case is blocked, else the trusted one.
-absl::StatusOr<std::string> CasePeerKey(Client& c, const CaseSummary& s) {
-  if (s.identity_changed) {
-    if (s.pending_identity_key.empty()) {
-      return absl::FailedPreconditionError(
-          "the peer's new identity key is not known yet; run `confidant sync`");
-    }
-    return s.pending_identity_key;
-  }
-  return c.sessions->PeerIdentityKey(crypto::PeerAddress(s.peer_account_id));
-}
-
-absl::StatusOr<bool> IsVerified(Client& c, const std::string& peer_id,
-                                const crypto::SafetyNumber& number) {
-  auto stored =
-      c.profile->Get(Namespace::kMeta, absl::StrCat(kVerifiedPrefix, peer_id));
-  if (!stored.ok()) return stored.status();
-  return stored->has_value() && **stored == number.digits;
-}
-
 void Print(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
@@ -591,6 +586,16 @@ int Fail(const absl::Status& status) {
   PrintError(status.message().empty() ? status.ToString()
                                       : std::string(status.message()));
   return kExitFailure;
+}
+
+// What enroll and join say about the relay key they pinned.
+std::string RelayKeyText(const Request& req, const std::string& fingerprint) {
+  return absl::StrCat(
+      "\nrelay key / relaissleutel: ", fingerprint, "\n",
+      req.relay_key.empty()
+          ? "compare it with the fingerprint your organisation published / "
+            "vergelijk met de vingerafdruk die uw organisatie publiceerde\n"
+          : "matches the fingerprint given / komt overeen\n");
 }
 
 // ---- commands ----
@@ -625,15 +630,16 @@ int Enroll(const Request& req) {
     Print(JsonObject()
               .Str("account_id", Hex((*c)->id()))
               .Str("fingerprint", fingerprint)
+              .Str("relay_key", (*c)->relay_fingerprint)
               .Raw("organisations", JsonStrings(orgs))
               .Build() +
           "\n");
   } else {
-    Print(
-        absl::StrCat("enrolled as trust person / aangemeld als "
-                     "vertrouwenspersoon\naccount id:  ",
-                     Hex((*c)->id()), "\nfingerprint: ", fingerprint,
-                     "\norganisations: ", absl::StrJoin(orgs, ", "), "\n"));
+    Print(absl::StrCat(
+        "enrolled as trust person / aangemeld als "
+        "vertrouwenspersoon\naccount id:  ",
+        Hex((*c)->id()), "\nfingerprint: ", fingerprint, "\norganisations: ",
+        absl::StrJoin(orgs, ", "), RelayKeyText(req, (*c)->relay_fingerprint)));
   }
   return kExitOk;
 }
@@ -646,10 +652,15 @@ int Join(const Request& req) {
   std::vector<client::Organisation> orgs = (*c)->account->state().organisations;
   const std::string name = orgs.empty() ? "" : orgs[0].name;
   if (req.json) {
-    Print(JsonObject().Str("organisation", name).Build() + "\n");
+    Print(JsonObject()
+              .Str("organisation", name)
+              .Str("relay_key", (*c)->relay_fingerprint)
+              .Build() +
+          "\n");
   } else {
     Print(absl::StrCat("joined organisation ", name,
-                       " / aangemeld bij organisatie ", name, "\n"));
+                       " / aangemeld bij organisatie ", name,
+                       RelayKeyText(req, (*c)->relay_fingerprint)));
   }
   return kExitOk;
 }
@@ -739,7 +750,7 @@ int Send(const Request& req) {
     PrintError(absl::StrCat(
         "the safety number of case ", req.case_id,
         " changed; compare it (`confidant safety-number`) and run `confidant "
-        "verify` before sending"));
+        "verify --number ...` before sending"));
     return kExitFailure;
   }
   absl::Status sent = (*c)->messenger->SendText(s->case_id, text, absl::Now());
@@ -771,13 +782,18 @@ int Cases(const Request& req) {
                          .Str("last_activity", TimeText(s.last_activity))
                          .Bool("opened_by_me", s.opened_by_us)
                          .Bool("safety_number_changed", s.identity_changed)
+                         .Int("held", s.held_messages)
+                         .Bool("unsolicited", s.unsolicited)
                          .Build());
     } else {
-      absl::StrAppend(&text, Hex(s.case_id), "  peer ", Hex(s.peer_account_id),
-                      "  ", StatusName(s.status), "  unread ", s.unread_count,
-                      "  last ", TimeText(s.last_activity),
-                      s.identity_changed ? "  SAFETY NUMBER CHANGED" : "",
-                      "\n");
+      absl::StrAppend(
+          &text, Hex(s.case_id), "  peer ", Hex(s.peer_account_id), "  ",
+          StatusName(s.status), "  unread ", s.unread_count, "  last ",
+          TimeText(s.last_activity),
+          s.identity_changed ? absl::StrCat("  SAFETY NUMBER CHANGED (",
+                                            s.held_messages, " waiting)")
+                             : "",
+          s.unsolicited ? "  FIRST CONTACT BY TRUST PERSON" : "", "\n");
     }
   }
   if (req.json) {
@@ -869,6 +885,8 @@ int Sync(const Request& req) {
     total.dropped += report->dropped;
     total.receipts += report->receipts;
     total.identity_changes += report->identity_changes;
+    total.held_dropped += report->held_dropped;
+    total.unsolicited += report->unsolicited;
     std::vector<std::pair<std::string, CaseMessage>> batch;
     if (absl::Status s = CollectNew(cl, counts, &batch); !s.ok()) {
       return Fail(s);
@@ -913,6 +931,7 @@ int Sync(const Request& req) {
               .Int("receipts", total.receipts)
               .Int("dropped", total.dropped)
               .Int("identity_changes", total.identity_changes)
+              .Int("unsolicited", total.unsolicited)
               .Raw("cases", JsonArray(cases_json))
               .Raw("messages", JsonArray(messages))
               .Build() +
@@ -924,6 +943,13 @@ int Sync(const Request& req) {
     if (total.dropped > 0) {
       absl::StrAppend(&text, total.dropped,
                       " unreadable message(s) dropped / onleesbaar\n");
+    }
+    if (total.unsolicited > 0) {
+      absl::StrAppend(
+          &text, total.unsolicited,
+          " case(s) opened by a trust person you never wrote to: be careful "
+          "/ melding(en) geopend door een vertrouwenspersoon aan wie u nooit "
+          "schreef: wees voorzichtig\n");
     }
     if (total.identity_changes > 0) {
       absl::StrAppend(&text,
@@ -941,43 +967,44 @@ int SafetyNumberCmd(const Request& req, bool verify) {
   if (!c.ok()) return Fail(c.status());
   absl::StatusOr<CaseSummary> s = FindCase(**c, req.case_id);
   if (!s.ok()) return Fail(s.status());
-  absl::StatusOr<std::string> key = CasePeerKey(**c, *s);
-  if (!key.ok()) return Fail(key.status());
-  absl::StatusOr<crypto::SafetyNumber> number =
-      SafetyWith(**c, s->peer_account_id, *key);
-  if (!number.ok()) return Fail(number.status());
-  bool changed = s->identity_changed;
+  client::SyncReport replayed;
   if (verify) {
-    if (changed) {
-      absl::Status accepted = (*c)->messenger->AcceptSafetyNumber(s->case_id);
-      if (!accepted.ok()) return Fail(accepted);
-    }
-    absl::Status put = (*c)->profile->Put(
-        Namespace::kMeta, absl::StrCat(kVerifiedPrefix, s->peer_account_id),
-        number->digits);
-    if (!put.ok()) return Fail(put);
+    absl::StatusOr<client::SyncReport> verified =
+        (*c)->messenger->VerifySafetyNumber(s->case_id, req.number,
+                                            absl::Now());
+    if (!verified.ok()) return Fail(verified.status());
+    replayed = *std::move(verified);
   }
-  absl::StatusOr<bool> verified = IsVerified(**c, s->peer_account_id, *number);
-  if (!verified.ok()) return Fail(verified.status());
+  absl::StatusOr<client::SafetyNumberState> state =
+      (*c)->messenger->SafetyNumber(s->case_id);
+  if (!state.ok()) return Fail(state.status());
+  const std::string grouped = state->number.Grouped();
   if (req.json) {
     Print(JsonObject()
               .Str("case", Hex(s->case_id))
-              .Str("safety_number", number->Grouped())
-              .Bool("verified", *verified)
-              .Bool("changed", verify ? false : changed)
+              .Str("safety_number", grouped)
+              .Bool("verified", state->verified)
+              .Bool("changed", state->changed)
+              .Int("received", replayed.received)
               .Build() +
           "\n");
   } else if (verify) {
     Print(absl::StrCat(
-        "verified / geverifieerd: ", number->Grouped(), "\n",
-        changed ? "the case is unblocked / melding gedeblokkeerd\n" : ""));
+        "verified / geverifieerd: ", grouped, "\n",
+        s->identity_changed
+            ? absl::StrCat("the case is unblocked / melding gedeblokkeerd; ",
+                           replayed.received,
+                           " waiting message(s) received / ontvangen\n")
+            : ""));
   } else {
-    Print(absl::StrCat(number->Grouped(), "\n",
-                       changed ? "CHANGED: compare it, then run `confidant "
-                                 "verify` / GEWIJZIGD\n"
-                               : "",
-                       *verified ? "verified / geverifieerd\n"
-                                 : "not verified / niet geverifieerd\n"));
+    Print(absl::StrCat(grouped, "\n",
+                       state->changed
+                           ? "CHANGED: compare it, then run `confidant verify "
+                             "--number ...` with the number you compared / "
+                             "GEWIJZIGD\n"
+                           : "",
+                       state->verified ? "verified / geverifieerd\n"
+                                       : "not verified / niet geverifieerd\n"));
   }
   return kExitOk;
 }
@@ -1044,6 +1071,11 @@ int Main(int argc, char** argv) {
   CLI::App* join =
       app.add_subcommand("join", "Join an organisation as employee");
   join->add_option("--access-code", req.access_code, "Access code")->required();
+  for (CLI::App* sub : {enroll, join}) {
+    sub->add_option("--relay-key", req.relay_key,
+                    "The relay key fingerprint your organisation published; "
+                    "refuse a relay with another one");
+  }
 
   CLI::App* trust_persons =
       app.add_subcommand("trust-persons", "List the trust persons");
@@ -1073,6 +1105,11 @@ int Main(int argc, char** argv) {
   CLI::App* verify =
       app.add_subcommand("verify", "Mark a case's safety number as verified");
   verify->add_option("--case", req.case_id, "Case id")->required();
+  verify
+      ->add_option("--number", req.number,
+                   "The safety number you compared (60 digits; spaces "
+                   "allowed)")
+      ->required();
 
   CLI::App* whoami = app.add_subcommand("whoami", "Show this profile");
 

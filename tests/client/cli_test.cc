@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "confidant/v1/admin.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -114,15 +115,30 @@ TEST_F(CliTest, ConversationErrorsAndJson) {
   ASSERT_EQ(tp_id.size(), 32u) << r.out;
   const std::string fingerprint = JsonField(r.out, "fingerprint");
   EXPECT_EQ(fingerprint.size(), 35u) << r.out;
+  // The relay key it pinned: what the organisation publishes.
+  const std::string relay_key = JsonField(r.out, "relay_key");
+  EXPECT_EQ(relay_key.size(), 49u) << r.out;
 
   // A second enroll into the same profile fails.
   r = Cli(tp_, {"enroll", "--invite", "x", "--name", "y"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("already exists"));
 
-  r = Cli(emp_, {"join", "--access-code", org_.access_code()});
+  // A relay whose key is not the published one sees no access code.
+  r = Cli(emp_, {"join", "--access-code", org_.access_code(), "--relay-key",
+                 "0000 1111 2222 3333 4444 5555 6666 7777 8888 9999"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("this may not be your organisation's relay"));
+  EXPECT_FALSE(std::filesystem::exists(emp_));
+  std::string published = absl::AsciiStrToUpper(relay_key);
+  published.erase(std::remove(published.begin(), published.end(), ' '),
+                  published.end());
+  r = Cli(emp_, {"join", "--access-code", org_.access_code(), "--relay-key",
+                 published});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("joined organisation Gemeente Voorbeeld"));
+  EXPECT_THAT(r.out, HasSubstr(relay_key));
+  EXPECT_THAT(r.out, HasSubstr("matches the fingerprint given"));
 
   r = Cli(emp_, {"whoami"}, true);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -192,7 +208,18 @@ TEST_F(CliTest, ConversationErrorsAndJson) {
   EXPECT_THAT(r.out, HasSubstr("\"verified\":false"));
   r = Cli(tp_, {"safety-number", "--case", case_id}, true);
   EXPECT_EQ(JsonField(r.out, "safety_number"), safety);
+  // verify takes the number the user compared, and refuses another one.
   r = Cli(emp_, {"verify", "--case", case_id});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  std::string wrong_number = safety;
+  wrong_number[0] =
+      wrong_number[0] == '9' ? '0' : static_cast<char>(wrong_number[0] + 1);
+  r = Cli(emp_, {"verify", "--case", case_id, "--number", wrong_number});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("not the current one"));
+  r = Cli(emp_, {"safety-number", "--case", case_id});
+  EXPECT_THAT(r.out, HasSubstr("not verified / niet geverifieerd"));
+  r = Cli(emp_, {"verify", "--case", case_id, "--number", safety});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = Cli(emp_, {"safety-number", "--case", case_id});
   EXPECT_THAT(r.out, HasSubstr("verified / geverifieerd"));
@@ -249,7 +276,18 @@ TEST_F(CliTest, NoPassphraseAndFailedJoinLeavesNoProfile) {
   r = Cli(emp_, {"join", "--access-code", "wrong-code"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(std::filesystem::exists(emp_));
-  r = Cli(emp_, {"join", "--access-code", org_.access_code()});
+  r = Cli(emp_, {"join", "--access-code", org_.access_code()}, true);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string relay_key = JsonField(r.out, "relay_key");
+
+  // An invite shown to the wrong relay would be spent: refused before.
+  r = Cli(tp_, {"enroll", "--invite", invite_.invite_code(), "--name", "Anna",
+                "--relay-key", "abcd"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("this may not be your organisation's relay"));
+  EXPECT_FALSE(std::filesystem::exists(tp_));
+  r = Cli(tp_, {"enroll", "--invite", invite_.invite_code(), "--name", "Anna",
+                "--relay-key", relay_key});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 

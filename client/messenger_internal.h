@@ -1,0 +1,63 @@
+// Helpers shared by messenger.cc (sending, reading) and messenger_receive.cc
+// (receiving, held envelopes, identity changes). Not part of the API.
+#ifndef CONFIDANT_CLIENT_MESSENGER_INTERNAL_H_
+#define CONFIDANT_CLIENT_MESSENGER_INTERNAL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "client/profile_store.h"
+#include "confidant/client/v1/message.pb.h"
+
+namespace confidant::client::internal {
+
+inline constexpr size_t kIdSize = 16;
+inline constexpr size_t kMaxReceiptIds = 1000;
+inline constexpr size_t kMaxAckBatch = 1000;
+// kMeta key prefix of the safety number the user verified with a peer.
+inline constexpr char kVerifiedPrefix[] = "verified.";
+
+// 16 fresh random bytes; aborts if the system's generator fails.
+std::string RandomId();
+
+// True if `s` is well-formed UTF-8 (no overlongs, surrogates or values past
+// U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
+// `prefix` | big-endian `sequence`: the keys of kMessage and kHeldEnvelope.
+std::string SequenceKey(std::string_view prefix, uint64_t sequence);
+
+// The sender's coarse clock for AppMessage.client_hour.
+uint32_t ClientHour(absl::Time now);
+
+// 32 lowercase hex digits of an account id: how safety numbers name
+// accounts.
+std::string HexId(std::string_view id);
+
+absl::Status Corrupt();
+
+// Loads and parses a record; nullopt if absent.
+template <typename Record>
+absl::StatusOr<std::optional<Record>> LoadRecord(ProfileStore& profile,
+                                                 Namespace ns,
+                                                 std::string_view key) {
+  absl::StatusOr<std::optional<std::string>> raw = profile.Get(ns, key);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::optional<Record>();
+  Record record;
+  if (!record.ParseFromString(**raw)) return Corrupt();
+  return std::optional<Record>(std::move(record));
+}
+
+// A structurally valid AppMessage.
+bool IsWellFormed(const client::v1::AppMessage& m);
+
+}  // namespace confidant::client::internal
+
+#endif  // CONFIDANT_CLIENT_MESSENGER_INTERNAL_H_
