@@ -18,6 +18,8 @@ void WipeString(std::string& bytes) {
   bytes.clear();
 }
 
+void WipeBytes(void* data, size_t size) { WipeMemory(data, size); }
+
 SecretBytes::SecretBytes(size_t size) {
   if (size == 0) return;
   data_ = static_cast<uint8_t*>(AllocateSecretMemory(size));

@@ -56,6 +56,10 @@ class SecretBytes {
 // Overwrites `bytes` with zeros in a way the compiler cannot drop.
 void WipeString(std::string& bytes);
 
+// Overwrites `size` bytes at `data` with zeros in a way the compiler cannot
+// drop (for buffers that are not ours to free, such as the environment).
+void WipeBytes(void* data, size_t size);
+
 }  // namespace confidant::crypto
 
 #endif  // CONFIDANT_CRYPTO_SECRET_H_
