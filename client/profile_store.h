@@ -1,21 +1,25 @@
 // A local profile: a directory holding a RocksDB database whose keys and
-// values are encrypted at rest under a passphrase.
+// values are encrypted at rest under a passphrase. Format: docs/profile.md.
 //
 // Layout of the directory (mode 0700):
 //   profile.meta  plaintext header: format version, Argon2id parameters, salt,
-//                 and a random 32-byte master key wrapped with AES-256-GCM
-//                 under the Argon2id key of the passphrase; SHA-256 checksum.
-//   db/           RocksDB. Key = namespace byte | HMAC-SHA256(mac key,
-//                 namespace | logical key); value = 12-byte random nonce |
-//                 AES-256-GCM(value key, u32 key length | logical key |
-//                 value) with the RocksDB key as associated data.
-// The value and MAC keys are derived from the master key with HKDF-SHA256, so
-// changing the passphrase rewrites only the header. Logical keys and values
-// never reach the disk in clear; a prefix scan per namespace still works.
+//                 database generation, and a random 32-byte master key
+//                 wrapped with AES-256-GCM under the Argon2id key of the
+//                 passphrase; SHA-256 checksum.
+//   db/<gen>/     RocksDB of the generation the header names. Key = namespace
+//                 byte | HMAC-SHA256(mac key, namespace | logical key); value
+//                 = nonce | AES-256-GCM(value key, u32 key length | logical
+//                 key | value | padding) with the RocksDB key as associated
+//                 data, padded to a power of two of at least 64 bytes.
+// A manifest record (version, record count, a multiset digest of every
+// record) is rewritten in every batch and checked on Open(), so a record
+// deleted, added or put back offline is noticed. Changing the passphrase
+// re-encrypts everything under a new master key into a new generation.
 #ifndef CONFIDANT_CLIENT_PROFILE_STORE_H_
 #define CONFIDANT_CLIENT_PROFILE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +31,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "crypto/kdf.h"
 #include "crypto/secret.h"
 
@@ -36,13 +41,19 @@ class DB;
 
 namespace confidant::client {
 
-// Name of the header file and of the database directory inside a profile.
+namespace internal {
+class RecordKeys;
+struct Manifest;
+}  // namespace internal
+
+// Name of the header file and of the directory holding the database
+// generations inside a profile.
 inline constexpr char kProfileHeaderFile[] = "profile.meta";
 inline constexpr char kProfileDatabaseDir[] = "db";
 
 // Key spaces of a profile. The numbers are stored on disk: never renumber or
 // reuse one. 0 is invalid; 13..127 are free for new namespaces; 128..255 are
-// reserved for internal use of later format versions.
+// internal to the store (the manifest) and refused by its public methods.
 enum class Namespace : uint8_t {
   kMeta = 1,          // profile bookkeeping (format check record, settings)
   kIdentity = 2,      // our identity key pair and registration id
@@ -90,22 +101,31 @@ class ProfileStore {
 
   // Creates a profile in `dir` (created with mode 0700 if missing; its parent
   // must exist) protected by `passphrase`. ALREADY_EXISTS if `dir` already
-  // holds a profile header or database; INVALID_ARGUMENT for an empty
-  // passphrase or parameters outside crypto/kdf.h's bounds. Blocks for the
-  // Argon2id computation.
+  // holds a profile header or database; INVALID_ARGUMENT for a passphrase
+  // client/passphrase_policy.h refuses (message for the user) or parameters
+  // outside crypto/kdf.h's bounds. Blocks for the Argon2id computation.
   static absl::StatusOr<std::unique_ptr<ProfileStore>> Create(
       const std::string& dir, std::string_view passphrase,
       const crypto::Argon2Params& params = crypto::kDefaultArgon2Params);
 
   // Opens the profile in `dir`. NOT_FOUND if `dir` holds no profile header;
   // DATA_LOSS for a corrupt or truncated header or a database that does not
-  // belong to it; FAILED_PRECONDITION for an unknown format version or a
-  // missing database; PERMISSION_DENIED("wrong passphrase") for a wrong
-  // passphrase, in which case nothing in `dir` is touched; UNAVAILABLE if the
-  // database is open elsewhere. Blocks for the Argon2id computation.
+  // belong to it, and DATA_LOSS("profile was modified outside Confidant: ...")
+  // if records were deleted, added, replaced or put back behind its back;
+  // FAILED_PRECONDITION for an unknown format version or a missing database;
+  // PERMISSION_DENIED("wrong passphrase") for a wrong passphrase, in which
+  // case nothing in `dir` is touched; UNAVAILABLE if the database is open
+  // elsewhere. Once open, removes what an interrupted passphrase change left
+  // behind and finishes an interrupted compaction of deleted key material.
+  // Blocks for the Argon2id computation and reads every record once.
   static absl::StatusOr<std::unique_ptr<ProfileStore>> Open(
       const std::string& dir, std::string_view passphrase);
 
+  // The database directory that the header of the profile in `dir` names.
+  // Reads the header only (no passphrase needed); errors as Open().
+  static absl::StatusOr<std::string> DatabaseDir(const std::string& dir);
+
+  // Compacts deleted key material away if some is pending (see Write()).
   ~ProfileStore();
   ProfileStore(const ProfileStore&) = delete;
   ProfileStore& operator=(const ProfileStore&) = delete;
@@ -122,38 +142,75 @@ class ProfileStore {
   // does not authenticate.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Scan(
       Namespace ns);
-  // Applies every operation of `batch` atomically, in order.
+  // Applies every operation of `batch` atomically, in order, together with
+  // the updated manifest. A write that deletes or replaces key material
+  // (kIdentity, kPreKey, kSignedPreKey, kPeerIdentity) compacts the old
+  // records out of the database files before it returns; replaced session
+  // records (kSession, every message) are compacted at most
+  // kSessionForgetInterval later, on close, or on the next Open().
+  // INVALID_ARGUMENT for namespace 0 or 128..255 (nothing written).
   absl::Status Write(const Batch& batch);
 
-  // Re-wraps the master key under `new_passphrase` (same Argon2id parameters,
-  // fresh salt) and atomically replaces the header; the data is untouched.
-  // PERMISSION_DENIED if `old_passphrase` is wrong (nothing written);
-  // INVALID_ARGUMENT for an empty new passphrase.
-  absl::Status ChangePassphrase(std::string_view old_passphrase,
-                                std::string_view new_passphrase);
+  // Re-encrypts every record under a new random master key into a new
+  // database generation, writes a header wrapping that key under
+  // `new_passphrase` (with `new_params`, or the current parameters), then
+  // deletes the old generation: an old header and an old passphrase no longer
+  // open anything written afterwards. A crash at any point leaves one
+  // openable profile, under the old or the new passphrase. PERMISSION_DENIED
+  // if `old_passphrase` is wrong and INVALID_ARGUMENT for a passphrase the
+  // policy refuses or bad parameters (nothing written in either case). Blocks
+  // for two Argon2id computations; other calls wait for the re-encryption.
+  absl::Status ChangePassphrase(
+      std::string_view old_passphrase, std::string_view new_passphrase,
+      std::optional<crypto::Argon2Params> new_params = std::nullopt);
 
   // The profile directory.
   const std::string& dir() const { return dir_; }
 
- private:
-  ProfileStore(std::string dir, std::unique_ptr<rocksdb::DB> db,
-               crypto::SecretBytes master_key, crypto::SecretBytes value_key,
-               crypto::SecretBytes mac_key);
+  // How long replaced session records may stay in the database files while
+  // the profile is open.
+  static constexpr absl::Duration kSessionForgetInterval = absl::Minutes(1);
 
-  std::string StorageKey(Namespace ns, std::string_view key) const;
-  absl::StatusOr<std::string> SealValue(std::string_view storage_key,
-                                        std::string_view key,
-                                        std::string_view value) const;
-  // Decrypts a stored value into its logical key and value.
-  absl::Status OpenValue(std::string_view storage_key, std::string_view sealed,
-                         std::string& out_key, std::string& out_value) const;
+  // Testing only: the points of ChangePassphrase() where `crash`, if set and
+  // returning true, stops it as a crash would (ChangePassphrase then returns
+  // ABORTED and leaves the files as they are; the store must then only be
+  // destroyed).
+  enum class RotationPoint {
+    kNewDatabaseWritten,  // new generation synced, header not yet replaced
+    kHeaderReplaced,      // header names the new generation, old one remains
+  };
+  void SetRotationCrashForTesting(std::function<bool(RotationPoint)> crash)
+      ABSL_LOCKS_EXCLUDED(header_mu_);
+
+ private:
+  ProfileStore(std::string dir, uint64_t generation,
+               std::unique_ptr<rocksdb::DB> db, crypto::SecretBytes master_key,
+               std::unique_ptr<internal::RecordKeys> keys,
+               std::unique_ptr<internal::Manifest> manifest);
+
+  // Removes database generations other than the current one and a
+  // temporary header file.
+  void RemoveLeftovers() ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The forgetting pass, then the manifest with forget_pending cleared.
+  absl::Status ForgetLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status WriteLocked(const Batch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Rotate(const crypto::SecretBytes& new_master_key,
+                      const std::string& new_header)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(header_mu_, mu_);
 
   const std::string dir_;
-  const std::unique_ptr<rocksdb::DB> db_;
-  const crypto::SecretBytes master_key_;
-  const crypto::SecretBytes value_key_;
-  const crypto::SecretBytes mac_key_;
   absl::Mutex header_mu_;  // serialises header rewrites
+  std::function<bool(RotationPoint)> rotation_crash_
+      ABSL_GUARDED_BY(header_mu_);
+  // Writers (and rotation, forgetting) hold it exclusively, readers shared.
+  absl::Mutex mu_ ABSL_ACQUIRED_AFTER(header_mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<rocksdb::DB> db_ ABSL_GUARDED_BY(mu_);
+  crypto::SecretBytes master_key_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<internal::RecordKeys> keys_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<internal::Manifest> manifest_ ABSL_GUARDED_BY(mu_);
+  absl::Time last_forget_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace confidant::client

@@ -288,8 +288,10 @@ std::string DefaultProfileDir() {
   return absl::StrCat(home, "/.local/share/confidant");
 }
 
-// Reads a passphrase from the terminal without echo.
-absl::StatusOr<std::string> Prompt(const char* question) {
+// Reads a passphrase from the terminal without echo, a byte at a time into
+// secret memory: no stream buffer or growing string keeps a copy.
+absl::StatusOr<crypto::SecretBytes> Prompt(const char* question) {
+  constexpr size_t kMaxPassphrase = 1024;
   std::fprintf(stderr, "%s", question);
   std::fflush(stderr);
   termios old_attr;
@@ -299,12 +301,33 @@ absl::StatusOr<std::string> Prompt(const char* question) {
     no_echo.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &no_echo);
   }
-  std::string line;
-  bool got = static_cast<bool>(std::getline(std::cin, line));
+  crypto::SecretBytes buffer(kMaxPassphrase);
+  size_t size = 0;
+  bool got = false;
+  bool too_long = false;
+  for (;;) {
+    uint8_t c = 0;
+    const ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got = true;
+    if (c == '\n') break;
+    if (size == buffer.size()) {
+      too_long = true;
+    } else {
+      buffer.data()[size++] = c;
+    }
+    crypto::WipeBytes(&c, 1);
+  }
   if (restore) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old_attr);
   std::fprintf(stderr, "\n");
   if (!got) return absl::InvalidArgumentError("no passphrase entered");
-  return line;
+  if (too_long) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("passphrase longer than ", kMaxPassphrase, " bytes"));
+  }
+  while (size > 0 && buffer.data()[size - 1] == '\r') --size;
+  return crypto::SecretBytes::CopyOf(buffer.view().substr(0, size));
 }
 
 void StripNewline(std::string& s) {
@@ -312,33 +335,54 @@ void StripNewline(std::string& s) {
 }
 
 // The passphrase from --passphrase-file, CONFIDANT_PASSPHRASE or the
-// terminal (asked twice when `confirm`).
+// terminal (asked twice when `confirm`). The variable is wiped and removed
+// from the environment once read, so child processes never see it.
 absl::StatusOr<crypto::SecretBytes> GetPassphrase(const Request& req,
                                                   bool confirm) {
-  std::string pass;
+  crypto::SecretBytes pass;
   if (!req.passphrase_file.empty()) {
-    std::ifstream in(req.passphrase_file, std::ios::binary);
-    if (!in) {
+    constexpr size_t kMaxFile = 4096;
+    std::FILE* file = std::fopen(req.passphrase_file.c_str(), "rbe");
+    if (file == nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("cannot read passphrase file ", req.passphrase_file));
     }
-    pass.assign(std::istreambuf_iterator<char>(in), {});
-    StripNewline(pass);
-  } else if (const char* env = std::getenv("CONFIDANT_PASSPHRASE");
-             env != nullptr) {
-    pass = env;
+    // Unbuffered: the bytes go from the kernel straight into secret memory.
+    std::setvbuf(file, nullptr, _IONBF, 0);
+    crypto::SecretBytes buffer(kMaxFile + 1);
+    const size_t size_read = std::fread(buffer.data(), 1, buffer.size(), file);
+    const bool failed = std::ferror(file) != 0;
+    std::fclose(file);
+    size_t size = size_read;
+    if (failed) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read passphrase file ", req.passphrase_file));
+    }
+    if (size > kMaxFile) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("passphrase file ", req.passphrase_file, " is over ",
+                       kMaxFile, " bytes"));
+    }
+    while (size > 0 && (buffer.data()[size - 1] == '\n' ||
+                        buffer.data()[size - 1] == '\r')) {
+      --size;
+    }
+    pass = crypto::SecretBytes::CopyOf(buffer.view().substr(0, size));
+  } else if (char* env = std::getenv("CONFIDANT_PASSPHRASE"); env != nullptr) {
+    const size_t size = std::strlen(env);
+    pass = crypto::SecretBytes::CopyOf(std::string_view(env, size));
+    crypto::WipeBytes(env, size);
+    ::unsetenv("CONFIDANT_PASSPHRASE");
   } else if (isatty(STDIN_FILENO)) {
-    absl::StatusOr<std::string> first = Prompt("Passphrase / wachtwoordzin: ");
+    absl::StatusOr<crypto::SecretBytes> first =
+        Prompt("Passphrase / wachtwoordzin: ");
     if (!first.ok()) return first.status();
     pass = *std::move(first);
     if (confirm) {
-      absl::StatusOr<std::string> second =
+      absl::StatusOr<crypto::SecretBytes> second =
           Prompt("Repeat passphrase / herhaal wachtwoordzin: ");
       if (!second.ok()) return second.status();
-      bool same = *second == pass;
-      crypto::WipeString(*second);
-      if (!same) {
-        crypto::WipeString(pass);
+      if (!second->Equals(pass)) {
         return absl::InvalidArgumentError("the passphrases differ");
       }
     }
@@ -348,9 +392,7 @@ absl::StatusOr<crypto::SecretBytes> GetPassphrase(const Request& req,
         "CONFIDANT_PASSPHRASE");
   }
   if (pass.empty()) return absl::InvalidArgumentError("empty passphrase");
-  crypto::SecretBytes out = crypto::SecretBytes::CopyOf(pass);
-  crypto::WipeString(pass);
-  return out;
+  return pass;
 }
 
 // One installation's stack over an open profile. Members in dependency order:

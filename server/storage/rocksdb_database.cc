@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/rocksdb_forget.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
@@ -89,12 +90,10 @@ rocksdb::DBOptions MakeDbOptions(rocksdb::Env* env) {
   options.db_host_id = "";
   // Every change to the set of files starts a new MANIFEST holding the
   // current set only, so the history of flushes and compactions (with the
-  // key ranges and sequence numbers of files long gone) is not kept.
-  options.max_manifest_file_size = 1;
+  // key ranges and sequence numbers of files long gone) is not kept; log
+  // files are deleted, never recycled or archived.
+  base::SetForgettingOptions(options);
   options.max_open_files = 256;
-  // Log files are deleted, never recycled or archived (WAL_ttl_seconds and
-  // WAL_size_limit_MB stay 0).
-  options.recycle_log_file_num = 0;
   options.max_background_jobs = 2;
   options.db_write_buffer_size = 64 << 20;  // across all column families
   // A log file is deleted only once every column family with data in it has
@@ -252,41 +251,9 @@ absl::Status Database::ForgetLocked() {
   // promise, and rewriting them (1.3 GiB with a million envelopes) would
   // only cost time, for example at shutdown.
   if (forgotten_seq_.load() == start) return absl::OkStatus();
-  // 1. Everything written so far goes from the memtables into tables; the
-  //    log files that held it become obsolete and are deleted.
-  rocksdb::FlushOptions flush;
-  flush.wait = true;
-  flush.allow_write_stall = true;
-  if (absl::Status s =
-          FromRocks(db_->Flush(flush, handles_), "forgetting: flush failed");
-      !s.ok()) {
-    return s;
-  }
-  // 2. Each column family becomes one sorted run at its bottommost level.
-  //    A compaction into the bottommost level, with no snapshot held, drops
-  //    every tombstone and overwritten value and sets sequence numbers to 0.
-  //    kForceOptimized rewrites the files that were already at the bottom as
-  //    well, but not twice the ones this call just wrote.
-  rocksdb::CompactRangeOptions compact;
-  compact.exclusive_manual_compaction = false;
-  compact.bottommost_level_compaction =
-      rocksdb::BottommostLevelCompaction::kForceOptimized;
-  for (rocksdb::ColumnFamilyHandle* h : handles_) {
-    if (absl::Status s =
-            FromRocks(db_->CompactRange(compact, h, nullptr, nullptr),
-                      "forgetting: compaction failed");
-        !s.ok()) {
-      return s;
-    }
-  }
-  // 3. A MANIFEST begun at a change lists the files as they were before it.
-  //    One more change (rewriting the default family's single small table)
-  //    starts one that lists only what step 2 wrote.
-  compact.bottommost_level_compaction =
-      rocksdb::BottommostLevelCompaction::kForce;
-  if (absl::Status s =
-          FromRocks(db_->CompactRange(compact, cf(kDefault), nullptr, nullptr),
-                    "forgetting: compaction failed");
+  // Flush, compact every family to its bottommost level, then rewrite the
+  // default family's single small table so the MANIFEST lists only that.
+  if (absl::Status s = base::ForgetDeleted(*db_, handles_, cf(kDefault));
       !s.ok()) {
     return s;
   }

@@ -291,6 +291,19 @@ TEST_F(CliTest, NoPassphraseAndFailedJoinLeavesNoProfile) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+TEST_F(CliTest, WeakPassphraseIsRefusedAtJoin) {
+  ASSERT_EQ(setenv("CONFIDANT_PASSPHRASE", "welkom123", 1), 0);
+  CommandResult r = Cli(emp_, {"join", "--access-code", org_.access_code()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("passphrase too weak"));
+  EXPECT_THAT(r.err, HasSubstr("wachtwoordzin te zwak"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(emp_));
+  ASSERT_EQ(setenv("CONFIDANT_PASSPHRASE", kPassphrase, 1), 0);
+  r = Cli(emp_, {"join", "--access-code", org_.access_code()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 // Issue 4's end-to-end check: a whole conversation through the CLI, a relay
 // restart with messages queued, a second employee, and then a search of
 // everything the relay keeps for anything that could betray the employee.

@@ -22,7 +22,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 constexpr crypto::Argon2Params kFastParams = {1, 8 * 1024, 1};
-constexpr char kPassphrase[] = "test passphrase";
+constexpr char kPassphrase[] = "correct horse battery staple";
 constexpr char kAliceId[] = "a11ce000000000000000000000000001";
 constexpr char kBobId[] = "b0b00000000000000000000000000002";
 

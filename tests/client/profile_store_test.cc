@@ -18,6 +18,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/iterator.h"
 #include "rocksdb/options.h"
+#include "tests/client/profile_test_util.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant::client {
@@ -27,32 +28,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
 
-// Cheapest parameters kdf.h accepts, so tests stay fast.
-constexpr crypto::Argon2Params kFastParams = {1, 8 * 1024, 1};
-constexpr char kPassphrase[] = "correct horse battery staple";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-void WriteFile(const std::string& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-// Every regular file under `dir`, by path.
-std::map<std::string, std::string> Snapshot(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) {
-      out[entry.path().string()] = ReadFile(entry.path().string());
-    }
-  }
-  return out;
-}
+using testing::kFastParams;
+using testing::kOtherPassphrase;
+using testing::kPassphrase;
+using testing::ReadFile;
+using testing::Snapshot;
+using testing::WriteFile;
 
 class ProfileStoreTest : public ::testing::Test {
  protected:
@@ -74,7 +55,7 @@ class ProfileStoreTest : public ::testing::Test {
     return store.ok() ? *std::move(store) : nullptr;
   }
 
-  testing::TempDir tmp_;
+  confidant::testing::TempDir tmp_;
 };
 
 TEST_F(ProfileStoreTest, CreateThenReopenKeepsData) {
@@ -127,7 +108,8 @@ TEST_F(ProfileStoreTest, CreateMakesPrivateDirectoryAndRefusesExisting) {
   EXPECT_EQ(st.st_mode & 0777, 0700);
   store.reset();
 
-  auto again = ProfileStore::Create(ProfileDir(), "other", kFastParams);
+  auto again =
+      ProfileStore::Create(ProfileDir(), kOtherPassphrase, kFastParams);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
   // The existing profile still opens.
   EXPECT_NE(OpenProfile(), nullptr);
@@ -141,6 +123,26 @@ TEST_F(ProfileStoreTest, CreateRejectsBadInput) {
                 .code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(std::filesystem::exists(HeaderPath()));
+}
+
+TEST_F(ProfileStoreTest, WeakPassphraseIsRefused) {
+  for (const char* weak : {"password123", "Welkom2024!", "demo passphrase",
+                           "Tr0ub4dor&3", "vertrouwenspersoon"}) {
+    auto store = ProfileStore::Create(ProfileDir(), weak, kFastParams);
+    EXPECT_EQ(store.status().code(), absl::StatusCode::kInvalidArgument)
+        << weak;
+    EXPECT_THAT(store.status().message(), HasSubstr("passphrase too weak"));
+    EXPECT_THAT(store.status().message(), HasSubstr("wachtwoordzin te zwak"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(ProfileDir()));
+
+  std::unique_ptr<ProfileStore> store = CreateProfile();
+  ASSERT_NE(store, nullptr);
+  const std::map<std::string, std::string> before = Snapshot(ProfileDir());
+  absl::Status status = store->ChangePassphrase(kPassphrase, "qwertyuiop");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("passphrase too weak"));
+  EXPECT_EQ(Snapshot(ProfileDir()), before);
 }
 
 TEST_F(ProfileStoreTest, WrongPassphraseIsClearAndTouchesNothing) {
@@ -216,7 +218,8 @@ TEST_F(ProfileStoreTest, MissingOrForeignDatabaseIsClear) {
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(missing.status().message(), HasSubstr("missing"));
 
-  std::filesystem::copy(absl::StrCat(other_dir, "/", kProfileDatabaseDir), db);
+  std::filesystem::copy(absl::StrCat(other_dir, "/", kProfileDatabaseDir), db,
+                        std::filesystem::copy_options::recursive);
   auto foreign = ProfileStore::Open(ProfileDir(), kPassphrase);
   EXPECT_EQ(foreign.status().code(), absl::StatusCode::kDataLoss);
 }
@@ -267,8 +270,7 @@ void EditRawValues(const std::string& profile_dir, Namespace ns,
   rocksdb::DB* raw = nullptr;
   rocksdb::Options options;
   ASSERT_TRUE(
-      rocksdb::DB::Open(
-          options, absl::StrCat(profile_dir, "/", kProfileDatabaseDir), &raw)
+      rocksdb::DB::Open(options, testing::RawDatabaseDir(profile_dir), &raw)
           .ok());
   std::unique_ptr<rocksdb::DB> db(raw);
   std::vector<std::pair<std::string, std::string>> entries;
@@ -301,14 +303,12 @@ TEST_F(ProfileStoreTest, TamperedValueIsDataLoss) {
     value[value.size() / 2] ^= 0x20;
     return value;
   });
-  std::unique_ptr<ProfileStore> store = OpenProfile();
-  ASSERT_NE(store, nullptr);
-  auto value = store->Get(Namespace::kCase, "case");
-  EXPECT_EQ(value.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(store->Scan(Namespace::kCase).status().code(),
-            absl::StatusCode::kDataLoss);
-  EXPECT_EQ(*store->Get(Namespace::kMessage, "msg"),
-            std::optional<std::string>("untouched"));
+  // The manifest's digest no longer matches: the whole profile refuses to
+  // open rather than serve a mix.
+  auto store = ProfileStore::Open(ProfileDir(), kPassphrase);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(store.status().message(),
+              HasSubstr("profile was modified outside Confidant"));
 }
 
 TEST_F(ProfileStoreTest, SwappedValuesAreDataLoss) {
@@ -321,12 +321,10 @@ TEST_F(ProfileStoreTest, SwappedValuesAreDataLoss) {
   // An empty result makes EditRawValues use the next entry's value.
   EditRawValues(ProfileDir(), Namespace::kCase,
                 [](const std::string&) { return std::string(); });
-  std::unique_ptr<ProfileStore> store = OpenProfile();
-  ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->Get(Namespace::kCase, "a").status().code(),
-            absl::StatusCode::kDataLoss);
-  EXPECT_EQ(store->Get(Namespace::kCase, "b").status().code(),
-            absl::StatusCode::kDataLoss);
+  auto store = ProfileStore::Open(ProfileDir(), kPassphrase);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(store.status().message(),
+              HasSubstr("profile was modified outside Confidant"));
 }
 
 TEST_F(ProfileStoreTest, NamespacesAreSeparate) {
@@ -344,6 +342,16 @@ TEST_F(ProfileStoreTest, NamespacesAreSeparate) {
             std::optional<std::string>("message"));
   EXPECT_EQ(store->Get(static_cast<Namespace>(0), "id").status().code(),
             absl::StatusCode::kInvalidArgument);
+  // 128..255 belong to the store itself (its manifest).
+  for (int ns : {128, 200, 255}) {
+    EXPECT_EQ(store->Put(static_cast<Namespace>(ns), "manifest", "x").code(),
+              absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(
+        store->Get(static_cast<Namespace>(ns), "manifest").status().code(),
+        absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(store->Scan(static_cast<Namespace>(ns)).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
 }
 
 TEST_F(ProfileStoreTest, ScanIsSortedAndPerNamespace) {
@@ -400,22 +408,29 @@ TEST_F(ProfileStoreTest, ChangePassphrase) {
   ASSERT_TRUE(store->Put(Namespace::kCase, "case", "data").ok());
   const std::string header = ReadFile(HeaderPath());
 
-  EXPECT_EQ(store->ChangePassphrase("wrong", "new passphrase").code(),
+  EXPECT_EQ(store->ChangePassphrase("wrong", kOtherPassphrase).code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(store->ChangePassphrase(kPassphrase, "").code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store
+                ->ChangePassphrase(kPassphrase, kOtherPassphrase,
+                                   crypto::Argon2Params{0, 8 * 1024, 1})
+                .code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ReadFile(HeaderPath()), header);
 
-  ASSERT_TRUE(store->ChangePassphrase(kPassphrase, "new passphrase").ok());
+  ASSERT_TRUE(store->ChangePassphrase(kPassphrase, kOtherPassphrase).ok());
   EXPECT_NE(ReadFile(HeaderPath()), header);
   EXPECT_FALSE(std::filesystem::exists(HeaderPath() + ".tmp"));
-  // The open store keeps working.
+  // The open store keeps working, on the new generation.
+  EXPECT_EQ(*store->Get(Namespace::kCase, "case"),
+            std::optional<std::string>("data"));
   ASSERT_TRUE(store->Put(Namespace::kCase, "after", "more").ok());
   store.reset();
 
   EXPECT_EQ(ProfileStore::Open(ProfileDir(), kPassphrase).status().code(),
             absl::StatusCode::kPermissionDenied);
-  store = OpenProfile("new passphrase");
+  store = OpenProfile(kOtherPassphrase);
   ASSERT_NE(store, nullptr);
   EXPECT_THAT(*store->Scan(Namespace::kCase),
               ElementsAre(Pair("after", "more"), Pair("case", "data")));
