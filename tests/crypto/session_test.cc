@@ -452,6 +452,26 @@ TEST_F(SessionTest, IdentityChangeIsDetectedUntilAccepted) {
   // Alice's pre-key was not spent on the refused message.
   EXPECT_TRUE(*alice_->store->ContainsPreKey(alice_->one_time[1].id));
 
+  // The trial proves New Bob holds the key, and changes nothing real.
+  const size_t pre_keys = alice_->store->pre_key_count();
+  const size_t sessions = alice_->store->session_count();
+  EXPECT_TRUE(alice_->manager->ProveIdentity(bob_->address, hello).ok());
+  EXPECT_TRUE(alice_->manager->ProveIdentity(bob_->address, hello).ok());
+  EXPECT_EQ(alice_->store->pre_key_count(), pre_keys);
+  EXPECT_EQ(alice_->store->session_count(), sessions);
+  EXPECT_EQ(*alice_->manager->PeerIdentityKey(bob_->address),
+            bob_->identity_key);
+  EXPECT_TRUE(*alice_->store->ContainsPreKey(alice_->one_time[1].id));
+  // A message that merely parses proves nothing; a Signal message cannot.
+  Ciphertext forged = hello;
+  forged.bytes[forged.bytes.size() / 2] ^= 0x01;
+  EXPECT_FALSE(alice_->manager->ProveIdentity(bob_->address, forged).ok());
+  Ciphertext signal;
+  signal.type = MessageType::kSignal;
+  signal.bytes = "x";
+  EXPECT_EQ(ErrorOf(alice_->manager->ProveIdentity(bob_->address, signal)),
+            CryptoError::kInvalidMessage);
+
   // The user compares the new safety number and accepts it.
   absl::StatusOr<std::string> claimed =
       SessionManager::SenderIdentityKey(hello);
