@@ -89,12 +89,26 @@ absl::Status ValidateProfile(const v1::TrustPersonProfile& p) {
 }
 
 absl::Status ValidatePublicKey(std::string_view key, absl::string_view field) {
-  if (key.size() != kSerializedPublicKeySize ||
-      static_cast<unsigned char>(key[0]) != kCurve25519KeyType) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " must be a 33-byte Curve25519 public key starting with 0x05"));
+  switch (CheckCurve25519PublicKey(key)) {
+    case PublicKeyProblem::kNone:
+      return absl::OkStatus();
+    case PublicKeyProblem::kMalformed:
+      return absl::InvalidArgumentError(
+          absl::StrCat(field,
+                       " must be a 33-byte Curve25519 public key starting "
+                       "with 0x05"));
+    case PublicKeyProblem::kNonCanonical:
+      return absl::InvalidArgumentError(absl::StrCat(
+          field,
+          " is not a canonical Curve25519 key (its u coordinate is not "
+          "below 2^255 - 19)"));
+    case PublicKeyProblem::kSmallOrder:
+      return absl::InvalidArgumentError(absl::StrCat(
+          field,
+          " is a Curve25519 point of small order, which would make every "
+          "key agreement with it predictable"));
   }
-  return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(field, " is unusable"));
 }
 
 absl::Status ValidateAccountId(std::string_view id, absl::string_view field) {

@@ -223,6 +223,32 @@ bool MayTalk(const WorldAccount& a, const WorldAccount& b) {
   return false;
 }
 
+// Whether the relay must have refused `key` at upload: u of small order
+// (the list libsodium refuses, RFC 7748 §6.1's attack points) or not below
+// p = 2^255 - 19. Written out independently of the relay's check.
+bool IsDegenerateKey(const std::string& key) {
+  if (key.size() != 33) return false;  // refused as malformed anyway
+  const auto* u = reinterpret_cast<const unsigned char*>(key.data()) + 1;
+  if (u[31] & 0x80) return true;
+  bool ff = true;
+  for (int i = 1; i < 31; ++i) ff = ff && u[i] == 0xff;
+  if (u[31] == 0x7f && ff && u[0] >= 0xec) return true;  // p - 1 ... 2^255 - 1
+  static const unsigned char kSmallOrder[][32] = {
+      {0},
+      {1},
+      {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,
+       0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
+       0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00},
+      {0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1,
+       0x55, 0x9c, 0x83, 0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c,
+       0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57},
+  };
+  for (const auto& bad : kSmallOrder) {
+    if (std::equal(u, u + 32, bad)) return true;
+  }
+  return false;
+}
+
 const WorldAccount* AccountById(std::string_view id) {
   for (const WorldAccount& account : WorldAccounts()) {
     if (account.id == id) return &account;
@@ -551,6 +577,15 @@ class Harness {
         if (!req.identity_key().empty()) {
           Expect(identity->identity_key == req.identity_key(),
                  "the uploaded identity key was not stored");
+        }
+        Expect(!IsDegenerateKey(req.identity_key()) &&
+                   !IsDegenerateKey(req.signed_pre_key().public_key()),
+               "an identity key or signed pre-key of small order, or not "
+               "canonical, was accepted");
+        for (const auto& k : req.one_time_pre_keys()) {
+          Expect(!IsDegenerateKey(k.public_key()),
+                 "a one-time pre-key of small order, or not canonical, was "
+                 "accepted");
         }
         if (me->identity_seed == 0 || req.replace_identity()) {
           Expect(!req.identity_key().empty() && req.has_signed_pre_key() &&
