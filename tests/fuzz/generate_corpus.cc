@@ -643,6 +643,8 @@ int main(int argc, char** argv) {
   f::UploadKeys(root);
   f::GetPreKeyBundle(root);
   f::NoFieldRequests(root, "relay_get_pre_key_count");
+  f::NoFieldRequests(root, "relay_get_relay_keys");
+  f::NoFieldRequests(root, "relay_get_sender_certificate");
   f::ListTrustPersons(root);
   f::Send(root);
   f::Receive(root);

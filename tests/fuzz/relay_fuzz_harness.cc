@@ -20,10 +20,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "confidant/v1/relay.pb.h"
+#include "crypto/sender_certificate.h"
 #include "server/clock.h"
 #include "server/codes.h"
 #include "server/log.h"
 #include "server/random.h"
+#include "server/relay_keys.h"
 #include "server/relay_service.h"
 #include "server/storage/memory_storage.h"
 #include "server/worker_pool.h"
@@ -57,6 +59,10 @@ std::string_view HandlerName(RelayHandler h) {
       return "Keys.GetPreKeyCount";
     case RelayHandler::kListTrustPersons:
       return "Directory.ListTrustPersons";
+    case RelayHandler::kGetRelayKeys:
+      return "Certificates.GetRelayKeys";
+    case RelayHandler::kGetSenderCertificate:
+      return "Certificates.GetSenderCertificate";
     case RelayHandler::kSend:
       return "Mailbox.Send";
     case RelayHandler::kReceive:
@@ -89,6 +95,10 @@ bool ParsesAsRequest(RelayHandler h, const std::string& bytes) {
       return v1::GetPreKeyCountRequest().ParseFromString(bytes);
     case RelayHandler::kListTrustPersons:
       return v1::ListTrustPersonsRequest().ParseFromString(bytes);
+    case RelayHandler::kGetRelayKeys:
+      return v1::GetRelayKeysRequest().ParseFromString(bytes);
+    case RelayHandler::kGetSenderCertificate:
+      return v1::GetSenderCertificateRequest().ParseFromString(bytes);
     case RelayHandler::kSend:
       return v1::SendRequest().ParseFromString(bytes);
     case RelayHandler::kReceive:
@@ -278,7 +288,8 @@ class Harness {
   Harness()
       : clock_(absl::FromUnixSeconds(kStartUnixSeconds)),
         pool_(1),
-        services_(storage_, clock_, random_, pool_, FuzzLimits()) {
+        keys_(*server::RelayKeys::InMemory(clock_, std::string(32, 'F'))),
+        services_(storage_, clock_, random_, pool_, *keys_, FuzzLimits()) {
     // Protobuf logs every string field with invalid UTF-8; the relay turns
     // those into INVALID_ARGUMENT, which is what is checked.
     google::protobuf::SetLogHandler(nullptr);
@@ -325,6 +336,8 @@ class Harness {
     const bool read_only = handler == RelayHandler::kGetAccount ||
                            handler == RelayHandler::kGetPreKeyCount ||
                            handler == RelayHandler::kListTrustPersons ||
+                           handler == RelayHandler::kGetRelayKeys ||
+                           handler == RelayHandler::kGetSenderCertificate ||
                            handler == RelayHandler::kReceive;
     if (read_only || !result.status.ok()) {
       Expect(Describe(storage_.current(), now_hour_) == before,
@@ -466,6 +479,12 @@ class Harness {
       Expect(code == grpc::StatusCode::INVALID_ARGUMENT,
              absl::StrCat("an undecodable request got status ", code,
                           " instead of INVALID_ARGUMENT"));
+      return;
+    }
+    if (handler_ == RelayHandler::kGetRelayKeys) {
+      Expect(
+          code == grpc::StatusCode::OK,
+          absl::StrCat("GetRelayKeys, which needs no credentials, got ", code));
       return;
     }
     if (handler_ != RelayHandler::kRegister && AccountFor(caller) == nullptr) {
@@ -678,6 +697,45 @@ class Harness {
         Expect(got == expected, "wrong set of trust persons");
         return;
       }
+      case RelayHandler::kGetRelayKeys: {
+        v1::GetRelayKeysResponse resp;
+        Expect(resp.ParseFromString(result.response), "unparsable response");
+        const std::vector<crypto::RelayPublicKey> chain = keys_->Chain();
+        Expect(resp.keys_size() == static_cast<int>(chain.size()),
+               "not every relay key was served");
+        for (int i = 0; i < resp.keys_size(); ++i) {
+          const v1::RelayKey& key = resp.keys(i);
+          Expect(key.id() == chain[i].id &&
+                     key.public_key() == chain[i].public_key &&
+                     key.created_hour() == chain[i].created_hour &&
+                     key.endorsement() == chain[i].endorsement,
+                 "a served relay key differs from the relay's");
+        }
+        return;
+      }
+      case RelayHandler::kGetSenderCertificate: {
+        v1::GetSenderCertificateResponse resp;
+        Expect(resp.ParseFromString(result.response), "unparsable response");
+        Expect(me->identity_seed != 0,
+               "a certificate for an account without keys");
+        absl::StatusOr<crypto::SenderCertificate> certificate =
+            crypto::ParseSenderCertificate(resp.certificate());
+        Expect(certificate.ok(), "the certificate does not parse");
+        absl::StatusOr<crypto::RelayKeyRing> ring =
+            crypto::RelayKeyRing::FromChain(keys_->Chain());
+        Expect(ring.ok() && ring->Verify(*certificate, now_hour_).ok(),
+               "the certificate does not verify against the relay's keys");
+        Expect(certificate->account_id == me->id &&
+                   certificate->identity_key ==
+                       FixedXeddsaKey(
+                           static_cast<unsigned char>(me->identity_seed))
+                           .public_key(),
+               "the certificate names another account or identity key");
+        Expect(certificate->expiry_hour ==
+                   now_hour_ + crypto::kSenderCertificateLifetimeHours,
+               "the certificate does not expire one lifetime from now");
+        return;
+      }
       case RelayHandler::kSend: {
         v1::SendRequest req;
         v1::SendResponse resp;
@@ -767,6 +825,7 @@ class Harness {
   SwappableStorage storage_;
   ResettableRandom random_;
   server::WorkerPool pool_;
+  std::unique_ptr<server::RelayKeys> keys_;
   server::RelayServices services_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -166,6 +166,8 @@ bundle_per_second = 0.5
 bundle_burst = 3.0
 register_per_second = 2.0
 register_burst = 4.0
+certificate_per_second = 0.25
+certificate_burst = 5.0
 )"),
                             &c)
                   .ok());
@@ -183,6 +185,8 @@ register_burst = 4.0
   EXPECT_DOUBLE_EQ(c.limits.send_per_second, 5.5);
   EXPECT_DOUBLE_EQ(c.limits.bundle_burst, 3.0);
   EXPECT_DOUBLE_EQ(c.limits.register_burst, 4.0);
+  EXPECT_DOUBLE_EQ(c.limits.certificate_per_second, 0.25);
+  EXPECT_DOUBLE_EQ(c.limits.certificate_burst, 5.0);
 }
 
 TEST_F(ConfigTest, RejectsUnknownKeyWrongTypeAndBadSyntax) {
