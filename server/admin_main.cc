@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
 #include "confidant/v1/admin.grpc.pb.h"
 #include "server/admin_service.h"
 
@@ -279,6 +280,60 @@ int Backup(Client& client, const Request& req) {
   });
 }
 
+// "2026-12-01 13:00 UTC" for an hour since the Unix epoch.
+std::string DateHour(uint32_t hour) {
+  return absl::FormatTime(
+      "%Y-%m-%d %H:00 UTC",
+      absl::FromUnixSeconds(static_cast<int64_t>(hour) * 3600),
+      absl::UTCTimeZone());
+}
+
+int ShowRelayKeys(Client& client, const Request& req) {
+  v1::GetAdminRelayKeysResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, kCallDeadline);
+  const grpc::Status status = client.stub().GetRelayKeys(
+      &context, v1::GetAdminRelayKeysRequest(), &response);
+  return client.Report(status, response, req.json, [&] {
+    std::printf(
+        "Relay key fingerprint / Vingerafdruk relaysleutel:\n  %s\n"
+        "Publish it beside your trust persons' fingerprints; clients check "
+        "it when they join.\n"
+        "Publiceer hem naast de vingerafdrukken van uw "
+        "vertrouwenspersonen.\n\n",
+        response.root_fingerprint().c_str());
+    std::printf("%-4s  %-49s  %s\n", "KEY", "FINGERPRINT", "SIGNING SINCE");
+    for (int i = 0; i < response.keys_size(); ++i) {
+      const v1::AdminRelayKey& key = response.keys(i);
+      std::printf("%-4u  %-49s  %s%s\n", key.id(), key.fingerprint().c_str(),
+                  DateHour(key.created_hour()).c_str(),
+                  i + 1 == response.keys_size() ? "  (current)" : "");
+    }
+  });
+}
+
+int RotateRelayKey(Client& client, const Request& req) {
+  v1::RotateRelayKeyResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, kCallDeadline);
+  const grpc::Status status = client.stub().RotateRelayKey(
+      &context, v1::RotateRelayKeyRequest(), &response);
+  return client.Report(status, response, req.json, [&] {
+    std::printf(
+        "Relay key %u made / Relaysleutel %u aangemaakt: %s\n"
+        "New sender certificates are signed with it; those of the previous "
+        "key stay valid until they expire (at most 7 days), and its private "
+        "half is deleted.\n"
+        "The published fingerprint stays the same / De gepubliceerde "
+        "vingerafdruk blijft gelijk:\n  %s\n"
+        "Make a new backup: older ones hold the previous key.\n"
+        "Maak een nieuwe back-up: oudere bevatten de vorige sleutel.\n",
+        response.key().id(), response.key().id(),
+        response.key().fingerprint().c_str(),
+        response.root_fingerprint().c_str());
+  });
+}
+
 // Checks that a relay may be listening for `data_dir`; prints why not.
 bool CheckSocket(const std::string& data_dir, const std::string& socket_path) {
   if (socket_path.size() > server::kMaxUnixSocketPathSize) {
@@ -351,6 +406,13 @@ int Main(int argc, char** argv) {
       "backup", "Write a consistent backup to a new directory");
   backup->add_option("DIR", req.backup_dir, "Directory to create")->required();
 
+  CLI::App* relay_key = app.add_subcommand(
+      "relay-key", "The relay's signing key for sender certificates");
+  CLI::App* relay_key_show = relay_key->add_subcommand(
+      "show", "Show the fingerprint to publish and every relay key");
+  CLI::App* relay_key_rotate = relay_key->add_subcommand(
+      "rotate", "Make a new signing key, endorsed by the current one");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -368,6 +430,8 @@ int Main(int argc, char** argv) {
   if (invite_create->parsed()) command = &CreateInvite;
   if (stats->parsed()) command = &GetStats;
   if (backup->parsed()) command = &Backup;
+  if (relay_key_show->parsed()) command = &ShowRelayKeys;
+  if (relay_key_rotate->parsed()) command = &RotateRelayKey;
   if (command == nullptr) {
     std::fprintf(stderr, "ERROR: a command is required\n%s",
                  app.help().c_str());

@@ -126,6 +126,14 @@ absl::StatusOr<uint64_t> DirectoryBytes(const std::filesystem::path& dir) {
   return total;
 }
 
+v1::AdminRelayKey DescribeRelayKey(const crypto::RelayPublicKey& key) {
+  v1::AdminRelayKey out;
+  out.set_id(key.id);
+  out.set_fingerprint(crypto::RelayKeyFingerprint(key.public_key));
+  out.set_created_hour(key.created_hour);
+  return out;
+}
+
 // Whether some process accepts connections on the Unix socket at `path`.
 bool SocketIsServed(const std::string& path) {
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -142,8 +150,8 @@ bool SocketIsServed(const std::string& path) {
 }  // namespace
 
 AdminServiceImpl::AdminServiceImpl(Storage& storage, Clock& clock,
-                                   Random& random)
-    : storage_(storage), clock_(clock), random_(random) {}
+                                   Random& random, RelayKeys* keys)
+    : storage_(storage), clock_(clock), random_(random), keys_(keys) {}
 
 grpc::Status AdminServiceImpl::CreateOrganisation(
     grpc::ServerContext* context, const v1::CreateOrganisationRequest* request,
@@ -180,6 +188,18 @@ grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
                                       const v1::BackupRequest* request,
                                       v1::BackupResponse* response) {
   return Finish("Backup", DoBackup(*request, *response));
+}
+
+grpc::Status AdminServiceImpl::GetRelayKeys(
+    grpc::ServerContext* context, const v1::GetAdminRelayKeysRequest* request,
+    v1::GetAdminRelayKeysResponse* response) {
+  return Finish("GetRelayKeys", DoGetRelayKeys(*response));
+}
+
+grpc::Status AdminServiceImpl::RotateRelayKey(
+    grpc::ServerContext* context, const v1::RotateRelayKeyRequest* request,
+    v1::RotateRelayKeyResponse* response) {
+  return Finish("RotateRelayKey", DoRotateRelayKey(*response));
 }
 
 absl::Status AdminServiceImpl::DoCreateOrganisation(
@@ -381,11 +401,56 @@ absl::Status AdminServiceImpl::DoBackup(const v1::BackupRequest& request,
     Log(LogLevel::kWarning, "admin: backup failed");
     return absl::Status(s.code(), absl::StrCat("backup failed: ", s.message()));
   }
+  // The keys go with the database: a restore that made a new key 1 would
+  // make every client refuse the relay (docs/operations.md).
+  if (keys_ != nullptr) {
+    if (absl::Status s =
+            keys_->WriteCopy(absl::StrCat(target, "/", kRelayKeysFileName));
+        !s.ok()) {
+      Log(LogLevel::kWarning, "admin: backup of the relay keys failed");
+      return absl::Status(s.code(),
+                          absl::StrCat("backup failed: ", s.message()));
+    }
+  }
   absl::StatusOr<uint64_t> bytes = DirectoryBytes(target);
   if (!bytes.ok()) return bytes.status();
   out.set_target_dir(target);
   out.set_bytes(*bytes);
   Log(LogLevel::kInfo, "admin: backup written");
+  return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::DoGetRelayKeys(
+    v1::GetAdminRelayKeysResponse& out) {
+  if (keys_ == nullptr) {
+    return absl::FailedPreconditionError("this relay has no signing keys");
+  }
+  const std::vector<crypto::RelayPublicKey> chain = keys_->Chain();
+  out.set_root_fingerprint(
+      crypto::RelayKeyFingerprint(chain.front().public_key));
+  for (const crypto::RelayPublicKey& key : chain) {
+    *out.add_keys() = DescribeRelayKey(key);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AdminServiceImpl::DoRotateRelayKey(
+    v1::RotateRelayKeyResponse& out) {
+  if (keys_ == nullptr) {
+    return absl::FailedPreconditionError("this relay has no signing keys");
+  }
+  absl::StatusOr<crypto::RelayPublicKey> rotated = keys_->Rotate();
+  if (!rotated.ok()) {
+    Log(LogLevel::kWarning, "admin: relay key rotation failed");
+    return absl::Status(
+        rotated.status().code(),
+        absl::StrCat("rotation failed, the relay still signs with its "
+                     "previous key: ",
+                     rotated.status().message()));
+  }
+  *out.mutable_key() = DescribeRelayKey(*rotated);
+  out.set_root_fingerprint(keys_->RootFingerprint());
+  Log(LogLevel::kInfo, "admin: relay key rotated");
   return absl::OkStatus();
 }
 
@@ -433,8 +498,8 @@ absl::StatusOr<v1::Organisation> AdminServiceImpl::Describe(
 }
 
 absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
-    const std::string& data_dir, Storage& storage, Clock& clock,
-    Random& random) {
+    const std::string& data_dir, Storage& storage, Clock& clock, Random& random,
+    RelayKeys* keys) {
   if (data_dir.empty()) {
     return absl::InvalidArgumentError("the data directory is empty");
   }
@@ -482,7 +547,8 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
     }
   }
 
-  auto service = std::make_unique<AdminServiceImpl>(storage, clock, random);
+  auto service =
+      std::make_unique<AdminServiceImpl>(storage, clock, random, keys);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix:" + socket_path,
                            grpc::InsecureServerCredentials());

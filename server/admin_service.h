@@ -16,6 +16,7 @@
 #include "confidant/v1/admin.grpc.pb.h"
 #include "server/clock.h"
 #include "server/random.h"
+#include "server/relay_keys.h"
 #include "server/storage/storage.h"
 
 namespace confidant::server {
@@ -32,12 +33,15 @@ inline std::string AdminSocketPath(const std::string& data_dir) {
   return dir + "/admin/admin.sock";
 }
 
-// Every RPC of admin.proto over the relay's storage. Blocks on storage, so it
-// uses gRPC's synchronous API (admin calls are rare). Thread-safe; the
-// references must outlive it.
+// Every RPC of admin.proto over the relay's storage and keys. Blocks on
+// storage, so it uses gRPC's synchronous API (admin calls are rare).
+// Thread-safe; the references (and `keys`, if given) must outlive it. Without
+// `keys`, the relay-key calls fail with FAILED_PRECONDITION and a backup
+// holds the database only.
 class AdminServiceImpl final : public v1::Admin::Service {
  public:
-  AdminServiceImpl(Storage& storage, Clock& clock, Random& random);
+  AdminServiceImpl(Storage& storage, Clock& clock, Random& random,
+                   RelayKeys* keys = nullptr);
 
   grpc::Status CreateOrganisation(
       grpc::ServerContext* context,
@@ -58,6 +62,12 @@ class AdminServiceImpl final : public v1::Admin::Service {
   grpc::Status Backup(grpc::ServerContext* context,
                       const v1::BackupRequest* request,
                       v1::BackupResponse* response) override;
+  grpc::Status GetRelayKeys(grpc::ServerContext* context,
+                            const v1::GetAdminRelayKeysRequest* request,
+                            v1::GetAdminRelayKeysResponse* response) override;
+  grpc::Status RotateRelayKey(grpc::ServerContext* context,
+                              const v1::RotateRelayKeyRequest* request,
+                              v1::RotateRelayKeyResponse* response) override;
 
  private:
   absl::Status DoCreateOrganisation(
@@ -71,6 +81,8 @@ class AdminServiceImpl final : public v1::Admin::Service {
   absl::Status DoGetStats(v1::GetStatsResponse& out);
   absl::Status DoBackup(const v1::BackupRequest& request,
                         v1::BackupResponse& out);
+  absl::Status DoGetRelayKeys(v1::GetAdminRelayKeysResponse& out);
+  absl::Status DoRotateRelayKey(v1::RotateRelayKeyResponse& out);
 
   // The organisation with id `ref`, else the one named exactly `ref`.
   absl::StatusOr<OrganisationRecord> Resolve(const std::string& ref);
@@ -80,6 +92,7 @@ class AdminServiceImpl final : public v1::Admin::Service {
   Storage& storage_;
   Clock& clock_;
   Random& random_;
+  RelayKeys* const keys_;
 };
 
 // A gRPC server of its own that serves AdminServiceImpl on
@@ -93,7 +106,7 @@ class AdminServer {
   // data directory is unusable. The references must outlive the server.
   static absl::StatusOr<std::unique_ptr<AdminServer>> Start(
       const std::string& data_dir, Storage& storage, Clock& clock,
-      Random& random);
+      Random& random, RelayKeys* keys = nullptr);
 
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;

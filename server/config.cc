@@ -124,6 +124,14 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
        [&l](auto& n, auto& k) {
          return ReadPositive(n, k, &l.register_burst);
        }},
+      {"limits.certificate_per_second",
+       [&l](auto& n, auto& k) {
+         return ReadPositive(n, k, &l.certificate_per_second);
+       }},
+      {"limits.certificate_burst",
+       [&l](auto& n, auto& k) {
+         return ReadPositive(n, k, &l.certificate_burst);
+       }},
       {"limits.handshake_timeout_seconds",
        [&conn](auto& n, auto& k) {
          return ReadCount(n, k, 1, 300, &conn.handshake_timeout_seconds);

@@ -38,6 +38,10 @@ struct RelayConfig {
   // If set, the chosen port is written there once the relay serves (useful
   // with port 0).
   std::string port_file;
+  // Make a new relay key 1 although the database holds accounts and there
+  // is no key file: only for a relay that ran a version without sender
+  // certificates (RelayKeys::Open). A flag, never in the config file.
+  bool create_relay_key = false;
   RelayLimits limits;
   ConnectionLimits connections;
 };

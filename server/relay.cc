@@ -19,6 +19,7 @@
 #include "server/admin_service.h"
 #include "server/forgetter.h"
 #include "server/log.h"
+#include "server/relay_keys.h"
 #include "server/relay_service.h"
 #include "server/storage/rocksdb_storage.h"
 #include "server/worker_pool.h"
@@ -105,6 +106,7 @@ struct Relay::State {
   RelayConfig config;
   Clock* clock = nullptr;
   std::unique_ptr<Storage> storage;
+  std::unique_ptr<RelayKeys> keys;
   std::unique_ptr<WorkerPool> pool;
   std::unique_ptr<RelayServices> services;
   std::unique_ptr<grpc::Server> server;
@@ -166,9 +168,24 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
       OpenStorage(config.data_dir);
   if (!storage.ok()) return storage.status();
   state->storage = *std::move(storage);
+  absl::StatusOr<AccountStore::Counts> counts =
+      state->storage->accounts().Count(clock.NowHour());
+  if (!counts.ok()) return counts.status();
+  absl::StatusOr<std::unique_ptr<RelayKeys>> keys = RelayKeys::Open(
+      config.data_dir, clock,
+      {.database_in_use = counts->employees + counts->trust_persons > 0,
+       .allow_new_root = config.create_relay_key});
+  if (!keys.ok()) return keys.status();
+  state->keys = *std::move(keys);
+  // Public, and what organisations publish: worth seeing in the journal.
+  Log(LogLevel::kInfo,
+      absl::StrCat(
+          "relay key root fingerprint: ", state->keys->RootFingerprint(), " (",
+          state->keys->Chain().size(), " relay keys)"));
   state->pool = std::make_unique<WorkerPool>(config.worker_threads);
   state->services = std::make_unique<RelayServices>(
-      *state->storage, clock, random, *state->pool, config.limits);
+      *state->storage, clock, random, *state->pool, *state->keys,
+      config.limits);
 
   std::shared_ptr<grpc::ServerCredentials> creds;
   if (!config.tls_cert.empty()) {
@@ -221,8 +238,8 @@ absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
                      " (address in use, or not an address of this machine)"));
   }
 
-  absl::StatusOr<std::unique_ptr<AdminServer>> admin =
-      AdminServer::Start(config.data_dir, *state->storage, clock, random);
+  absl::StatusOr<std::unique_ptr<AdminServer>> admin = AdminServer::Start(
+      config.data_dir, *state->storage, clock, random, state->keys.get());
   if (!admin.ok()) {
     state->server->Shutdown();
     return admin.status();
@@ -312,6 +329,7 @@ void Relay::Shutdown() {
   s.server.reset();
   s.services.reset();
   s.storage.reset();
+  s.keys.reset();
 }
 
 }  // namespace confidant::server

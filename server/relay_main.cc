@@ -98,6 +98,12 @@ int main(int argc, char** argv) {
                  "logs content, account ids, sizes or addresses.");
   app.add_option("--port-file", flags.port_file,
                  "Write the bound port to this file once serving.");
+  app.add_flag("--create-relay-key", flags.create_relay_key,
+               "Make a new relay key 1 although the database holds accounts "
+               "and the data directory has no relay-keys file. Only for a "
+               "relay that ran a version without sender certificates: "
+               "otherwise restore relay-keys from the backup, or every "
+               "client refuses the relay (docs/operations.md).");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -119,6 +125,7 @@ int main(int argc, char** argv) {
     config.retention_days = flags.retention_days;
   if (app.count("--log-level")) config.log_level = flags.log_level;
   if (app.count("--port-file")) config.port_file = flags.port_file;
+  config.create_relay_key = flags.create_relay_key;
   absl::Status valid = srv::ValidateConfig(config);
   if (!valid.ok()) return Fail(kExitConfig, std::string(valid.message()));
 

@@ -19,19 +19,14 @@
 #include "server/codes.h"
 #include "server/mailbox_hub.h"
 #include "server/rate_limiter.h"
+#include "server/relay_service_internal.h"
 #include "server/signature.h"
 #include "server/status_util.h"
 #include "server/text.h"
 
 namespace confidant::server {
-
-namespace v1 = ::confidant::v1;
-
 namespace {
 
-constexpr char kAccountHeader[] = "x-confidant-account-bin";
-constexpr char kSecretHeader[] = "x-confidant-secret-bin";
-constexpr size_t kSecretSize = 32;
 constexpr uint32_t kMaxKeyId = 0xFFFFFF;
 constexpr uint32_t kMaxRegistrationId = 16380;
 constexpr size_t kMaxNameBytes = 120;
@@ -43,11 +38,6 @@ constexpr size_t kMaxAcksPerCall = 1000;
 // pins this much, however long its queue.
 constexpr size_t kReadBatchCount = 64;
 constexpr size_t kReadBatchBytes = 256 * 1024;
-
-// What a call that begins after shutdown started gets, and open streams too.
-grpc::Status ShuttingDown() {
-  return grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay shutting down");
-}
 
 bool IsCleanText(std::string_view s, bool allow_newlines) {
   return CheckDisplayText(s, allow_newlines) == TextProblem::kNone;
@@ -89,12 +79,26 @@ absl::Status ValidateProfile(const v1::TrustPersonProfile& p) {
 }
 
 absl::Status ValidatePublicKey(std::string_view key, absl::string_view field) {
-  if (key.size() != kSerializedPublicKeySize ||
-      static_cast<unsigned char>(key[0]) != kCurve25519KeyType) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, " must be a 33-byte Curve25519 public key starting with 0x05"));
+  switch (CheckCurve25519PublicKey(key)) {
+    case PublicKeyProblem::kNone:
+      return absl::OkStatus();
+    case PublicKeyProblem::kMalformed:
+      return absl::InvalidArgumentError(
+          absl::StrCat(field,
+                       " must be a 33-byte Curve25519 public key starting "
+                       "with 0x05"));
+    case PublicKeyProblem::kNonCanonical:
+      return absl::InvalidArgumentError(absl::StrCat(
+          field,
+          " is not a canonical Curve25519 key (its u coordinate is not "
+          "below 2^255 - 19)"));
+    case PublicKeyProblem::kSmallOrder:
+      return absl::InvalidArgumentError(absl::StrCat(
+          field,
+          " is a Curve25519 point of small order, which would make every "
+          "key agreement with it predictable"));
   }
-  return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(field, " is unusable"));
 }
 
 absl::Status ValidateAccountId(std::string_view id, absl::string_view field) {
@@ -138,6 +142,18 @@ bool MayTalk(const AccountRecord& a, const AccountRecord& b) {
   return pair && SharesOrganisation(a, b);
 }
 
+void CopySignedPreKey(const SignedPreKeyRecord& in, v1::SignedPreKey* out) {
+  out->set_id(in.id);
+  out->set_public_key(in.public_key);
+  out->set_signature(in.signature);
+}
+
+}  // namespace
+
+grpc::Status ShuttingDown() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay shutting down");
+}
+
 absl::Status ParseRequest(const grpc::ByteBuffer& in,
                           google::protobuf::MessageLite* out) {
   std::vector<grpc::Slice> slices;
@@ -163,213 +179,67 @@ absl::Status SerializeResponse(const google::protobuf::MessageLite& message,
   return absl::OkStatus();
 }
 
-// The worker pool's fairness key for a call: one per client connection, so a
-// connection flooding the relay with calls waits behind itself, not others.
-// Only a hash of the peer is kept (in memory, while tasks are queued).
 uint64_t ConnectionKey(const grpc::CallbackServerContext& ctx) {
   return absl::HashOf(ctx.peer());
 }
 
-void CopySignedPreKey(const SignedPreKeyRecord& in, v1::SignedPreKey* out) {
-  out->set_id(in.id);
-  out->set_public_key(in.public_key);
-  out->set_signature(in.signature);
-}
-
-}  // namespace
-
-struct RelayServices::Shared {
-  Shared(Storage& s, Clock& c, Random& r, WorkerPool& p, const RelayLimits& l)
-      : storage(s),
-        clock(c),
-        random(r),
-        pool(p),
-        limits(l),
-        send_limiter(l.send_per_second, l.send_burst, c),
-        send_bytes_limiter(l.send_bytes_per_second, l.send_bytes_burst, c),
-        bundle_limiter(l.bundle_per_second, l.bundle_burst, c),
-        register_limiter(l.register_per_second, l.register_burst, c),
-        hub(l.max_streams_per_account) {}
-
-  // The account named by the call's credentials, or UNAUTHENTICATED.
-  absl::StatusOr<AccountRecord> Authenticate(
-      const grpc::CallbackServerContext& ctx) {
-    const auto& md = ctx.client_metadata();
-    auto account_it = md.find(kAccountHeader);
-    auto secret_it = md.find(kSecretHeader);
-    if (account_it == md.end() || secret_it == md.end()) {
-      return absl::UnauthenticatedError(
-          "missing credentials (x-confidant-account-bin, "
-          "x-confidant-secret-bin)");
-    }
-    const std::string account_id(account_it->second.data(),
-                                 account_it->second.size());
-    const std::string secret(secret_it->second.data(),
-                             secret_it->second.size());
-    if (account_id.size() != kAccountIdSize || secret.size() != kSecretSize) {
-      return absl::UnauthenticatedError("malformed credentials");
-    }
-    const std::string hash = DomainHash(kSecretDomain, secret);
-    absl::StatusOr<AccountRecord> account = storage.accounts().Get(account_id);
-    if (!account.ok()) {
-      if (absl::IsNotFound(account.status())) {
-        return absl::UnauthenticatedError("unknown account or wrong secret");
-      }
-      return account.status();
-    }
-    if (!ConstantTimeEquals(hash, account->secret_hash)) {
+absl::StatusOr<AccountRecord> RelayServices::Shared::Authenticate(
+    const grpc::CallbackServerContext& ctx) {
+  const auto& md = ctx.client_metadata();
+  auto account_it = md.find(kAccountHeader);
+  auto secret_it = md.find(kSecretHeader);
+  if (account_it == md.end() || secret_it == md.end()) {
+    return absl::UnauthenticatedError(
+        "missing credentials (x-confidant-account-bin, "
+        "x-confidant-secret-bin)");
+  }
+  const std::string account_id(account_it->second.data(),
+                               account_it->second.size());
+  const std::string secret(secret_it->second.data(), secret_it->second.size());
+  if (account_id.size() != kAccountIdSize || secret.size() != kSecretSize) {
+    return absl::UnauthenticatedError("malformed credentials");
+  }
+  const std::string hash = DomainHash(kSecretDomain, secret);
+  absl::StatusOr<AccountRecord> account = storage.accounts().Get(account_id);
+  if (!account.ok()) {
+    if (absl::IsNotFound(account.status())) {
       return absl::UnauthenticatedError("unknown account or wrong secret");
     }
-    return account;
+    return account.status();
   }
+  if (!ConstantTimeEquals(hash, account->secret_hash)) {
+    return absl::UnauthenticatedError("unknown account or wrong secret");
+  }
+  return account;
+}
 
-  // The caller's own mailbox on `device_id`, for Receive and Ack.
-  // `account_id` may be empty or must name the caller.
-  absl::StatusOr<MailboxId> OwnMailbox(const grpc::CallbackServerContext& ctx,
-                                       std::string_view account_id,
-                                       uint32_t device_id) {
-    absl::StatusOr<AccountRecord> me = Authenticate(ctx);
-    if (!me.ok()) return me.status();
-    absl::StatusOr<uint32_t> device = ValidateDevice(device_id);
-    if (!device.ok()) return device.status();
-    if (!account_id.empty() && account_id != me->id) {
-      return absl::PermissionDeniedError(
-          "that mailbox belongs to another account");
-    }
-    return MailboxId{me->id, *device};
+absl::StatusOr<MailboxId> RelayServices::Shared::OwnMailbox(
+    const grpc::CallbackServerContext& ctx, std::string_view account_id,
+    uint32_t device_id) {
+  absl::StatusOr<AccountRecord> me = Authenticate(ctx);
+  if (!me.ok()) return me.status();
+  absl::StatusOr<uint32_t> device = ValidateDevice(device_id);
+  if (!device.ok()) return device.status();
+  if (!account_id.empty() && account_id != me->id) {
+    return absl::PermissionDeniedError(
+        "that mailbox belongs to another account");
   }
+  return MailboxId{me->id, *device};
+}
 
-  absl::StatusOr<std::vector<v1::OrganisationRef>> OrganisationRefs(
-      const std::vector<std::string>& ids) {
-    std::vector<v1::OrganisationRef> refs;
-    for (const auto& id : ids) {
-      absl::StatusOr<OrganisationRecord> org = storage.organisations().Get(id);
-      if (!org.ok()) return org.status();
-      v1::OrganisationRef ref;
-      ref.set_id(org->id);
-      ref.set_name(org->name);
-      refs.push_back(std::move(ref));
-    }
-    return refs;
+absl::StatusOr<std::vector<v1::OrganisationRef>>
+RelayServices::Shared::OrganisationRefs(const std::vector<std::string>& ids) {
+  std::vector<v1::OrganisationRef> refs;
+  for (const auto& id : ids) {
+    absl::StatusOr<OrganisationRecord> org = storage.organisations().Get(id);
+    if (!org.ok()) return org.status();
+    v1::OrganisationRef ref;
+    ref.set_id(org->id);
+    ref.set_name(org->name);
+    refs.push_back(std::move(ref));
   }
-
-  // Parses the raw request, runs `fn(ctx, request, done)` on the pool, and
-  // finishes the call with the status (and the serialized response) that
-  // `fn` passes to `done`, exactly once and from any thread: Send and Ack
-  // pass it on to the storage writer, so no worker waits for the fsync.
-  // Requests are parsed here rather than by gRPC so that undecodable bytes
-  // get INVALID_ARGUMENT with a message instead of gRPC's bare INTERNAL.
-  template <typename Response>
-  using Done = absl::AnyInvocable<void(absl::StatusOr<Response>) &&>;
-  template <typename Request, typename Response, typename Fn>
-  grpc::ServerUnaryReactor* UnaryAsync(grpc::CallbackServerContext* ctx,
-                                       const grpc::ByteBuffer* in,
-                                       grpc::ByteBuffer* out, Fn fn) {
-    auto* reactor = new CountedUnaryReactor(*this);
-    if (!reactor->admitted()) {
-      reactor->Finish(ShuttingDown());
-      return reactor;
-    }
-    pool.Schedule(
-        [reactor, ctx, in, out, fn = std::move(fn)]() mutable {
-          Done<Response> done = [reactor,
-                                 out](absl::StatusOr<Response> response) {
-            absl::Status st = response.status();
-            if (st.ok()) st = SerializeResponse(*response, out);
-            reactor->Finish(ToGrpcStatus(st));
-          };
-          Request request;
-          absl::Status st = ParseRequest(*in, &request);
-          if (!st.ok()) {
-            std::move(done)(st);
-            return;
-          }
-          fn(*ctx, request, std::move(done));
-        },
-        ConnectionKey(*ctx));
-    return reactor;
-  }
-
-  // UnaryAsync() for handlers that finish on the worker:
-  // `fn(ctx, request, &response)` returns the call's status.
-  template <typename Request, typename Response, typename Fn>
-  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx,
-                                  const grpc::ByteBuffer* in,
-                                  grpc::ByteBuffer* out, Fn fn) {
-    return UnaryAsync<Request, Response>(
-        ctx, in, out,
-        [fn = std::move(fn)](const grpc::CallbackServerContext& context,
-                             const Request& request,
-                             Done<Response> done) mutable {
-          Response response;
-          absl::Status st = fn(context, request, &response);
-          if (!st.ok()) {
-            std::move(done)(st);
-          } else {
-            std::move(done)(std::move(response));
-          }
-        });
-  }
-
-  // A unary call that counts as in flight until gRPC is done with it.
-  // Not admitted (to be refused at once) if it began after BeginShutdown.
-  class CountedUnaryReactor final : public grpc::ServerUnaryReactor {
-   public:
-    explicit CountedUnaryReactor(Shared& shared)
-        : shared_(shared), admitted_(shared_.CallStarted()) {}
-    bool admitted() const { return admitted_; }
-    void OnDone() override {
-      Shared& shared = shared_;
-      delete this;
-      shared.CallEnded();
-    }
-
-   private:
-    Shared& shared_;
-    const bool admitted_;
-  };
-
-  // Counts a call as in flight until CallEnded(), so shutdown can wait for
-  // the calls themselves rather than for idle connections. False if shutdown
-  // has begun: the caller must refuse the call with ShuttingDown().
-  bool CallStarted() {
-    absl::MutexLock lock(&calls_mu);
-    ++calls_in_flight;
-    return !shutting_down;
-  }
-  void BeginShutdown() {
-    {
-      absl::MutexLock lock(&calls_mu);
-      shutting_down = true;
-    }
-    hub.Shutdown();
-  }
-  void CallEnded() {
-    absl::MutexLock lock(&calls_mu);
-    --calls_in_flight;
-  }
-  bool WaitForCalls(absl::Duration timeout) {
-    absl::MutexLock lock(&calls_mu);
-    return calls_mu.AwaitWithTimeout(
-        absl::Condition(
-            +[](int* n) { return *n == 0; }, &calls_in_flight),
-        timeout);
-  }
-
-  Storage& storage;
-  Clock& clock;
-  Random& random;
-  WorkerPool& pool;
-  const RelayLimits limits;
-  RateLimiter send_limiter;
-  RateLimiter send_bytes_limiter;
-  RateLimiter bundle_limiter;
-  RateLimiter register_limiter;
-  MailboxHub hub;
-  absl::Mutex calls_mu;
-  int calls_in_flight ABSL_GUARDED_BY(calls_mu) = 0;
-  bool shutting_down ABSL_GUARDED_BY(calls_mu) = false;
-};
+  return refs;
+}
 
 namespace {
 
@@ -1122,11 +992,14 @@ class MailboxService final : public RawMailbox {
 }  // namespace
 
 RelayServices::RelayServices(Storage& storage, Clock& clock, Random& random,
-                             WorkerPool& pool, const RelayLimits& limits)
-    : shared_(std::make_unique<Shared>(storage, clock, random, pool, limits)) {
+                             WorkerPool& pool, RelayKeys& keys,
+                             const RelayLimits& limits)
+    : shared_(std::make_unique<Shared>(storage, clock, random, pool, keys,
+                                       limits)) {
   services_.push_back(std::make_unique<AccountsService>(*shared_));
   services_.push_back(std::make_unique<KeysService>(*shared_));
   services_.push_back(std::make_unique<DirectoryService>(*shared_));
+  services_.push_back(NewCertificatesService(*shared_));
   services_.push_back(std::make_unique<MailboxService>(*shared_));
 }
 

@@ -1,5 +1,6 @@
-// The relay's public gRPC services (Accounts, Keys, Directory, Mailbox) on the
-// callback API. Blocking work runs on a WorkerPool, never on reactor threads.
+// The relay's public gRPC services (Accounts, Keys, Directory, Certificates,
+// Mailbox) on the callback API. Blocking work runs on a WorkerPool, never on
+// reactor threads.
 #ifndef CONFIDANT_SERVER_RELAY_SERVICE_H_
 #define CONFIDANT_SERVER_RELAY_SERVICE_H_
 
@@ -12,6 +13,7 @@
 #include "absl/time/time.h"
 #include "server/clock.h"
 #include "server/random.h"
+#include "server/relay_keys.h"
 #include "server/storage/storage.h"
 #include "server/worker_pool.h"
 
@@ -34,15 +36,18 @@ struct RelayLimits {
   double bundle_burst = 20;
   double register_per_second = 1;  // per organisation
   double register_burst = 30;
+  // Sender certificates, per account (a client needs one a week).
+  double certificate_per_second = 1;
+  double certificate_burst = 20;
 };
 
-// Owns the four services and the state they share. Every reference passed in
+// Owns the five services and the state they share. Every reference passed in
 // must outlive this object; `pool` must run until the gRPC server has shut
 // down.
 class RelayServices {
  public:
   RelayServices(Storage& storage, Clock& clock, Random& random,
-                WorkerPool& pool, const RelayLimits& limits);
+                WorkerPool& pool, RelayKeys& keys, const RelayLimits& limits);
   ~RelayServices();
 
   // The services to register with a grpc::ServerBuilder (owned here).

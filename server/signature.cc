@@ -48,7 +48,55 @@ bool MontgomeryToEdwardsY(const unsigned char* u_le, unsigned char* out_y_le) {
   return BN_bn2lebinpad(y.get(), out_y_le, 32) == 32;
 }
 
+struct PkeyCtxFree {
+  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+
+// Whether the 32-byte little-endian u, read as a 256-bit number, is below
+// p = 2^255 - 19.
+bool IsCanonical(const unsigned char* u_le) {
+  if (u_le[31] < 0x7f) return true;
+  if (u_le[31] > 0x7f) return false;
+  for (int i = 30; i >= 1; --i) {
+    if (u_le[i] != 0xff) return true;
+  }
+  return u_le[0] < 0xed;  // p's lowest byte
+}
+
 }  // namespace
+
+PublicKeyProblem CheckCurve25519PublicKey(std::string_view public_key) {
+  if (public_key.size() != kSerializedPublicKeySize ||
+      static_cast<unsigned char>(public_key[0]) != kCurve25519KeyType) {
+    return PublicKeyProblem::kMalformed;
+  }
+  const auto* u = reinterpret_cast<const unsigned char*>(public_key.data()) + 1;
+  if (!IsCanonical(u)) return PublicKeyProblem::kNonCanonical;
+  // Any fixed scalar will do: X25519 clamps it to a multiple of 8, which
+  // takes every point of order 1, 2, 4 or 8 to the neutral element.
+  static constexpr unsigned char kScalar[32] = {
+      0x77, 0x07, 0x6d, 0x0a, 0x73, 0x18, 0xa5, 0x7d, 0x3c, 0x16, 0xc1,
+      0x72, 0x51, 0xb2, 0x66, 0x45, 0xdf, 0x4c, 0x2f, 0x87, 0xeb, 0xc0,
+      0x99, 0x2a, 0xb1, 0x77, 0xfb, 0xa5, 0x1d, 0xb9, 0x2c, 0x2a};
+  std::unique_ptr<EVP_PKEY, PkeyFree> mine(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_X25519, nullptr, kScalar, sizeof(kScalar)));
+  std::unique_ptr<EVP_PKEY, PkeyFree> theirs(
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, u, 32));
+  if (!mine || !theirs) return PublicKeyProblem::kSmallOrder;
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
+      EVP_PKEY_CTX_new(mine.get(), nullptr));
+  std::array<unsigned char, 32> shared{};
+  size_t size = shared.size();
+  if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 ||
+      EVP_PKEY_derive_set_peer(ctx.get(), theirs.get()) != 1 ||
+      EVP_PKEY_derive(ctx.get(), shared.data(), &size) != 1 ||
+      size != shared.size() ||
+      std::all_of(shared.begin(), shared.end(),
+                  [](unsigned char b) { return b == 0; })) {
+    return PublicKeyProblem::kSmallOrder;
+  }
+  return PublicKeyProblem::kNone;
+}
 
 bool VerifyXeddsaSignature(std::string_view public_key,
                            std::string_view message,

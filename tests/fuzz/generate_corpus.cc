@@ -165,6 +165,38 @@ void Register(const fs::path& root) {
   std::printf("relay_register: %d\n", w.count());
 }
 
+// Serialized Curve25519 keys the relay refuses at upload: u of small order
+// (0, 1, the two points of order 8, p - 1, and p and p + 1, which are 0 and 1
+// again) and encodings not below p.
+std::vector<std::pair<std::string, std::string>> DegenerateKeys() {
+  auto key = [](std::vector<uint8_t> u) {
+    u.resize(32, 0);
+    return "\x05" + std::string(u.begin(), u.end());
+  };
+  auto near_p = [&](uint8_t low, uint8_t high) {
+    std::vector<uint8_t> u(32, 0xff);
+    u[0] = low;
+    u[31] = high;
+    return key(u);
+  };
+  return {
+      {"zero", key({0})},
+      {"one", key({1})},
+      {"order_8_a",
+       key({0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,
+            0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
+            0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00})},
+      {"order_8_b",
+       key({0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1,
+            0x55, 0x9c, 0x83, 0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c,
+            0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57})},
+      {"p_minus_1", near_p(0xec, 0x7f)},
+      {"p", near_p(0xed, 0x7f)},
+      {"p_plus_1", near_p(0xee, 0x7f)},
+      {"all_ff", near_p(0xff, 0xff)},
+  };
+}
+
 void NoFieldRequests(const fs::path& root, const std::string& target) {
   CorpusWriter w(root, target);
   for (int c = 0; c < kCallerCount; ++c) {
@@ -284,6 +316,29 @@ void UploadKeys(const fs::path& root) {
     r.set_replace_identity(true);
     r.set_identity_key(std::string(33, '\0'));
     w.Write("replace_identity_zero_key", tp_a, r);
+  }
+  for (const auto& [name, bad] : DegenerateKeys()) {
+    v1::UploadKeysRequest r = first(key4, 7);
+    r.set_identity_key(bad);
+    w.Write("small_order_identity_" + name, nokeys, r);
+    r = first(key4, 7);
+    r.mutable_signed_pre_key()->set_public_key(bad);
+    r.mutable_signed_pre_key()->set_signature(key4.Sign(bad));
+    w.Write("small_order_signed_pre_key_" + name, nokeys, r);
+    r.Clear();
+    add_keys(r, 10, 2);
+    r.mutable_one_time_pre_keys(1)->set_public_key(bad);
+    w.Write("small_order_one_time_pre_key_" + name, tp_a, r);
+  }
+  {
+    // The top bit of u set: the same point as without it to X25519, but a
+    // second encoding of it; refused.
+    v1::UploadKeysRequest r;
+    add_keys(r, 10, 1);
+    std::string high = FixedPublicKey(10);
+    high[32] = static_cast<char>(high[32] | 0x80);
+    r.mutable_one_time_pre_keys(0)->set_public_key(high);
+    w.Write("one_time_pre_key_top_bit_set", tp_a, r);
   }
   w.WriteRaw("empty", tp_a, "");
   for (const auto& [name, bytes] : Garbage()) w.WriteRaw(name, tp_a, bytes);
@@ -588,6 +643,8 @@ int main(int argc, char** argv) {
   f::UploadKeys(root);
   f::GetPreKeyBundle(root);
   f::NoFieldRequests(root, "relay_get_pre_key_count");
+  f::NoFieldRequests(root, "relay_get_relay_keys");
+  f::NoFieldRequests(root, "relay_get_sender_certificate");
   f::ListTrustPersons(root);
   f::Send(root);
   f::Receive(root);

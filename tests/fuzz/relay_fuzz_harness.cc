@@ -20,10 +20,12 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "confidant/v1/relay.pb.h"
+#include "crypto/sender_certificate.h"
 #include "server/clock.h"
 #include "server/codes.h"
 #include "server/log.h"
 #include "server/random.h"
+#include "server/relay_keys.h"
 #include "server/relay_service.h"
 #include "server/storage/memory_storage.h"
 #include "server/worker_pool.h"
@@ -57,6 +59,10 @@ std::string_view HandlerName(RelayHandler h) {
       return "Keys.GetPreKeyCount";
     case RelayHandler::kListTrustPersons:
       return "Directory.ListTrustPersons";
+    case RelayHandler::kGetRelayKeys:
+      return "Certificates.GetRelayKeys";
+    case RelayHandler::kGetSenderCertificate:
+      return "Certificates.GetSenderCertificate";
     case RelayHandler::kSend:
       return "Mailbox.Send";
     case RelayHandler::kReceive:
@@ -89,6 +95,10 @@ bool ParsesAsRequest(RelayHandler h, const std::string& bytes) {
       return v1::GetPreKeyCountRequest().ParseFromString(bytes);
     case RelayHandler::kListTrustPersons:
       return v1::ListTrustPersonsRequest().ParseFromString(bytes);
+    case RelayHandler::kGetRelayKeys:
+      return v1::GetRelayKeysRequest().ParseFromString(bytes);
+    case RelayHandler::kGetSenderCertificate:
+      return v1::GetSenderCertificateRequest().ParseFromString(bytes);
     case RelayHandler::kSend:
       return v1::SendRequest().ParseFromString(bytes);
     case RelayHandler::kReceive:
@@ -223,6 +233,32 @@ bool MayTalk(const WorldAccount& a, const WorldAccount& b) {
   return false;
 }
 
+// Whether the relay must have refused `key` at upload: u of small order
+// (the list libsodium refuses, RFC 7748 §6.1's attack points) or not below
+// p = 2^255 - 19. Written out independently of the relay's check.
+bool IsDegenerateKey(const std::string& key) {
+  if (key.size() != 33) return false;  // refused as malformed anyway
+  const auto* u = reinterpret_cast<const unsigned char*>(key.data()) + 1;
+  if (u[31] & 0x80) return true;
+  bool ff = true;
+  for (int i = 1; i < 31; ++i) ff = ff && u[i] == 0xff;
+  if (u[31] == 0x7f && ff && u[0] >= 0xec) return true;  // p - 1 ... 2^255 - 1
+  static const unsigned char kSmallOrder[][32] = {
+      {0},
+      {1},
+      {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,
+       0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
+       0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00},
+      {0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1,
+       0x55, 0x9c, 0x83, 0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c,
+       0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57},
+  };
+  for (const auto& bad : kSmallOrder) {
+    if (std::equal(u, u + 32, bad)) return true;
+  }
+  return false;
+}
+
 const WorldAccount* AccountById(std::string_view id) {
   for (const WorldAccount& account : WorldAccounts()) {
     if (account.id == id) return &account;
@@ -252,7 +288,8 @@ class Harness {
   Harness()
       : clock_(absl::FromUnixSeconds(kStartUnixSeconds)),
         pool_(1),
-        services_(storage_, clock_, random_, pool_, FuzzLimits()) {
+        keys_(*server::RelayKeys::InMemory(clock_, std::string(32, 'F'))),
+        services_(storage_, clock_, random_, pool_, *keys_, FuzzLimits()) {
     // Protobuf logs every string field with invalid UTF-8; the relay turns
     // those into INVALID_ARGUMENT, which is what is checked.
     google::protobuf::SetLogHandler(nullptr);
@@ -299,6 +336,8 @@ class Harness {
     const bool read_only = handler == RelayHandler::kGetAccount ||
                            handler == RelayHandler::kGetPreKeyCount ||
                            handler == RelayHandler::kListTrustPersons ||
+                           handler == RelayHandler::kGetRelayKeys ||
+                           handler == RelayHandler::kGetSenderCertificate ||
                            handler == RelayHandler::kReceive;
     if (read_only || !result.status.ok()) {
       Expect(Describe(storage_.current(), now_hour_) == before,
@@ -442,6 +481,12 @@ class Harness {
                           " instead of INVALID_ARGUMENT"));
       return;
     }
+    if (handler_ == RelayHandler::kGetRelayKeys) {
+      Expect(
+          code == grpc::StatusCode::OK,
+          absl::StrCat("GetRelayKeys, which needs no credentials, got ", code));
+      return;
+    }
     if (handler_ != RelayHandler::kRegister && AccountFor(caller) == nullptr) {
       Expect(code == grpc::StatusCode::UNAUTHENTICATED,
              absl::StrCat("bad credentials got status ", code,
@@ -552,6 +597,15 @@ class Harness {
           Expect(identity->identity_key == req.identity_key(),
                  "the uploaded identity key was not stored");
         }
+        Expect(!IsDegenerateKey(req.identity_key()) &&
+                   !IsDegenerateKey(req.signed_pre_key().public_key()),
+               "an identity key or signed pre-key of small order, or not "
+               "canonical, was accepted");
+        for (const auto& k : req.one_time_pre_keys()) {
+          Expect(!IsDegenerateKey(k.public_key()),
+                 "a one-time pre-key of small order, or not canonical, was "
+                 "accepted");
+        }
         if (me->identity_seed == 0 || req.replace_identity()) {
           Expect(!req.identity_key().empty() && req.has_signed_pre_key() &&
                      req.registration_id() != 0,
@@ -643,6 +697,45 @@ class Harness {
         Expect(got == expected, "wrong set of trust persons");
         return;
       }
+      case RelayHandler::kGetRelayKeys: {
+        v1::GetRelayKeysResponse resp;
+        Expect(resp.ParseFromString(result.response), "unparsable response");
+        const std::vector<crypto::RelayPublicKey> chain = keys_->Chain();
+        Expect(resp.keys_size() == static_cast<int>(chain.size()),
+               "not every relay key was served");
+        for (int i = 0; i < resp.keys_size(); ++i) {
+          const v1::RelayKey& key = resp.keys(i);
+          Expect(key.id() == chain[i].id &&
+                     key.public_key() == chain[i].public_key &&
+                     key.created_hour() == chain[i].created_hour &&
+                     key.endorsement() == chain[i].endorsement,
+                 "a served relay key differs from the relay's");
+        }
+        return;
+      }
+      case RelayHandler::kGetSenderCertificate: {
+        v1::GetSenderCertificateResponse resp;
+        Expect(resp.ParseFromString(result.response), "unparsable response");
+        Expect(me->identity_seed != 0,
+               "a certificate for an account without keys");
+        absl::StatusOr<crypto::SenderCertificate> certificate =
+            crypto::ParseSenderCertificate(resp.certificate());
+        Expect(certificate.ok(), "the certificate does not parse");
+        absl::StatusOr<crypto::RelayKeyRing> ring =
+            crypto::RelayKeyRing::FromChain(keys_->Chain());
+        Expect(ring.ok() && ring->Verify(*certificate, now_hour_).ok(),
+               "the certificate does not verify against the relay's keys");
+        Expect(certificate->account_id == me->id &&
+                   certificate->identity_key ==
+                       FixedXeddsaKey(
+                           static_cast<unsigned char>(me->identity_seed))
+                           .public_key(),
+               "the certificate names another account or identity key");
+        Expect(certificate->expiry_hour ==
+                   now_hour_ + crypto::kSenderCertificateLifetimeHours,
+               "the certificate does not expire one lifetime from now");
+        return;
+      }
       case RelayHandler::kSend: {
         v1::SendRequest req;
         v1::SendResponse resp;
@@ -732,6 +825,7 @@ class Harness {
   SwappableStorage storage_;
   ResettableRandom random_;
   server::WorkerPool pool_;
+  std::unique_ptr<server::RelayKeys> keys_;
   server::RelayServices services_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -18,6 +18,8 @@ enum class RelayHandler {
   kGetPreKeyBundle,
   kGetPreKeyCount,
   kListTrustPersons,
+  kGetRelayKeys,
+  kGetSenderCertificate,
   kSend,
   kReceive,
   kAck,

@@ -272,6 +272,7 @@ std::string FixedPublicKey(uint32_t n) {
   for (int i = 0; i < 32; ++i) {
     key[1 + i] = static_cast<char>((n >> (8 * (i % 4))) ^ (i * 13));
   }
+  key[32] &= 0x7f;  // canonical, so that the relay accepts it
   return key;
 }
 

@@ -105,7 +105,8 @@ CallerCredentials CredentialsFor(Caller caller);
 std::string SeededEnvelope(std::string_view account_id, int index);
 // The signed pre-key public key seeded for the key with `identity_seed`.
 std::string SeededSignedPreKey(int identity_seed);
-// A 33-byte 0x05-prefixed public key made from `n` (not a curve check).
+// A 33-byte 0x05-prefixed public key made from `n`, with u below 2^255 (not
+// a curve check; canonical and not of small order for the n the world uses).
 std::string FixedPublicKey(uint32_t n);
 
 // Fills an empty `storage` with the world as of `now_hour`: invites expire

@@ -3,7 +3,9 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -14,6 +16,7 @@
 
 #include "confidant/v1/admin.pb.h"
 #include "confidant/v1/relay.grpc.pb.h"
+#include "crypto/sender_certificate.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/testing/admin_json.h"
@@ -56,6 +59,7 @@ class Client {
         accounts(v1::Accounts::NewStub(channel_)),
         keys(v1::Keys::NewStub(channel_)),
         directory(v1::Directory::NewStub(channel_)),
+        certificates(v1::Certificates::NewStub(channel_)),
         mailbox(v1::Mailbox::NewStub(channel_)),
         health(grpc::health::v1::Health::NewStub(channel_)) {}
 
@@ -159,6 +163,33 @@ class Client {
     return st;
   }
 
+  // The relay's published chain, as the crypto layer takes it.
+  std::vector<crypto::RelayPublicKey> RelayKeys() {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(20));
+    v1::GetRelayKeysResponse resp;
+    grpc::Status st = certificates->GetRelayKeys(&ctx, {}, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    std::vector<crypto::RelayPublicKey> chain;
+    for (const v1::RelayKey& k : resp.keys()) {
+      chain.push_back(
+          {k.id(), k.public_key(), k.created_hour(), k.endorsement()});
+    }
+    return chain;
+  }
+
+  grpc::Status Certificate(const Account* a, std::string* out) {
+    grpc::ClientContext ctx;
+    if (a != nullptr) {
+      Auth(&ctx, *a);
+    }
+    v1::GetSenderCertificateResponse resp;
+    grpc::Status st = certificates->GetSenderCertificate(&ctx, {}, &resp);
+    *out = resp.certificate();
+    return st;
+  }
+
   // Reads the queued envelopes up to the queue_empty marker.
   grpc::Status Drain(const Account& a, std::vector<v1::Envelope>* out) {
     grpc::ClientContext ctx;
@@ -186,6 +217,7 @@ class Client {
   std::unique_ptr<v1::Accounts::Stub> accounts;
   std::unique_ptr<v1::Keys::Stub> keys;
   std::unique_ptr<v1::Directory::Stub> directory;
+  std::unique_ptr<v1::Certificates::Stub> certificates;
   std::unique_ptr<v1::Mailbox::Stub> mailbox;
   std::unique_ptr<grpc::health::v1::Health::Stub> health;
 };
@@ -649,9 +681,13 @@ TEST_F(RelayIntegrationTest, StopsStreamsOnShutdownAndBacksUp) {
   Account tp, emp;
   ASSERT_NO_FATAL_FAILURE(SetUpOrganisation("Backup BV", &tp, &emp));
   ASSERT_TRUE(client_->Send(emp, tp, "kept in the backup").ok());
+  const std::vector<crypto::RelayPublicKey> relay_keys = client_->RelayKeys();
   const std::string backup = dir_.path() + "/backup";
   CommandResult r = Admin({"backup", backup});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  struct stat key_file;
+  ASSERT_EQ(::stat((backup + "/relay-keys").c_str(), &key_file), 0);
+  EXPECT_EQ(key_file.st_mode & 07777, 0600);
   EXPECT_EQ(Admin({"backup", backup}).exit_code, 1);  // target exists
 
   // An open stream ends with UNAVAILABLE when the relay stops; exit code 0.
@@ -686,7 +722,154 @@ TEST_F(RelayIntegrationTest, StopsStreamsOnShutdownAndBacksUp) {
   ASSERT_TRUE(c.Drain(tp, &got).ok());
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].content(), "kept in the backup");
+  // With the relay's keys: the key file came along in the backup and was
+  // taken out of db/ into the data directory.
+  EXPECT_EQ(c.RelayKeys(), relay_keys);
+  EXPECT_TRUE(fs::exists(restored + "/relay-keys"));
+  EXPECT_FALSE(fs::exists(restored + "/db/relay-keys"));
   EXPECT_EQ(second.Stop(), 0);
+}
+
+uint32_t CurrentHour() {
+  return static_cast<uint32_t>(std::time(nullptr) / 3600);
+}
+
+// Parses `wire` and checks it against `chain` as a receiver would.
+crypto::SenderCertificate VerifiedCertificate(
+    const std::string& wire, const std::vector<crypto::RelayPublicKey>& chain) {
+  absl::StatusOr<crypto::SenderCertificate> certificate =
+      crypto::ParseSenderCertificate(wire);
+  EXPECT_TRUE(certificate.ok()) << certificate.status();
+  absl::StatusOr<crypto::RelayKeyRing> ring =
+      crypto::RelayKeyRing::FromChain(chain);
+  EXPECT_TRUE(ring.ok()) << ring.status();
+  if (!certificate.ok() || !ring.ok()) return {};
+  absl::Status verified = ring->Verify(*certificate, CurrentHour());
+  EXPECT_TRUE(verified.ok()) << verified;
+  return *certificate;
+}
+
+TEST_F(RelayIntegrationTest, IssuesSenderCertificatesAndRotatesItsKey) {
+  // The chain, without credentials; the admin tool and the log agree on the
+  // fingerprint to publish.
+  const std::vector<crypto::RelayPublicKey> first = client_->RelayKeys();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id, 1u);
+  const uint32_t hour = CurrentHour();
+  EXPECT_TRUE(first[0].created_hour == hour ||
+              first[0].created_hour + 1 == hour);
+  const std::string root = crypto::RelayKeyFingerprint(first[0].public_key);
+  auto shown = AdminJson<v1::GetAdminRelayKeysResponse>({"relay-key", "show"});
+  EXPECT_EQ(shown.root_fingerprint(), root);
+  ASSERT_EQ(shown.keys_size(), 1);
+  EXPECT_EQ(shown.keys(0).fingerprint(), root);
+  EXPECT_EQ(shown.keys(0).created_hour(), first[0].created_hour);
+  EXPECT_NE(relay_->Log().find("relay key root fingerprint: " + root),
+            std::string::npos)
+      << relay_->Log();
+  struct stat st;
+  ASSERT_EQ(::stat((data_dir_ + "/relay-keys").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600);
+
+  Account tp, emp;
+  ASSERT_NO_FATAL_FAILURE(SetUpOrganisation("Certificaat BV", &tp, &emp));
+  std::string wire;
+  EXPECT_EQ(client_->Certificate(nullptr, &wire).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  Account late;
+  {
+    auto org = AdminJson<v1::ListOrganisationsResponse>({"org", "list"});
+    auto rotated = AdminJson<v1::RotateAccessCodeResponse>(
+        {"org", "rotate-code", org.organisations(0).id()});
+    v1::RegisterRequest req;
+    req.set_access_code(rotated.access_code());
+    ASSERT_TRUE(client_->Register(req, &late).ok());
+  }
+  grpc::Status status = client_->Certificate(&late, &wire);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << status.error_message();
+
+  status = client_->Certificate(&emp, &wire);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  crypto::SenderCertificate certificate = VerifiedCertificate(wire, first);
+  EXPECT_EQ(certificate.account_id, emp.id);
+  EXPECT_EQ(certificate.identity_key, emp.identity->public_key());
+  EXPECT_EQ(certificate.signer_key_id, 1u);
+  const uint32_t issued = certificate.expiry_hour - 168;
+  EXPECT_TRUE(issued == hour || issued == CurrentHour()) << issued;
+
+  // Rotation: new certificates come from key 2, endorsed by key 1; the
+  // root to publish stays.
+  auto rotated = AdminJson<v1::RotateRelayKeyResponse>({"relay-key", "rotate"});
+  EXPECT_EQ(rotated.key().id(), 2u);
+  EXPECT_EQ(rotated.root_fingerprint(), root);
+  const std::vector<crypto::RelayPublicKey> second = client_->RelayKeys();
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[0], first[0]);
+  EXPECT_EQ(crypto::RelayKeyFingerprint(second[1].public_key),
+            rotated.key().fingerprint());
+  ASSERT_TRUE(client_->Certificate(&tp, &wire).ok());
+  certificate = VerifiedCertificate(wire, second);
+  EXPECT_EQ(certificate.signer_key_id, 2u);
+  EXPECT_EQ(certificate.account_id, tp.id);
+  EXPECT_EQ(certificate.identity_key, tp.identity->public_key());
+
+  // The same keys after a clean restart and after a kill.
+  ASSERT_NO_FATAL_FAILURE(Restart(/*kill=*/false));
+  EXPECT_EQ(client_->RelayKeys(), second);
+  ASSERT_NO_FATAL_FAILURE(Restart(/*kill=*/true));
+  EXPECT_EQ(client_->RelayKeys(), second);
+  ASSERT_TRUE(client_->Certificate(&emp, &wire).ok());
+  EXPECT_EQ(VerifiedCertificate(wire, second).signer_key_id, 2u);
+
+  // The text form names the fingerprint, every key and its hour.
+  CommandResult text = RunCommand(
+      {CONFIDANT_ADMIN_BIN, "--data-dir", data_dir_, "relay-key", "show"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find(root), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(rotated.key().fingerprint() + "  "),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find(" UTC  (current)"), std::string::npos) << text.out;
+
+  // Issuing names nobody in the log.
+  const std::string log = relay_->Log();
+  EXPECT_EQ(log.find(Hex(emp.id)), std::string::npos);
+  EXPECT_EQ(log.find(Hex(tp.id)), std::string::npos);
+}
+
+TEST_F(RelayIntegrationTest, RefusesToStartWithoutItsKeys) {
+  Account tp, emp;
+  ASSERT_NO_FATAL_FAILURE(SetUpOrganisation("Sleutel BV", &tp, &emp));
+  const std::vector<crypto::RelayPublicKey> chain = client_->RelayKeys();
+  ASSERT_EQ(relay_->Stop(), 0);
+  const std::string path = data_dir_ + "/relay-keys";
+  const std::string good = ::confidant::testing::ReadFileOrDie(path);
+
+  // A corrupt key file stops the relay with a clear message, and stays.
+  std::string bad = good;
+  bad[bad.size() / 2] = static_cast<char>(bad[bad.size() / 2] ^ 0x40);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bad;
+  EXPECT_FALSE(relay_->Start());
+  EXPECT_EQ(relay_->exit_code(), 78);
+  EXPECT_NE(relay_->Log().find(path + " is unusable: corrupt"),
+            std::string::npos)
+      << relay_->Log();
+  EXPECT_EQ(::confidant::testing::ReadFileOrDie(path), bad);
+
+  // A missing one beside a database with accounts: no new key 1.
+  fs::remove(path);
+  EXPECT_FALSE(relay_->Start());
+  EXPECT_EQ(relay_->exit_code(), 78);
+  EXPECT_NE(relay_->Log().find("--create-relay-key"), std::string::npos)
+      << relay_->Log();
+  EXPECT_FALSE(fs::exists(path));
+
+  // The file put back: the same keys as before.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << good;
+  ASSERT_TRUE(relay_->Start()) << relay_->Log();
+  client_ = std::make_unique<Client>(relay_->address());
+  EXPECT_EQ(client_->RelayKeys(), chain);
 }
 
 TEST_F(RelayIntegrationTest, ServesTls) {

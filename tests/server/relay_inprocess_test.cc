@@ -14,10 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "confidant/v1/admin.grpc.pb.h"
 #include "confidant/v1/relay.grpc.pb.h"
+#include "crypto/sender_certificate.h"
 #include "gtest/gtest.h"
 #include "server/admin_service.h"
 #include "server/clock.h"
@@ -284,7 +286,9 @@ class RelayServicesTest : public ::testing::Test {
  protected:
   RelayServicesTest()
       : storage_(NewMemoryStorage()),
-        services_(*storage_, clock_, random_, pool_, RelayLimits()) {}
+        relay_keys_(*RelayKeys::InMemory(clock_, std::string(32, 'k'))),
+        services_(*storage_, clock_, random_, pool_, *relay_keys_,
+                  RelayLimits()) {}
 
   void SetUp() override {
     grpc::ServerBuilder builder;
@@ -296,6 +300,7 @@ class RelayServicesTest : public ::testing::Test {
     auto channel = server_->InProcessChannel(grpc::ChannelArguments());
     accounts_ = v1::Accounts::NewStub(channel);
     keys_ = v1::Keys::NewStub(channel);
+    certificates_ = v1::Certificates::NewStub(channel);
     mailbox_ = v1::Mailbox::NewStub(channel);
 
     const OrganisationRecord org{"0011223344556677", "Stop BV",
@@ -365,11 +370,13 @@ class RelayServicesTest : public ::testing::Test {
   FakeRandom random_{3};
   std::unique_ptr<Storage> storage_;
   WorkerPool pool_{1};
+  std::unique_ptr<RelayKeys> relay_keys_;
   RelayServices services_;
   absl::Notification release_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::Accounts::Stub> accounts_;
   std::unique_ptr<v1::Keys::Stub> keys_;
+  std::unique_ptr<v1::Certificates::Stub> certificates_;
   std::unique_ptr<v1::Mailbox::Stub> mailbox_;
   Credentials employee_, trust_person_;
 };
@@ -507,6 +514,160 @@ TEST_F(RelayServicesTest, RegistrationIdGoesWithTheIdentityKeyOnly) {
   *rotation.add_one_time_pre_keys() = *otk;
   EXPECT_TRUE(Upload(trust_person_, rotation).ok());
   EXPECT_EQ(StoredRegistrationId(trust_person_), 9u);
+}
+
+v1::UploadKeysRequest FirstUpload(const XeddsaTestKey& identity) {
+  v1::UploadKeysRequest req;
+  req.set_identity_key(identity.public_key());
+  req.set_registration_id(5);
+  v1::SignedPreKey* spk = req.mutable_signed_pre_key();
+  spk->set_id(1);
+  spk->set_public_key(::confidant::testing::RandomPublicKey());
+  spk->set_signature(identity.Sign(spk->public_key()));
+  return req;
+}
+
+TEST_F(RelayServicesTest, SenderCertificatesNameTheCallerAndItsIdentityKey) {
+  // The chain needs no credentials.
+  {
+    grpc::ClientContext ctx;
+    v1::GetRelayKeysResponse resp;
+    ASSERT_TRUE(certificates_->GetRelayKeys(&ctx, {}, &resp).ok());
+    ASSERT_EQ(resp.keys_size(), 1);
+    EXPECT_EQ(resp.keys(0).id(), 1u);
+    EXPECT_EQ(resp.keys(0).public_key(), relay_keys_->Chain()[0].public_key);
+    EXPECT_EQ(resp.keys(0).created_hour(), clock_.NowHour());
+    EXPECT_TRUE(resp.keys(0).endorsement().empty());
+  }
+  auto certificate = [&](const Credentials* who,
+                         v1::GetSenderCertificateResponse* resp) {
+    grpc::ClientContext ctx;
+    if (who != nullptr) {
+      Auth(&ctx, *who, std::chrono::seconds(10));
+    }
+    return certificates_->GetSenderCertificate(&ctx, {}, resp);
+  };
+  v1::GetSenderCertificateResponse resp;
+  EXPECT_EQ(certificate(nullptr, &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  Credentials wrong = employee_;
+  wrong.secret[0] ^= 1;
+  EXPECT_EQ(certificate(&wrong, &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  grpc::Status st = certificate(&employee_, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << st.error_message();
+  EXPECT_TRUE(absl::StrContains(st.error_message(), "upload your keys"));
+
+  XeddsaTestKey identity;
+  ASSERT_TRUE(Upload(employee_, FirstUpload(identity)).ok());
+  st = certificate(&employee_, &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(resp.certificate().size(), crypto::kSenderCertificateSize);
+  absl::StatusOr<crypto::SenderCertificate> parsed =
+      crypto::ParseSenderCertificate(resp.certificate());
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  absl::StatusOr<crypto::RelayKeyRing> ring =
+      crypto::RelayKeyRing::FromChain(relay_keys_->Chain());
+  ASSERT_TRUE(ring.ok());
+  EXPECT_TRUE(ring->Verify(*parsed, clock_.NowHour()).ok());
+  EXPECT_EQ(parsed->account_id, employee_.id);
+  EXPECT_EQ(parsed->identity_key, identity.public_key());
+  EXPECT_EQ(parsed->expiry_hour, clock_.NowHour() + 168);
+  EXPECT_EQ(parsed->signer_key_id, 1u);
+
+  // After a rotation: signed by key 2, and the chain shows both keys.
+  ASSERT_TRUE(relay_keys_->Rotate().ok());
+  ASSERT_TRUE(certificate(&employee_, &resp).ok());
+  parsed = crypto::ParseSenderCertificate(resp.certificate());
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->signer_key_id, 2u);
+  {
+    grpc::ClientContext ctx;
+    v1::GetRelayKeysResponse keys;
+    ASSERT_TRUE(certificates_->GetRelayKeys(&ctx, {}, &keys).ok());
+    std::vector<crypto::RelayPublicKey> chain;
+    for (const v1::RelayKey& k : keys.keys()) {
+      chain.push_back(
+          {k.id(), k.public_key(), k.created_hour(), k.endorsement()});
+    }
+    ASSERT_EQ(chain.size(), 2u);
+    ring = crypto::RelayKeyRing::FromChain(chain);
+    ASSERT_TRUE(ring.ok()) << ring.status();
+    EXPECT_TRUE(ring->Verify(*parsed, clock_.NowHour()).ok());
+  }
+
+  // Rate limited per caller: a burst of 20 by default, then 1 per second.
+  // Every authenticated request counts, the refused one before the upload
+  // too.
+  int requests = 3;
+  while (certificate(&employee_, &resp).ok() && requests < 100) ++requests;
+  EXPECT_EQ(requests, 20);
+  st = certificate(&employee_, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_TRUE(certificate(&employee_, &resp).ok());
+}
+
+// issue 11, section 4: keys of small order (and second encodings of keys)
+// are refused at upload, whichever key they are.
+TEST_F(RelayServicesTest, SmallOrderKeysAreRefusedAtUpload) {
+  XeddsaTestKey identity;
+  std::string zero(33, '\0');
+  zero[0] = 0x05;
+  std::string one = zero;
+  one[1] = 1;
+  std::string order_8 = "\x05";
+  for (unsigned char b :
+       {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,
+        0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
+        0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00}) {
+    order_8.push_back(static_cast<char>(b));
+  }
+  std::string p(33, '\xff');  // 2^255 - 19: 0 again
+  p[0] = 0x05;
+  p[1] = static_cast<char>(0xed);
+  p[32] = 0x7f;
+  auto expect_refused = [&](const v1::UploadKeysRequest& req,
+                            const std::string& field,
+                            const std::string& problem) {
+    grpc::Status st = Upload(trust_person_, req);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << st.error_message();
+    EXPECT_TRUE(absl::StartsWith(st.error_message(), field))
+        << st.error_message();
+    EXPECT_TRUE(absl::StrContains(st.error_message(), problem))
+        << st.error_message();
+    EXPECT_TRUE(absl::IsNotFound(
+        storage_->keys().GetIdentity(trust_person_.id).status()));
+  };
+  for (const std::string& bad : {zero, one, order_8}) {
+    v1::UploadKeysRequest req = FirstUpload(identity);
+    req.set_identity_key(bad);
+    expect_refused(req, "identity_key", "small order");
+    req = FirstUpload(identity);
+    req.mutable_signed_pre_key()->set_public_key(bad);
+    req.mutable_signed_pre_key()->set_signature(identity.Sign(bad));
+    expect_refused(req, "signed_pre_key.public_key", "small order");
+    req = FirstUpload(identity);
+    v1::OneTimePreKey* otk = req.add_one_time_pre_keys();
+    otk->set_id(1);
+    otk->set_public_key(::confidant::testing::RandomPublicKey());
+    otk = req.add_one_time_pre_keys();
+    otk->set_id(2);
+    otk->set_public_key(bad);
+    expect_refused(req, "one_time_pre_keys.public_key", "small order");
+  }
+  v1::UploadKeysRequest req = FirstUpload(identity);
+  req.set_identity_key(p);
+  expect_refused(req, "identity_key", "not a canonical");
+  std::string high = identity.public_key();
+  high[32] = static_cast<char>(high[32] | 0x80);
+  req = FirstUpload(identity);
+  req.set_identity_key(high);
+  expect_refused(req, "identity_key", "not a canonical");
+  // The honest upload still works.
+  EXPECT_TRUE(Upload(trust_person_, FirstUpload(identity)).ok());
 }
 
 }  // namespace

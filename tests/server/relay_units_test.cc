@@ -72,6 +72,67 @@ TEST(SignatureTest, RejectsOtherKeyAndMalformedInput) {
   EXPECT_FALSE(VerifyXeddsaSignature(minus_one, message, sig));
 }
 
+// A serialized key: 0x05, then u (little-endian) from `u_le` padded with
+// zeros.
+std::string Key(std::vector<unsigned char> u_le) {
+  u_le.resize(32, 0);
+  return "\x05" + std::string(u_le.begin(), u_le.end());
+}
+
+// u = 2^255 - 19 + delta for small delta, little-endian.
+std::string NearP(int delta) {
+  std::vector<unsigned char> u(32, 0xff);
+  u[0] = static_cast<unsigned char>(0xed + delta);
+  u[31] = 0x7f;
+  return Key(u);
+}
+
+// The points of small order (libsodium's list; RFC 7748 §6.1) and
+// non-canonical encodings are refused; keys people make are not.
+TEST(PublicKeyCheckTest, RefusesSmallOrderAndNonCanonicalKeys) {
+  const std::vector<std::string> small_order = {
+      Key({0}),
+      Key({1}),
+      Key({0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,
+           0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
+           0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00}),
+      Key({0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1,
+           0x55, 0x9c, 0x83, 0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c,
+           0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57}),
+      NearP(-1),  // p - 1, of order 2
+  };
+  for (const std::string& key : small_order) {
+    EXPECT_EQ(CheckCurve25519PublicKey(key), PublicKeyProblem::kSmallOrder)
+        << ::testing::PrintToString(key);
+  }
+  // p and p + 1 are 0 and 1 again; anything with bit 255 set is a second
+  // encoding of a point below 2^255.
+  for (const std::string& key : {NearP(0), NearP(1), NearP(18)}) {
+    EXPECT_EQ(CheckCurve25519PublicKey(key), PublicKeyProblem::kNonCanonical);
+  }
+  for (std::string key : small_order) {
+    key[32] = static_cast<char>(key[32] | 0x80);
+    EXPECT_EQ(CheckCurve25519PublicKey(key), PublicKeyProblem::kNonCanonical);
+  }
+  XeddsaTestKey identity;
+  std::string high = identity.public_key();
+  EXPECT_EQ(CheckCurve25519PublicKey(high), PublicKeyProblem::kNone);
+  high[32] = static_cast<char>(high[32] | 0x80);
+  EXPECT_EQ(CheckCurve25519PublicKey(high), PublicKeyProblem::kNonCanonical);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(CheckCurve25519PublicKey(::confidant::testing::RandomPublicKey()),
+              PublicKeyProblem::kNone);
+  }
+  EXPECT_EQ(CheckCurve25519PublicKey(Key({9})), PublicKeyProblem::kNone);
+  EXPECT_EQ(CheckCurve25519PublicKey(NearP(-2)), PublicKeyProblem::kNone);
+  EXPECT_EQ(CheckCurve25519PublicKey(""), PublicKeyProblem::kMalformed);
+  EXPECT_EQ(CheckCurve25519PublicKey(identity.public_key().substr(1)),
+            PublicKeyProblem::kMalformed);
+  std::string wrong_type = identity.public_key();
+  wrong_type[0] = 0x06;
+  EXPECT_EQ(CheckCurve25519PublicKey(wrong_type), PublicKeyProblem::kMalformed);
+}
+
 class ConfigTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& text) {
@@ -105,6 +166,8 @@ bundle_per_second = 0.5
 bundle_burst = 3.0
 register_per_second = 2.0
 register_burst = 4.0
+certificate_per_second = 0.25
+certificate_burst = 5.0
 )"),
                             &c)
                   .ok());
@@ -122,6 +185,8 @@ register_burst = 4.0
   EXPECT_DOUBLE_EQ(c.limits.send_per_second, 5.5);
   EXPECT_DOUBLE_EQ(c.limits.bundle_burst, 3.0);
   EXPECT_DOUBLE_EQ(c.limits.register_burst, 4.0);
+  EXPECT_DOUBLE_EQ(c.limits.certificate_per_second, 0.25);
+  EXPECT_DOUBLE_EQ(c.limits.certificate_burst, 5.0);
 }
 
 TEST_F(ConfigTest, RejectsUnknownKeyWrongTypeAndBadSyntax) {

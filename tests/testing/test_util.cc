@@ -243,6 +243,7 @@ std::string RandomPublicKey() {
   std::string key(33, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(key.data()) + 1, 32);
   key[0] = '\x05';
+  key[32] &= 0x7f;  // u below 2^255, so canonical but for 19 values
   return key;
 }
 

@@ -103,7 +103,8 @@ class XeddsaTestKey {
   unsigned char sign_bit_ = 0;
 };
 
-// A random serialized Curve25519 public key (33 bytes, 0x05 prefix).
+// A random serialized Curve25519 public key (33 bytes, 0x05 prefix, top bit
+// of u clear, so the relay takes it as canonical).
 std::string RandomPublicKey();
 
 // Resident memory of process `pid` in KiB (VmRSS in /proc/PID/status), or -1

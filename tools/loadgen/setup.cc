@@ -111,6 +111,7 @@ std::string RandomPublicKey() {
   std::string key(33, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(key.data()) + 1, 32);
   key[0] = '\x05';
+  key[32] &= 0x7f;  // u below 2^255: the relay refuses other encodings
   return key;
 }
 
