@@ -39,6 +39,23 @@ absl::StatusOr<crypto::RelayKeyRing> FetchChain(RelayTransport& transport) {
 
 }  // namespace
 
+namespace {
+
+// The relay's hour when it issued `c`.
+uint32_t IssueHour(const crypto::SenderCertificate& c) {
+  return c.expiry_hour > crypto::kSenderCertificateLifetimeHours
+             ? c.expiry_hour - crypto::kSenderCertificateLifetimeHours
+             : 0;
+}
+
+void PutHour(uint32_t hour, std::string& out) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((hour >> shift) & 0xff));
+  }
+}
+
+}  // namespace
+
 uint32_t HourOf(absl::Time now) {
   return static_cast<uint32_t>(
       std::max<int64_t>(0, absl::ToUnixSeconds(now) / 3600));
@@ -89,13 +106,25 @@ absl::StatusOr<std::unique_ptr<CertificateManager>> CertificateManager::Open(
     return absl::DataLossError(absl::StrCat(
         "the pinned relay keys are corrupt: ", ring.status().message()));
   }
-  absl::StatusOr<std::optional<std::string>> certificate =
+  absl::StatusOr<std::optional<std::string>> stored =
       profile.Get(Namespace::kRelayTrust, kSenderCertificateKey);
-  if (!certificate.ok()) return certificate.status();
-  return std::unique_ptr<CertificateManager>(
-      new CertificateManager(transport, profile, std::move(own_account_id),
-                             std::move(own_identity_key), *std::move(ring),
-                             certificate->value_or("")));
+  if (!stored.ok()) return stored.status();
+  // The certificate, then our own hour when we fetched it.
+  std::string certificate = stored->value_or("");
+  uint32_t fetched = 0;
+  if (certificate.size() == crypto::kSenderCertificateSize + 4) {
+    for (size_t i = crypto::kSenderCertificateSize; i < certificate.size();
+         ++i) {
+      fetched = (fetched << 8) | static_cast<uint8_t>(certificate[i]);
+    }
+    certificate.resize(crypto::kSenderCertificateSize);
+  }
+  auto manager = std::unique_ptr<CertificateManager>(new CertificateManager(
+      transport, profile, std::move(own_account_id),
+      std::move(own_identity_key), *std::move(ring), std::move(certificate)));
+  absl::MutexLock lock(&manager->mu_);
+  manager->fetched_hour_ = fetched;
+  return manager;
 }
 
 CertificateManager::CertificateManager(RelayTransport& transport,
@@ -118,9 +147,11 @@ std::string CertificateManager::RootFingerprint() const {
 absl::StatusOr<std::string> CertificateManager::Current(absl::Time now) {
   const uint32_t hour = HourOf(now);
   std::string cached;
+  uint32_t fetched = 0;
   {
     absl::MutexLock lock(&mu_);
     cached = certificate_;
+    fetched = fetched_hour_;
   }
   std::optional<crypto::SenderCertificate> parsed;
   if (!cached.empty()) {
@@ -131,17 +162,25 @@ absl::StatusOr<std::string> CertificateManager::Current(absl::Time now) {
       parsed = *std::move(c);
     }
   }
+  // The relay's hour now, as far as we can tell: the hour of issue plus the
+  // hours our clock moved since we fetched it. So a client whose clock is
+  // off by days neither renews on every message nor sends an expired one.
+  uint64_t relay_hour = hour;
+  if (parsed.has_value() && fetched != 0) {
+    relay_hour =
+        uint64_t{IssueHour(*parsed)} + (hour > fetched ? hour - fetched : 0);
+  }
   if (parsed.has_value() &&
-      uint64_t{parsed->expiry_hour} > uint64_t{hour} + kRenewBeforeHours) {
+      uint64_t{parsed->expiry_hour} > relay_hour + kRenewBeforeHours) {
     return cached;
   }
-  absl::StatusOr<std::string> renewed = Renew();
+  absl::StatusOr<std::string> renewed = Renew(hour);
   if (renewed.ok()) return renewed;
-  if (parsed.has_value() && parsed->expiry_hour > hour) return cached;
+  if (parsed.has_value() && parsed->expiry_hour > relay_hour) return cached;
   return renewed.status();
 }
 
-absl::StatusOr<std::string> CertificateManager::Renew() {
+absl::StatusOr<std::string> CertificateManager::Renew(uint32_t local_hour) {
   absl::StatusOr<std::string> fresh = transport_.GetSenderCertificate();
   if (!fresh.ok()) return fresh.status();
   absl::StatusOr<crypto::SenderCertificate> parsed =
@@ -156,10 +195,7 @@ absl::StatusOr<std::string> CertificateManager::Renew() {
         "the relay certified another account or identity key than ours");
   }
   // Judged at the relay's hour of issue, which our own clock need not match.
-  const uint32_t issued =
-      parsed->expiry_hour > crypto::kSenderCertificateLifetimeHours
-          ? parsed->expiry_hour - crypto::kSenderCertificateLifetimeHours
-          : 0;
+  const uint32_t issued = IssueHour(*parsed);
   absl::Status verified = verifier_.Verify(*parsed, issued);
   if (crypto::GetCryptoError(verified) ==
       crypto::CryptoError::kUnknownRelayKey) {
@@ -170,13 +206,16 @@ absl::StatusOr<std::string> CertificateManager::Renew() {
     return absl::DataLossError(absl::StrCat(
         "the relay's certificate does not check out: ", verified.message()));
   }
+  std::string stored = *fresh;
+  PutHour(local_hour, stored);
   if (absl::Status s =
-          profile_.Put(Namespace::kRelayTrust, kSenderCertificateKey, *fresh);
+          profile_.Put(Namespace::kRelayTrust, kSenderCertificateKey, stored);
       !s.ok()) {
     return s;
   }
   absl::MutexLock lock(&mu_);
   certificate_ = *fresh;
+  fetched_hour_ = local_hour;
   return fresh;
 }
 

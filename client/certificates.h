@@ -4,7 +4,8 @@
 //
 // Storage in the ProfileStore, Namespace::kRelayTrust:
 //   "relay_keys"   RelayKeyRing::Serialize(): the chain from the pinned root
-//   "certificate"  the wire form of our current sender certificate
+//   "certificate"  the wire form of our current sender certificate, then our
+//                  own clock's hour when we fetched it (big-endian u32)
 #ifndef CONFIDANT_CLIENT_CERTIFICATES_H_
 #define CONFIDANT_CLIENT_CERTIFICATES_H_
 
@@ -64,7 +65,9 @@ class CertificateManager {
   CertificateManager& operator=(const CertificateManager&) = delete;
 
   // Our certificate (wire form), renewed from the relay when fewer than
-  // kRenewBeforeHours remain at `now`. If renewal fails while the cached one
+  // kRenewBeforeHours remain at `now` (counted from the relay's hour of
+  // issue plus the hours our clock moved since, so a skewed clock does not
+  // matter). If renewal fails while the cached one
   // is still valid, the cached one is returned; otherwise the relay's error,
   // or DATA_LOSS if the relay's certificate is not for us or does not verify
   // against the pinned keys.
@@ -86,8 +89,9 @@ class CertificateManager {
                      std::string own_account_id, std::string own_identity_key,
                      crypto::RelayKeyRing ring, std::string certificate);
 
-  // Fetches a certificate from the relay, checks it and stores it.
-  absl::StatusOr<std::string> Renew();
+  // Fetches a certificate from the relay, checks it and stores it with
+  // `local_hour`, our clock's hour of fetching.
+  absl::StatusOr<std::string> Renew(uint32_t local_hour);
 
   RelayTransport& transport_;
   ProfileStore& profile_;
@@ -95,7 +99,8 @@ class CertificateManager {
   const std::string own_identity_key_;
   crypto::SenderCertificateVerifier verifier_;
   mutable absl::Mutex mu_;
-  std::string certificate_ ABSL_GUARDED_BY(mu_);  // wire form; may be empty
+  std::string certificate_ ABSL_GUARDED_BY(mu_);    // wire form; may be empty
+  uint32_t fetched_hour_ ABSL_GUARDED_BY(mu_) = 0;  // 0: not known
 };
 
 }  // namespace confidant::client

@@ -236,15 +236,14 @@ absl::StatusOr<RelaySigningKey> RelaySigningKey::FromSeed(
   if (!key.ok()) return key.status();
   std::string public_key(kRelayPublicKeySize, '\0');
   size_t size = public_key.size();
-  if (EVP_PKEY_get_raw_public_key(
-          key->get(), reinterpret_cast<uint8_t*>(public_key.data()), &size) !=
-          1 ||
+  if (EVP_PKEY_get_raw_public_key(key->get(),
+                                  reinterpret_cast<uint8_t*>(public_key.data()),
+                                  &size) != 1 ||
       size != kRelayPublicKeySize) {
     return CryptoStatus(CryptoError::kInternal,
                         "cannot read an Ed25519 public key");
   }
-  return RelaySigningKey(id, created_hour, std::move(public_key),
-                         seed.Clone());
+  return RelaySigningKey(id, created_hour, std::move(public_key), seed.Clone());
 }
 
 absl::StatusOr<std::string> RelaySigningKey::Sign(
@@ -344,9 +343,9 @@ absl::Status RelayKeyRing::CheckTimes(const SenderCertificate& certificate,
                         "than the relay ever gives");
   }
   if (const RelayPublicKey* successor = Find(signer->id + 1);
-      successor != nullptr &&
-      expiry > uint64_t{successor->created_hour} +
-                   kSenderCertificateLifetimeHours + 1) {
+      successor != nullptr && expiry > uint64_t{successor->created_hour} +
+                                           kSenderCertificateLifetimeHours +
+                                           1) {
     return CryptoStatus(CryptoError::kCertificateExpired,
                         "the sender certificate outlives the retirement of "
                         "the relay key that signed it");
@@ -356,15 +355,16 @@ absl::Status RelayKeyRing::CheckTimes(const SenderCertificate& certificate,
 
 absl::Status RelayKeyRing::Verify(const SenderCertificate& certificate,
                                   uint32_t at_hour) const {
-  if (absl::Status s = CheckTimes(certificate, at_hour); !s.ok()) return s;
+  // The signature first: a forgery is reported as one, whatever it claims.
   const RelayPublicKey* signer = Find(certificate.signer_key_id);
+  if (signer == nullptr) return CheckTimes(certificate, at_hour);
   if (!VerifyRelaySignature(signer->public_key, certificate.SignedBytes(),
                             certificate.signature)) {
     return CryptoStatus(CryptoError::kBadSignature,
                         "the sender certificate is not signed by the relay: "
                         "forged or altered");
   }
-  return absl::OkStatus();
+  return CheckTimes(certificate, at_hour);
 }
 
 std::string RelayKeyRing::RootFingerprint() const {

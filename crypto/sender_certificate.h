@@ -157,7 +157,7 @@ class RelayKeyRing {
   absl::Status Extend(const std::vector<RelayPublicKey>& chain);
 
   // Checks `certificate` as of `at_hour` (the relay's hour of storing the
-  // envelope that carried it):
+  // envelope that carried it), in this order:
   //   kUnknownRelayKey     signed by a key id the ring does not hold (yet);
   //   kBadSignature        the signature does not verify: forged or altered;
   //   kCertificateExpired  expired at `at_hour`, valid for longer than one
