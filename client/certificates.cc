@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/bytes.h"
 #include "crypto/errors.h"
 
 namespace confidant::client {
@@ -49,9 +50,7 @@ uint32_t IssueHour(const crypto::SenderCertificate& c) {
 }
 
 void PutHour(uint32_t hour, std::string& out) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((hour >> shift) & 0xff));
-  }
+  base::PutBigEndian(out, hour, 4);
 }
 
 }  // namespace
@@ -113,10 +112,9 @@ absl::StatusOr<std::unique_ptr<CertificateManager>> CertificateManager::Open(
   std::string certificate = stored->value_or("");
   uint32_t fetched = 0;
   if (certificate.size() == crypto::kSenderCertificateSize + 4) {
-    for (size_t i = crypto::kSenderCertificateSize; i < certificate.size();
-         ++i) {
-      fetched = (fetched << 8) | static_cast<uint8_t>(certificate[i]);
-    }
+    fetched = static_cast<uint32_t>(base::GetBigEndian(
+        std::string_view(certificate).substr(crypto::kSenderCertificateSize),
+        4));
     certificate.resize(crypto::kSenderCertificateSize);
   }
   auto manager = std::unique_ptr<CertificateManager>(new CertificateManager(

@@ -287,6 +287,17 @@ absl::Status Messenger::MarkRead(std::string_view case_id) {
                       (*record)->SerializeAsString());
 }
 
+absl::StatusOr<Messenger::PeerKey> Messenger::CurrentPeerKey(
+    std::string_view peer) {
+  absl::StatusOr<std::optional<PendingIdentity>> pending = Pending(peer);
+  if (!pending.ok()) return pending.status();
+  if (pending->has_value()) return PeerKey{(*pending)->identity_key(), true};
+  absl::StatusOr<std::string> trusted =
+      sessions_.PeerIdentityKey(crypto::PeerAddress(peer));
+  if (!trusted.ok()) return trusted.status();
+  return PeerKey{*std::move(trusted), false};
+}
+
 absl::StatusOr<crypto::SafetyNumber> Messenger::SafetyWith(
     std::string_view peer, std::string_view peer_key) {
   return crypto::ComputeSafetyNumber(internal::HexId(own_account_id_),
@@ -302,20 +313,11 @@ absl::StatusOr<SafetyNumberState> Messenger::SafetyNumber(
   if (!record.ok()) return record.status();
   if (!record->has_value()) return absl::NotFoundError("unknown case");
   const std::string& peer = (*record)->peer_account_id();
-  absl::StatusOr<std::optional<PendingIdentity>> pending = Pending(peer);
-  if (!pending.ok()) return pending.status();
+  absl::StatusOr<PeerKey> key = CurrentPeerKey(peer);
+  if (!key.ok()) return key.status();
   SafetyNumberState out;
-  std::string key;
-  if (pending->has_value()) {
-    out.changed = true;
-    key = (*pending)->identity_key();
-  } else {
-    absl::StatusOr<std::string> trusted =
-        sessions_.PeerIdentityKey(crypto::PeerAddress(peer));
-    if (!trusted.ok()) return trusted.status();
-    key = *std::move(trusted);
-  }
-  absl::StatusOr<crypto::SafetyNumber> number = SafetyWith(peer, key);
+  out.changed = key->pending;
+  absl::StatusOr<crypto::SafetyNumber> number = SafetyWith(peer, key->key);
   if (!number.ok()) return number.status();
   out.number = *std::move(number);
   absl::StatusOr<std::optional<std::string>> verified = profile_.Get(

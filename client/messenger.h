@@ -230,6 +230,14 @@ class Messenger {
   // The pending identity of `peer`, if any.
   absl::StatusOr<std::optional<client::v1::PendingIdentity>> Pending(
       std::string_view peer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The key a safety number with `peer` is made of: the pending new one, or
+  // the trusted one.
+  struct PeerKey {
+    std::string key;
+    bool pending = false;
+  };
+  absl::StatusOr<PeerKey> CurrentPeerKey(std::string_view peer)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The safety number with `peer` whose identity key is `peer_key`.
   absl::StatusOr<crypto::SafetyNumber> SafetyWith(std::string_view peer,
                                                   std::string_view peer_key);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "base/bytes.h"
 #include "client/messenger.h"
 
 namespace confidant::client::internal {
@@ -59,9 +60,7 @@ bool IsValidUtf8(std::string_view s) {
 
 std::string SequenceKey(std::string_view prefix, uint64_t sequence) {
   std::string key(prefix);
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    key.push_back(static_cast<char>((sequence >> shift) & 0xFF));
-  }
+  base::PutBigEndian(key, sequence, 8);
   return key;
 }
 

@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "base/bytes.h"
 #include "client/messenger.h"
 #include "client/messenger_internal.h"
 #include "confidant/client/v1/message.pb.h"
@@ -335,10 +336,7 @@ absl::Status Messenger::ReplayHeld(absl::Time now, SyncReport& report,
     HeldEnvelope h;
     if (!h.ParseFromString(raw)) return Corrupt();
     Envelope e;
-    e.seq = 0;
-    for (size_t i = kIdSize; i < key.size(); ++i) {
-      e.seq = (e.seq << 8) | static_cast<uint8_t>(key[i]);
-    }
+    e.seq = base::GetBigEndian(std::string_view(key).substr(kIdSize), 8);
     e.content = h.content();
     e.stored_hour = h.stored_hour();
     absl::StatusOr<Outcome> outcome =
@@ -373,25 +371,16 @@ absl::StatusOr<SyncReport> Messenger::VerifySafetyNumber(
   if (!record.ok()) return record.status();
   if (!record->has_value()) return absl::NotFoundError("unknown case");
   const std::string peer = (*record)->peer_account_id();
-  absl::StatusOr<std::optional<PendingIdentity>> pending = Pending(peer);
-  if (!pending.ok()) return pending.status();
-  std::string key;
-  if (pending->has_value()) {
-    key = (*pending)->identity_key();
-  } else {
-    absl::StatusOr<std::string> trusted =
-        sessions_.PeerIdentityKey(crypto::PeerAddress(peer));
-    if (!trusted.ok()) return trusted.status();
-    key = *std::move(trusted);
-  }
-  absl::StatusOr<crypto::SafetyNumber> number = SafetyWith(peer, key);
+  absl::StatusOr<PeerKey> key = CurrentPeerKey(peer);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<crypto::SafetyNumber> number = SafetyWith(peer, key->key);
   if (!number.ok()) return number.status();
   if (Digits(compared) != number->digits) return NotCurrentError();
 
   SyncReport report;
-  if (pending->has_value()) {
+  if (key->pending) {
     if (absl::Status s =
-            sessions_.AcceptIdentity(crypto::PeerAddress(peer), key);
+            sessions_.AcceptIdentity(crypto::PeerAddress(peer), key->key);
         !s.ok()) {
       return s;
     }
@@ -402,7 +391,7 @@ absl::StatusOr<SyncReport> Messenger::VerifySafetyNumber(
             absl::StrCat(internal::kVerifiedPrefix, internal::HexId(peer)),
             number->digits);
   if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
-  if (!pending->has_value()) return report;
+  if (!key->pending) return report;
 
   Receipts receipts;
   if (absl::Status s = ReplayHeld(now, report, receipts); !s.ok()) return s;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/bytes.h"
 #include "crypto/errors.h"
 
 namespace confidant::crypto {
@@ -42,16 +43,10 @@ const uint8_t* Bytes(std::string_view s) {
   return reinterpret_cast<const uint8_t*>(s.data());
 }
 
-void PutU32(uint32_t v, std::string& out) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((v >> shift) & 0xff));
-  }
-}
+void PutU32(uint32_t v, std::string& out) { base::PutBigEndian(out, v, 4); }
 
 uint32_t GetU32(std::string_view in) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
+  return static_cast<uint32_t>(base::GetBigEndian(in, 4));
 }
 
 bool IsIdentityKey(std::string_view key) {

@@ -433,9 +433,16 @@ absl::Status SessionManager::Impl::ProveIdentity(const Address& address,
   // Our pre-keys are read while the scratch manager decrypts: hold our lock
   // so no real decryption uses one up meanwhile.
   std::lock_guard<std::recursive_mutex> lock(context_->mutex());
-  ScratchStores scratch(identities_, pre_keys_, signed_pre_keys_);
+  absl::StatusOr<std::unique_ptr<ScratchStores>> scratch =
+      ScratchStores::Create(identities_, pre_keys_, signed_pre_keys_);
+  if (!scratch.ok()) {
+    return CryptoStatus(
+        CryptoError::kInternal,
+        absl::StrCat("key store failed: ", scratch.status().message()));
+  }
+  ScratchStores& s = **scratch;
   absl::StatusOr<std::unique_ptr<SessionManager>> trial =
-      SessionManager::Create(scratch, scratch, scratch, scratch);
+      SessionManager::Create(s, s, s, s);
   if (!trial.ok()) return trial.status();
   absl::StatusOr<std::string> plaintext =
       (*trial)->Decrypt(address, ciphertext);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "base/bytes.h"
 #include "client/internal/profile_crypto.h"
 #include "client/profile_store.h"
 
@@ -28,18 +29,8 @@ constexpr size_t kWrappedSize = kNonceSize + kKeySize + kTagSize;
 constexpr size_t kChecksumOffset = kAdSize + kWrappedSize;
 constexpr size_t kHeaderSize = kChecksumOffset + SHA256_DIGEST_LENGTH;
 
-void PutLe(std::string& out, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) {
-    out.push_back(static_cast<char>(v >> (8 * i)));
-  }
-}
-uint64_t GetLe(std::string_view in, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) {
-    v |= static_cast<uint64_t>(static_cast<uint8_t>(in[i])) << (8 * i);
-  }
-  return v;
-}
+using base::GetLittleEndian;
+using base::PutLittleEndian;
 
 absl::Status FsyncPath(const std::string& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
@@ -171,15 +162,16 @@ absl::StatusOr<ProfileHeader> ParseProfileHeader(std::string_view bytes) {
   }
   ProfileHeader header;
   size_t at = kMagic.size() + 1;
-  header.params.t_cost = static_cast<uint32_t>(GetLe(bytes.substr(at), 4));
+  header.params.t_cost =
+      static_cast<uint32_t>(GetLittleEndian(bytes.substr(at), 4));
   header.params.m_cost_kib =
-      static_cast<uint32_t>(GetLe(bytes.substr(at + 4), 4));
+      static_cast<uint32_t>(GetLittleEndian(bytes.substr(at + 4), 4));
   header.params.parallelism =
-      static_cast<uint32_t>(GetLe(bytes.substr(at + 8), 4));
+      static_cast<uint32_t>(GetLittleEndian(bytes.substr(at + 8), 4));
   at += 12;
   header.salt = std::string(bytes.substr(at, crypto::kPassphraseSaltSize));
   at += crypto::kPassphraseSaltSize;
-  header.generation = GetLe(bytes.substr(at), 8);
+  header.generation = GetLittleEndian(bytes.substr(at), 8);
   header.ad = std::string(bytes.substr(0, kAdSize));
   header.wrapped = std::string(bytes.substr(kAdSize, kWrappedSize));
   if (header.generation == 0) {
@@ -208,12 +200,12 @@ absl::StatusOr<std::string> BuildProfileHeader(
   out.reserve(kHeaderSize);
   out.append(kMagic);
   out.push_back(static_cast<char>(kProfileFormatVersion));
-  PutLe(out, params.t_cost, 4);
-  PutLe(out, params.m_cost_kib, 4);
-  PutLe(out, params.parallelism, 4);
+  PutLittleEndian(out, params.t_cost, 4);
+  PutLittleEndian(out, params.m_cost_kib, 4);
+  PutLittleEndian(out, params.parallelism, 4);
   const std::string salt = crypto::NewSalt();
   out.append(salt);
-  PutLe(out, generation, 8);
+  PutLittleEndian(out, generation, 8);
   absl::StatusOr<SecretBytes> wrapping_key =
       crypto::DerivePassphraseKey(passphrase, salt, params, kKeySize);
   if (!wrapping_key.ok()) {

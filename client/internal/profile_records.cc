@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/bytes.h"
 
 namespace confidant::client::internal {
 namespace {
@@ -17,18 +18,8 @@ constexpr char kDigestKeyInfo[] = "confidant profile v2 manifest digest";
 constexpr std::string_view kManifestMagic = "CFMANIF2";
 constexpr size_t kManifestSize = kManifestMagic.size() + 8 + 8 + 1 + kMacSize;
 
-void PutLe(std::string& out, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) {
-    out.push_back(static_cast<char>(v >> (8 * i)));
-  }
-}
-uint64_t GetLe(std::string_view in, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) {
-    v |= static_cast<uint64_t>(static_cast<uint8_t>(in[i])) << (8 * i);
-  }
-  return v;
-}
+using base::GetLittleEndian;
+using base::PutLittleEndian;
 
 }  // namespace
 
@@ -70,8 +61,8 @@ MultisetDigest MultisetDigest::FromBytes(std::string_view bytes) {
 
 std::string Manifest::Encode() const {
   std::string out(kManifestMagic);
-  PutLe(out, version, 8);
-  PutLe(out, records, 8);
+  PutLittleEndian(out, version, 8);
+  PutLittleEndian(out, records, 8);
   out.push_back(forget_pending ? 1 : 0);
   out.append(reinterpret_cast<const char*>(digest.bytes().data()), kMacSize);
   return out;
@@ -85,8 +76,8 @@ absl::StatusOr<Manifest> Manifest::Decode(std::string_view bytes) {
   }
   Manifest out;
   size_t at = kManifestMagic.size();
-  out.version = GetLe(bytes.substr(at), 8);
-  out.records = GetLe(bytes.substr(at + 8), 8);
+  out.version = GetLittleEndian(bytes.substr(at), 8);
+  out.records = GetLittleEndian(bytes.substr(at + 8), 8);
   out.forget_pending = bytes[at + 16] == 1;
   out.digest = MultisetDigest::FromBytes(bytes.substr(at + 17));
   return out;
@@ -150,7 +141,7 @@ absl::Status RecordKeys::Open(std::string_view storage_key,
   }
   view = view.substr(0, end - 1);
   if (view.size() < 4) return CorruptRecord("short record");
-  const uint64_t key_size = GetLe(view, 4);
+  const uint64_t key_size = GetLittleEndian(view, 4);
   if (view.size() - 4 < key_size) return CorruptRecord("bad key length");
   std::string key(view.substr(4, key_size));
   std::string value(view.substr(4 + key_size));
@@ -165,7 +156,7 @@ Mac RecordKeys::RecordDigest(std::string_view storage_key,
                              std::string_view sealed) const {
   std::string input;
   input.reserve(4 + storage_key.size() + sealed.size());
-  PutLe(input, storage_key.size(), 4);
+  PutLittleEndian(input, storage_key.size(), 4);
   input.append(storage_key);
   input.append(sealed);
   return HmacSha256(digest_key_, input);
