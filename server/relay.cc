@@ -29,6 +29,9 @@ namespace {
 
 constexpr absl::Duration kSweepInterval = absl::Minutes(10);
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
+// How long before the end of the grace calls must have finished to count as
+// drained.
+constexpr absl::Duration kDrainMargin = absl::Milliseconds(200);
 
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      const char* what) {
@@ -291,8 +294,12 @@ void Relay::Shutdown() {
   // the shutdown has begun.
   bool drained = false;
   absl::Notification server_down;
-  std::thread closer([&s, &drained, &server_down] {
-    drained = s.services->WaitForCallsToFinish(kShutdownGrace);
+  std::thread closer([&s, &drained, &server_down, deadline] {
+    // Judged a little before gRPC's own deadline: at the deadline gRPC
+    // cancels what is left, and a call that ends by that cancellation must
+    // not count as one that finished by itself.
+    drained = s.services->WaitForCallsToFinish(deadline - absl::Now() -
+                                               kDrainMargin);
     do {
       grpc_server_cancel_all_calls(s.server->c_server());
     } while (
