@@ -27,7 +27,7 @@ enum class CryptoError {
   kInvalidMessage,     // malformed message of another kind
   kCertificateExpired,  // a sender certificate out of its validity
   kUnknownRelayKey,     // a sender certificate by a relay key not (yet) known
-  kInternal,           // a failure of the library or the system
+  kInternal,            // a failure of the library or the system
 };
 
 // A status carrying `error`; the code is the closest absl code (for example

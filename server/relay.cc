@@ -298,8 +298,8 @@ void Relay::Shutdown() {
     // Judged a little before gRPC's own deadline: at the deadline gRPC
     // cancels what is left, and a call that ends by that cancellation must
     // not count as one that finished by itself.
-    drained = s.services->WaitForCallsToFinish(deadline - absl::Now() -
-                                               kDrainMargin);
+    drained =
+        s.services->WaitForCallsToFinish(deadline - absl::Now() - kDrainMargin);
     do {
       grpc_server_cancel_all_calls(s.server->c_server());
     } while (
