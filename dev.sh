@@ -76,12 +76,18 @@ run_relay() {
     local invite
     invite=$("$bin/confidant-admin" --data-dir "$data" --json invite create --org "$org_id")
     invite=$(sed -n 's/.*"invite_code": *"\([^"]*\)".*/\1/p' <<<"$invite")
+    local relay_key
+    relay_key=$("$bin/confidant-admin" --data-dir "$data" --json relay-key show)
+    relay_key=$(sed -n 's/.*"root_fingerprint": *"\([^"]*\)".*/\1/p' <<<"$relay_key")
     cat <<MSG
 
   Demo organisation created / Demo-organisatie aangemaakt
     organisation id:                     $org_id
     employee access code / toegangscode: $code
     trust-person invite / uitnodiging:   $invite   (valid 7 days, single use)
+    relay key / relaissleutel:           $relay_key
+                                         (publish it; clients check it with
+                                          confidant join --relay-key "...")
 
   More with: $bin/confidant-admin --data-dir $data --help
 
