@@ -17,10 +17,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "client/platform/environment.h"
 #include "confidant/v1/relay.grpc.pb.h"
 
 namespace confidant::client {
 namespace {
+
+// The variables gRPC consults to skip a proxy
+// (grpc/doc/environment_variables.md).
+constexpr const char* kNoProxyVariables[] = {"no_grpc_proxy", "no_proxy"};
 
 constexpr char kAccountHeader[] = "x-confidant-account-bin";
 constexpr char kSecretHeader[] = "x-confidant-secret-bin";
@@ -479,6 +484,14 @@ absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
                        "' must be http://HOST:PORT (an HTTP CONNECT proxy)"));
     }
     args.SetString(GRPC_ARG_HTTP_PROXY, options.http_proxy);
+    // gRPC reads no_grpc_proxy and no_proxy itself, when it connects, and
+    // dials a host they name directly, past the proxy: on an employer's
+    // machine that lists internal hosts, a Tor user would connect in the
+    // clear. gRPC 1.51 has no channel argument against it, so a client given
+    // a proxy removes both from its environment.
+    for (const char* name : kNoProxyVariables) {
+      platform::RemoveEnvironmentVariable(name);
+    }
   }
   std::shared_ptr<grpc::Channel> channel =
       grpc::CreateCustomChannel(options.address, credentials, args);

@@ -24,8 +24,10 @@ struct GrpcTransportOptions {
   bool insecure = false;
   // "http://HOST:PORT" of an HTTP CONNECT proxy (for Tor: its
   // HTTPTunnelPort). Set as the `grpc.http_proxy` channel argument: the relay
-  // host name is resolved by the proxy, never locally. Empty: no proxy, and
-  // the environment's http_proxy variables are ignored too.
+  // host name is resolved by the proxy, never locally. No connection
+  // bypasses it: CreateGrpcTransport removes no_grpc_proxy and no_proxy from
+  // the process environment, which gRPC would otherwise obey. Empty: no
+  // proxy, and the environment's http_proxy variables are ignored too.
   std::string http_proxy;
   // Deadline of every unary call.
   absl::Duration call_timeout = absl::Seconds(20);

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -569,6 +570,36 @@ TEST_F(AccountTest, ReachesTheRelayThroughAnHttpConnectProxy) {
   ASSERT_TRUE(orphan.ok()) << orphan.status();
   EXPECT_EQ((*orphan)->GetPreKeyCount().status().code(),
             absl::StatusCode::kUnavailable);
+}
+
+// An employer's machine often names internal hosts in no_proxy; with a proxy
+// given (Tor), the client must still never connect directly.
+TEST_F(AccountTest, NoProxyVariablesNeverBypassTheProxy) {
+  std::unique_ptr<Party> tp, emp;
+  ASSERT_NO_FATAL_FAILURE(SetUpOrganisation(&tp, &emp));
+  const AccountState state = tp->account->state();
+  for (const char* variable : {"no_proxy", "no_grpc_proxy", "NO_PROXY"}) {
+    for (const std::string& value :
+         {std::string("127.0.0.1"), std::string("*"), relay_->address(),
+          std::string("localhost,127.0.0.0/8,127.0.0.1")}) {
+      ASSERT_EQ(setenv(variable, value.c_str(), 1), 0);
+      ConnectProxy proxy;
+      GrpcTransportOptions options;
+      options.address = relay_->address();
+      options.insecure = true;
+      options.http_proxy = proxy.url();
+      absl::StatusOr<std::unique_ptr<RelayTransport>> proxied =
+          CreateGrpcTransport(options);
+      ASSERT_TRUE(proxied.ok()) << proxied.status();
+      (*proxied)->SetCredentials(state.account_id, state.secret.Clone());
+      absl::StatusOr<uint32_t> count = (*proxied)->GetPreKeyCount();
+      EXPECT_TRUE(count.ok())
+          << variable << "=" << value << ": " << count.status();
+      EXPECT_EQ(proxy.targets(), std::vector<std::string>{relay_->address()})
+          << variable << "=" << value << " let the client connect directly";
+      unsetenv(variable);
+    }
+  }
 }
 
 TEST(GrpcTransportOptionsTest, RefusesPlaintextOffLoopbackAndBadInput) {
