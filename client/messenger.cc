@@ -169,7 +169,7 @@ absl::Status Messenger::SendTextLocked(std::string_view case_id,
   ProfileStore::Batch batch;
   batch.Put(Namespace::kMessage, SequenceKey(case_id, sequence),
             stored.SerializeAsString());
-  batch.Put(kMessageIndexNamespace, message.message_id(),
+  batch.Put(Namespace::kMessageIndex, message.message_id(),
             index.SerializeAsString());
   batch.Put(Namespace::kCase, case_id, record.SerializeAsString());
   return profile_.Write(batch);

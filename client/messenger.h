@@ -6,7 +6,7 @@
 // message.proto):
 //   kCase                 case id -> CaseRecord
 //   kMessage              case id | big-endian u64 sequence -> MessageRecord
-//   kMessageIndexNamespace  message id -> MessageIndex (de-duplication and
+//   kMessageIndex         message id -> MessageIndex (de-duplication and
 //                         receipt lookup)
 //   kPendingIdentity      peer id -> PendingIdentity (a proven new identity
 //                         key awaiting the user's check)
@@ -48,9 +48,6 @@
 #include "crypto/session.h"
 
 namespace confidant::client {
-
-// Profile namespace of the message index (message id -> MessageIndex).
-inline constexpr Namespace kMessageIndexNamespace = static_cast<Namespace>(9);
 
 // The largest TEXT body, in bytes of UTF-8.
 inline constexpr size_t kMaxTextBytes = 64 * 1024;

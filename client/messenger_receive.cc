@@ -162,7 +162,7 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
     ProfileStore::Batch batch;
     for (const std::string& id : message.receipt_for()) {
       absl::StatusOr<std::optional<MessageIndex>> index =
-          LoadRecord<MessageIndex>(profile_, kMessageIndexNamespace, id);
+          LoadRecord<MessageIndex>(profile_, Namespace::kMessageIndex, id);
       if (!index.ok()) return index.status();
       if (!index->has_value() || (*index)->case_id() != message.case_id()) {
         continue;
@@ -189,7 +189,7 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
 
   // TEXT.
   absl::StatusOr<std::optional<MessageIndex>> seen = LoadRecord<MessageIndex>(
-      profile_, kMessageIndexNamespace, message.message_id());
+      profile_, Namespace::kMessageIndex, message.message_id());
   if (!seen.ok()) return seen.status();
   if (seen->has_value()) {
     ++report.duplicates;
@@ -240,7 +240,7 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
   ProfileStore::Batch batch;
   batch.Put(Namespace::kMessage, SequenceKey(message.case_id(), sequence),
             stored.SerializeAsString());
-  batch.Put(kMessageIndexNamespace, message.message_id(),
+  batch.Put(Namespace::kMessageIndex, message.message_id(),
             index.SerializeAsString());
   batch.Put(Namespace::kCase, message.case_id(), updated.SerializeAsString());
   if (absl::Status s = profile_.Write(batch); !s.ok()) return s;

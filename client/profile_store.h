@@ -55,15 +55,15 @@ inline constexpr char kProfileDatabaseDir[] = "db";
 // reuse one. 0 is invalid; 13..127 are free for new namespaces; 128..255 are
 // internal to the store (the manifest) and refused by its public methods.
 enum class Namespace : uint8_t {
-  kMeta = 1,          // profile bookkeeping (format check record, settings)
-  kIdentity = 2,      // our identity key pair and registration id
-  kSession = 3,       // Signal session records per peer device
-  kPreKey = 4,        // our one-time pre-key records
-  kSignedPreKey = 5,  // our signed pre-key records
-  kCase = 6,          // cases (status, category, notes)
-  kMessage = 7,       // messages of cases
-  kPeerIdentity = 8,  // trusted identity keys of peers
-  // 9 is the message index (client/messenger.h).
+  kMeta = 1,              // profile bookkeeping (format check record, settings)
+  kIdentity = 2,          // our identity key pair and registration id
+  kSession = 3,           // Signal session records per peer device
+  kPreKey = 4,            // our one-time pre-key records
+  kSignedPreKey = 5,      // our signed pre-key records
+  kCase = 6,              // cases (status, category, notes)
+  kMessage = 7,           // messages of cases
+  kPeerIdentity = 8,      // trusted identity keys of peers
+  kMessageIndex = 9,      // message id -> (case, sequence) (client/messenger.h)
   kRelayTrust = 10,       // pinned relay keys, our sender certificate
   kHeldEnvelope = 11,     // envelopes of a peer whose new key awaits a check
   kPendingIdentity = 12,  // a peer's proven new identity key, until accepted
