@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "absl/strings/escaping.h"
 #include "base/bytes.h"
 #include "client/messenger.h"
 
@@ -70,13 +71,7 @@ uint32_t ClientHour(absl::Time now) {
 }
 
 std::string HexId(std::string_view id) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : id) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
+  return absl::BytesToHexString(absl::string_view(id.data(), id.size()));
 }
 
 absl::Status Corrupt() {

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "base/files.h"
 #include "base/rocksdb_forget.h"
 #include "client/internal/profile_crypto.h"
 #include "client/internal/profile_database.h"
@@ -144,8 +145,7 @@ absl::StatusOr<std::unique_ptr<ProfileStore>> ProfileStore::Create(
   }
   // The header goes last: a profile without one is not a profile.
   if (status.ok()) {
-    status =
-        internal::WriteFileAtomically(dir, internal::HeaderPath(dir), *header);
+    status = base::WriteFileAtomically(internal::HeaderPath(dir), *header);
   }
   if (!status.ok()) {
     store.reset();

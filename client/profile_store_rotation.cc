@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "base/files.h"
 #include "client/internal/profile_crypto.h"
 #include "client/internal/profile_database.h"
 #include "client/internal/profile_header.h"
@@ -162,8 +163,8 @@ absl::Status ProfileStore::Rotate(const SecretBytes& new_master_key,
   }
 
   // The switch: from here on the header names the new generation.
-  if (absl::Status s = internal::WriteFileAtomically(
-          dir_, internal::HeaderPath(dir_), new_header);
+  if (absl::Status s =
+          base::WriteFileAtomically(internal::HeaderPath(dir_), new_header);
       !s.ok()) {
     // Unless the rename happened, the old header still stands.
     absl::StatusOr<std::string> now = internal::ReadHeaderFile(dir_);

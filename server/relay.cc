@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "base/files.h"
 #include "server/admin_service.h"
 #include "server/forgetter.h"
 #include "server/log.h"
@@ -63,17 +64,6 @@ absl::Status PrepareDataDir(const std::string& dir) {
   return absl::OkStatus();
 }
 
-absl::Status SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot sync data directory ", dir));
-  }
-  ::close(fd);
-  return absl::OkStatus();
-}
-
 // Opens DATA_DIR/db. A new database is made complete under another name and
 // renamed into place, so a crash during the very first start leaves nothing
 // that a later start would refuse as "not a Confidant database".
@@ -97,8 +87,8 @@ absl::StatusOr<std::unique_ptr<Storage>> OpenStorage(
       return absl::FailedPreconditionError(absl::StrCat(
           "cannot move the new database to ", db, ": ", ec.message()));
     }
-    absl::Status synced = SyncDirectory(data_dir);
-    if (!synced.ok()) return synced;
+    absl::Status synced = base::SyncDirectory(data_dir);
+    if (!synced.ok()) return absl::FailedPreconditionError(synced.message());
   }
   return OpenRocksDbStorage(db);
 }

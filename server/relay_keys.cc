@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/files.h"
 #include "server/log.h"
 
 namespace confidant::server {
@@ -50,67 +51,19 @@ std::string Sha256(std::string_view bytes) {
 
 std::string ErrnoText(int err) { return std::strerror(err); }
 
-std::string Parent(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
+// The relay's start-up treats these as problems of its data directory.
+absl::Status AsStartError(absl::Status status) {
+  if (status.ok()) return status;
+  return absl::FailedPreconditionError(status.message());
 }
 
 absl::Status SyncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int err = errno;
-    if (fd >= 0) ::close(fd);
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot sync directory ", dir, ": ", ErrnoText(err)));
-  }
-  ::close(fd);
-  return absl::OkStatus();
+  return AsStartError(base::SyncDirectory(dir));
 }
 
-// Writes `bytes` to `path` so that a crash leaves either the old file or the
-// new one: a temporary file (mode 0600), fsync, rename, fsync of the
-// directory.
 absl::Status WriteFileAtomically(const std::string& path,
                                  std::string_view bytes) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(
-      tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create ", tmp, ": ", ErrnoText(errno)));
-  }
-  auto fail = [&](const char* what) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot ", what, " ", tmp, ": ", ErrnoText(err)));
-  };
-  if (::fchmod(fd, 0600) != 0) return fail("set the mode of");
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n =
-        ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return fail("write");
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) return fail("sync");
-  if (::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot write ", tmp, ": ", ErrnoText(err)));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot move ", tmp, " to ", path, ": ", ErrnoText(err)));
-  }
-  return SyncDirectory(Parent(path));
+  return AsStartError(base::WriteFileAtomically(path, bytes));
 }
 
 // The bytes of `path`, nullopt if it does not exist; FAILED_PRECONDITION if
@@ -209,7 +162,8 @@ absl::Status AdoptRestoredKeyFile(const std::string& path,
       return absl::FailedPreconditionError(absl::StrCat(
           "cannot move ", restored, " to ", path, ": ", ErrnoText(errno)));
     }
-    if (absl::Status s = SyncDirectory(Parent(path)); !s.ok()) return s;
+    if (absl::Status s = SyncDirectory(base::ParentDirectory(path)); !s.ok())
+      return s;
     Log(LogLevel::kInfo, "relay keys: taken over from the restored backup");
   } else {
     if (::unlink(restored.c_str()) != 0) {
@@ -220,7 +174,7 @@ absl::Status AdoptRestoredKeyFile(const std::string& path,
         "relay keys: kept the data directory's key file; removed the older "
         "copy from the restored backup");
   }
-  return SyncDirectory(Parent(restored));
+  return SyncDirectory(base::ParentDirectory(restored));
 }
 
 // Sets the mode of an existing key file to 0600 if it was more open.

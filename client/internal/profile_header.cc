@@ -32,15 +32,6 @@ constexpr size_t kHeaderSize = kChecksumOffset + SHA256_DIGEST_LENGTH;
 using base::GetLittleEndian;
 using base::PutLittleEndian;
 
-absl::Status FsyncPath(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot open", path);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoError("cannot sync", path);
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 std::string HeaderPath(const std::string& dir) {
@@ -62,45 +53,6 @@ absl::Status ErrnoError(std::string_view what, const std::string& path) {
   const int error = errno;
   return absl::InternalError(
       absl::StrCat(std::string(what), " ", path, ": ", std::strerror(error)));
-}
-
-absl::Status SyncDirectory(const std::string& path) {
-  return FsyncPath(path, O_RDONLY | O_DIRECTORY);
-}
-
-absl::Status WriteFileAtomically(const std::string& dir,
-                                 const std::string& path,
-                                 std::string_view bytes) {
-  const std::string tmp = absl::StrCat(path, ".tmp");
-  const int fd =
-      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoError("cannot create", tmp);
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n =
-        ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      absl::Status status = ErrnoError("cannot write", tmp);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return status;
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    absl::Status status = ErrnoError("cannot sync", tmp);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return status;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    absl::Status status = ErrnoError("cannot rename to", path);
-    ::unlink(tmp.c_str());
-    return status;
-  }
-  return SyncDirectory(dir);
 }
 
 absl::StatusOr<std::string> ReadHeaderFile(const std::string& dir) {

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/files.h"
 #include "crypto/kdf.h"
 #include "crypto/secret.h"
 
@@ -52,14 +53,8 @@ std::string DatabasePath(const std::string& dir, uint64_t generation);
 // NOT_FOUND if there is none.
 absl::StatusOr<std::string> ReadHeaderFile(const std::string& dir);
 
-// Writes `bytes` to `path` in `dir` atomically: temporary file, fsync,
-// rename, fsync of `dir`.
-absl::Status WriteFileAtomically(const std::string& dir,
-                                 const std::string& path,
-                                 std::string_view bytes);
-
-// Syncs the directory `path` (so renames and deletions in it are durable).
-absl::Status SyncDirectory(const std::string& path);
+// Durable writes: base::WriteFileAtomically and base::SyncDirectory.
+using base::SyncDirectory;
 
 // Whether `path` exists (a dangling symbolic link counts).
 bool PathExists(const std::string& path);
