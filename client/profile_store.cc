@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <system_error>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "base/files.h"
@@ -244,7 +245,16 @@ absl::Status ProfileStore::Delete(Namespace ns, std::string_view key) {
 
 absl::Status ProfileStore::Write(const Batch& batch) {
   absl::MutexLock lock(&mu_);
+  if (write_fault_) {
+    if (absl::Status fault = write_fault_(batch); !fault.ok()) return fault;
+  }
   return WriteLocked(batch);
+}
+
+void ProfileStore::SetWriteFaultForTesting(
+    std::function<absl::Status(const Batch&)> fault) {
+  absl::MutexLock lock(&mu_);
+  write_fault_ = std::move(fault);
 }
 
 absl::Status ProfileStore::WriteLocked(const Batch& batch) {

@@ -182,6 +182,14 @@ class ProfileStore {
   void SetRotationCrashForTesting(std::function<bool(RotationPoint)> crash)
       ABSL_LOCKS_EXCLUDED(header_mu_);
 
+  // Testing only, after leveldb's fault-injection Env: every Put(), Delete()
+  // and Write() first asks `fault` (if set) with the batch it is about to
+  // apply; a non-OK answer is returned and nothing is written, as if the disk
+  // had failed. Called with the store's lock held: `fault` must not call the
+  // store.
+  void SetWriteFaultForTesting(std::function<absl::Status(const Batch&)> fault)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
   ProfileStore(std::string dir, uint64_t generation,
                std::unique_ptr<rocksdb::DB> db, crypto::SecretBytes master_key,
@@ -211,6 +219,7 @@ class ProfileStore {
   std::unique_ptr<internal::RecordKeys> keys_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<internal::Manifest> manifest_ ABSL_GUARDED_BY(mu_);
   absl::Time last_forget_ ABSL_GUARDED_BY(mu_);
+  std::function<absl::Status(const Batch&)> write_fault_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace confidant::client
