@@ -464,6 +464,17 @@ absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
     credentials = grpc::SslCredentials(ssl);
   }
   grpc::ChannelArguments args;
+  // A client that stays connected: reconnect attempts from 1 s growing to
+  // the app's own 60 s cap (gRPC's default cap is 120 s), and pings that
+  // notice a silently dead network within about 40 s (the relay accepts a
+  // ping every 10 s at most; server/relay.cc).
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 1000);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 60 * 1000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30 * 1000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10 * 1000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 0);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);  // a quiet stream
   if (options.http_proxy.empty()) {
     args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
   } else {

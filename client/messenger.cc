@@ -1,8 +1,10 @@
+// Sending: cases opened and messages queued, and the outbox that the app
+// layer empties towards the relay.
 #include "client/messenger.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/bytes.h"
 #include "client/messenger_internal.h"
 #include "confidant/client/v1/message.pb.h"
 #include "crypto/errors.h"
@@ -24,30 +27,21 @@ using ::confidant::client::v1::AppMessage;
 using ::confidant::client::v1::CaseRecord;
 using ::confidant::client::v1::MessageIndex;
 using ::confidant::client::v1::MessageRecord;
+using ::confidant::client::v1::OutboxEntry;
 using ::confidant::client::v1::PendingIdentity;
 using internal::ClientHour;
 using internal::Corrupt;
 using internal::kIdSize;
 using internal::kMaxReceiptIds;
 using internal::LoadRecord;
+using internal::OrderKey;
 using internal::RandomId;
 using internal::SequenceKey;
 
 namespace {
 
-CaseSummary ToSummary(std::string case_id, const CaseRecord& r) {
-  CaseSummary s;
-  s.case_id = std::move(case_id);
-  s.peer_account_id = r.peer_account_id();
-  s.created = absl::FromUnixSeconds(r.created_unix());
-  s.status = r.status() == CaseRecord::CLOSED ? CaseStatus::kClosed
-                                              : CaseStatus::kOpen;
-  s.last_activity = absl::FromUnixSeconds(r.last_activity_unix());
-  s.unread_count = r.unread_count();
-  s.opened_by_us = r.opened_by_us();
-  s.unsolicited = r.unsolicited();
-  return s;
-}
+// kMeta key of the next outbox order number (8 bytes, big-endian).
+constexpr char kOutboxNextKey[] = "outbox.next";
 
 absl::Status IdentityChangedError() {
   return absl::FailedPreconditionError(
@@ -56,18 +50,27 @@ absl::Status IdentityChangedError() {
 
 }  // namespace
 
-Messenger::Messenger(RelayTransport& transport, ProfileStore& profile,
-                     crypto::SessionManager& sessions,
-                     crypto::MessageCrypto& crypto,
-                     CertificateManager& certificates,
-                     std::string own_account_id, AccountKind own_kind)
-    : transport_(transport),
-      profile_(profile),
+void SyncReport::Add(const SyncReport& other) {
+  received += other.received;
+  duplicates += other.duplicates;
+  dropped += other.dropped;
+  receipts += other.receipts;
+  identity_changes += other.identity_changes;
+  held_dropped += other.held_dropped;
+  unsolicited += other.unsolicited;
+  sent += other.sent;
+  warnings.insert(warnings.end(), other.warnings.begin(), other.warnings.end());
+}
+
+Messenger::Messenger(ProfileStore& profile, crypto::SessionManager& sessions,
+                     crypto::MessageCrypto& crypto, std::string own_account_id,
+                     AccountKind own_kind, MessengerOptions options)
+    : profile_(profile),
       sessions_(sessions),
       crypto_(crypto),
-      certificates_(certificates),
       own_account_id_(std::move(own_account_id)),
-      own_kind_(own_kind) {}
+      own_kind_(own_kind),
+      options_(std::move(options)) {}
 
 absl::StatusOr<std::optional<PendingIdentity>> Messenger::Pending(
     std::string_view peer) {
@@ -81,28 +84,10 @@ absl::StatusOr<std::string> Messenger::OpenCase(
   if (trust_person_account_id.size() != kIdSize) {
     return absl::InvalidArgumentError("an account id has 16 bytes");
   }
-  absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::optional<PendingIdentity>> pending =
-      Pending(trust_person_account_id);
-  if (!pending.ok()) return pending.status();
-  if (pending->has_value()) return IdentityChangedError();
-  const crypto::Address address = crypto::PeerAddress(trust_person_account_id);
-  if (!sessions_.HasSession(address)) {
-    absl::StatusOr<PeerBundle> bundle =
-        transport_.GetPreKeyBundle(trust_person_account_id);
-    if (!bundle.ok()) return bundle.status();
-    if (bundle->account_id != trust_person_account_id) {
-      return absl::InternalError("the relay returned another account's keys");
-    }
-    absl::Status started = sessions_.StartSession(address, bundle->bundle);
-    if (!started.ok()) {
-      if (crypto::GetCryptoError(started) ==
-          crypto::CryptoError::kUntrustedIdentity) {
-        return IdentityChangedError();
-      }
-      return started;
-    }
+  if (trust_person_account_id == own_account_id_) {
+    return absl::InvalidArgumentError("a case needs another account");
   }
+  absl::MutexLock lock(&mu_);
   const std::string case_id = RandomId();
   CaseRecord record;
   record.set_peer_account_id(std::string(trust_person_account_id));
@@ -110,24 +95,46 @@ absl::StatusOr<std::string> Messenger::OpenCase(
   record.set_status(CaseRecord::OPEN);
   record.set_next_sequence(1);
   record.set_opened_by_us(true);
-  absl::Status sent = SendTextLocked(case_id, record, first_message, now);
-  if (!sent.ok()) return sent;
+  ProfileStore::Batch batch;
+  absl::StatusOr<std::string> queued =
+      QueueTextLocked(case_id, record, first_message, now, batch);
+  if (!queued.ok()) return queued.status();
+  if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
   return case_id;
 }
 
-absl::Status Messenger::SendText(std::string_view case_id,
-                                 std::string_view text, absl::Time now) {
+absl::StatusOr<std::string> Messenger::SendText(std::string_view case_id,
+                                                std::string_view text,
+                                                absl::Time now) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<std::optional<CaseRecord>> record =
       LoadRecord<CaseRecord>(profile_, Namespace::kCase, case_id);
   if (!record.ok()) return record.status();
   if (!record->has_value()) return absl::NotFoundError("unknown case");
-  return SendTextLocked(case_id, **record, text, now);
+  ProfileStore::Batch batch;
+  absl::StatusOr<std::string> queued =
+      QueueTextLocked(case_id, **record, text, now, batch);
+  if (!queued.ok()) return queued.status();
+  if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
+  return queued;
 }
 
-absl::Status Messenger::SendTextLocked(std::string_view case_id,
-                                       CaseRecord& record,
-                                       std::string_view text, absl::Time now) {
+absl::StatusOr<uint64_t> Messenger::NextOrder(ProfileStore::Batch& batch) {
+  absl::StatusOr<std::optional<std::string>> raw =
+      profile_.Get(Namespace::kMeta, kOutboxNextKey);
+  if (!raw.ok()) return raw.status();
+  uint64_t order = 1;
+  if (raw->has_value()) {
+    if ((*raw)->size() != 8) return Corrupt();
+    order = base::GetBigEndian(**raw, 8);
+  }
+  batch.Put(Namespace::kMeta, kOutboxNextKey, OrderKey(order + 1));
+  return order;
+}
+
+absl::StatusOr<std::string> Messenger::QueueTextLocked(
+    std::string_view case_id, CaseRecord& record, std::string_view text,
+    absl::Time now, ProfileStore::Batch& batch) {
   if (text.empty() || text.size() > kMaxTextBytes) {
     return absl::InvalidArgumentError("a message has 1 to 65536 bytes");
   }
@@ -138,195 +145,204 @@ absl::Status Messenger::SendTextLocked(std::string_view case_id,
       Pending(record.peer_account_id());
   if (!pending.ok()) return pending.status();
   if (pending->has_value()) return IdentityChangedError();
-  absl::StatusOr<std::string> certificate = certificates_.Current(now);
-  if (!certificate.ok()) return certificate.status();
-  AppMessage message;
-  message.set_message_id(RandomId());
-  message.set_case_id(std::string(case_id));
-  message.set_kind(AppMessage::TEXT);
-  message.set_body(std::string(text));
-  message.set_client_hour(ClientHour(now));
-  absl::StatusOr<std::string> envelope = crypto_.Encrypt(
-      record.peer_account_id(), message.SerializeAsString(), *certificate);
-  if (!envelope.ok()) return envelope.status();
-  absl::StatusOr<uint64_t> seq =
-      transport_.Send(record.peer_account_id(), *envelope);
-  if (!seq.ok()) return seq.status();
+  absl::StatusOr<uint64_t> order = NextOrder(batch);
+  if (!order.ok()) return order.status();
 
+  const std::string message_id = RandomId();
   const uint64_t sequence = record.next_sequence();
   record.set_next_sequence(sequence + 1);
   record.set_last_activity_unix(absl::ToUnixSeconds(now));
   MessageRecord stored;
-  stored.set_message_id(message.message_id());
+  stored.set_message_id(message_id);
   stored.set_direction(MessageRecord::OUTGOING);
-  stored.set_body(message.body());
+  stored.set_body(std::string(text));
   stored.set_local_unix(absl::ToUnixSeconds(now));
-  stored.set_client_hour(message.client_hour());
-  stored.set_delivery(MessageRecord::SENT);
+  stored.set_client_hour(ClientHour(now));
+  stored.set_delivery(MessageRecord::QUEUED);
   MessageIndex index;
   index.set_case_id(std::string(case_id));
   index.set_sequence(sequence);
-  ProfileStore::Batch batch;
+  OutboxEntry entry;
+  entry.set_kind(OutboxEntry::TEXT);
+  entry.set_case_id(std::string(case_id));
+  entry.set_peer_account_id(record.peer_account_id());
+  entry.set_message_id(message_id);
+  entry.set_sequence(sequence);
   batch.Put(Namespace::kMessage, SequenceKey(case_id, sequence),
             stored.SerializeAsString());
-  batch.Put(Namespace::kMessageIndex, message.message_id(),
-            index.SerializeAsString());
+  batch.Put(Namespace::kMessageIndex, message_id, index.SerializeAsString());
   batch.Put(Namespace::kCase, case_id, record.SerializeAsString());
-  return profile_.Write(batch);
+  batch.Put(Namespace::kOutbox, OrderKey(*order), entry.SerializeAsString());
+  return message_id;
 }
 
-absl::Status Messenger::SendReceipts(const std::string& case_id,
-                                     const std::string& peer,
-                                     const std::vector<std::string>& ids,
-                                     absl::Time now) {
-  absl::StatusOr<std::string> certificate = certificates_.Current(now);
-  if (!certificate.ok()) return certificate.status();
-  for (size_t start = 0; start < ids.size(); start += kMaxReceiptIds) {
-    AppMessage receipt;
-    receipt.set_message_id(RandomId());
-    receipt.set_case_id(case_id);
-    receipt.set_kind(AppMessage::DELIVERY_RECEIPT);
-    receipt.set_client_hour(ClientHour(now));
-    for (size_t i = start; i < ids.size() && i < start + kMaxReceiptIds; ++i) {
-      receipt.add_receipt_for(ids[i]);
-    }
-    absl::StatusOr<std::string> envelope =
-        crypto_.Encrypt(peer, receipt.SerializeAsString(), *certificate);
-    if (!envelope.ok()) return envelope.status();
-    absl::StatusOr<uint64_t> seq = transport_.Send(peer, *envelope);
-    if (!seq.ok()) return seq.status();
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::vector<CaseSummary>> Messenger::ListCases() {
+absl::StatusOr<std::vector<Outgoing>> Messenger::ReadyToSend(absl::Time now,
+                                                             size_t limit) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> cases =
-      profile_.Scan(Namespace::kCase);
-  if (!cases.ok()) return cases.status();
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> pending =
-      profile_.Scan(Namespace::kPendingIdentity);
-  if (!pending.ok()) return pending.status();
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> held =
-      profile_.Scan(Namespace::kHeldEnvelope);
-  if (!held.ok()) return held.status();
-  std::vector<CaseSummary> out;
-  for (const auto& [case_id, raw] : *cases) {
-    CaseRecord record;
-    if (!record.ParseFromString(raw)) return Corrupt();
-    CaseSummary summary = ToSummary(case_id, record);
-    for (const auto& [peer, raw_pending] : *pending) {
-      if (peer != summary.peer_account_id) continue;
-      PendingIdentity p;
-      if (!p.ParseFromString(raw_pending)) return Corrupt();
-      summary.identity_changed = true;
-      summary.pending_identity_key = p.identity_key();
-    }
-    for (const auto& [key, unused] : *held) {
-      if (key.compare(0, kIdSize, summary.peer_account_id) == 0) {
-        ++summary.held_messages;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> entries =
+      profile_.Scan(Namespace::kOutbox);
+  if (!entries.ok()) return entries.status();
+  std::map<std::string, bool> blocked;  // peer -> identity changed
+  auto is_blocked = [&](const std::string& peer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                        mu_) -> absl::StatusOr<bool> {
+    auto it = blocked.find(peer);
+    if (it != blocked.end()) return it->second;
+    absl::StatusOr<std::optional<PendingIdentity>> pending = Pending(peer);
+    if (!pending.ok()) return pending.status();
+    return blocked[peer] = pending->has_value();
+  };
+  // Receipts per case: the first one's key and every key, and whether one
+  // is due.
+  struct Receipts {
+    Outgoing item;
+    AppMessage message;
+    bool due = false;
+  };
+  std::map<std::string, Receipts> receipts;
+  std::vector<Outgoing> out;
+  for (const auto& [key, raw] : *entries) {
+    if (key.size() != 8) return Corrupt();
+    OutboxEntry entry;
+    if (!entry.ParseFromString(raw)) return Corrupt();
+    const uint64_t order = base::GetBigEndian(key, 8);
+    absl::StatusOr<bool> peer_blocked = is_blocked(entry.peer_account_id());
+    if (!peer_blocked.ok()) return peer_blocked.status();
+    if (*peer_blocked) continue;
+    if (entry.kind() == OutboxEntry::RECEIPT) {
+      auto [it, inserted] = receipts.try_emplace(entry.case_id());
+      Receipts& r = it->second;
+      if (inserted) {
+        r.item.order = order;
+        r.item.receipt = true;
+        r.item.case_id = entry.case_id();
+        r.item.peer_account_id = entry.peer_account_id();
+        r.message.set_kind(AppMessage::DELIVERY_RECEIPT);
+        r.message.set_case_id(entry.case_id());
+      } else if (static_cast<size_t>(r.message.receipt_for_size()) >=
+                 kMaxReceiptIds) {
+        continue;  // the next batch takes it
+      } else {
+        r.item.also.push_back(order);
       }
-    }
-    out.push_back(std::move(summary));
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const CaseSummary& a, const CaseSummary& b) {
-                     return a.last_activity > b.last_activity;
-                   });
-  return out;
-}
-
-absl::StatusOr<std::vector<CaseMessage>> Messenger::ReadCase(
-    std::string_view case_id) {
-  absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::optional<std::string>> exists =
-      profile_.Get(Namespace::kCase, case_id);
-  if (!exists.ok()) return exists.status();
-  if (!exists->has_value()) return absl::NotFoundError("unknown case");
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> all =
-      profile_.Scan(Namespace::kMessage);
-  if (!all.ok()) return all.status();
-  std::vector<CaseMessage> out;
-  for (const auto& [key, raw] : *all) {
-    if (key.size() != kIdSize + 8 || key.compare(0, kIdSize, case_id) != 0) {
+      r.message.add_receipt_for(entry.message_id());
+      if (absl::FromUnixSeconds(entry.not_before_unix()) <= now) r.due = true;
       continue;
     }
-    MessageRecord record;
-    if (!record.ParseFromString(raw)) return Corrupt();
-    CaseMessage m;
-    m.message_id = record.message_id();
-    m.direction = record.direction() == MessageRecord::INCOMING
-                      ? Direction::kIncoming
-                      : Direction::kOutgoing;
-    m.body = record.body();
-    m.time = absl::FromUnixSeconds(record.local_unix());
-    switch (record.delivery()) {
-      case MessageRecord::DELIVERED:
-        m.delivery = DeliveryState::kDelivered;
-        break;
-      case MessageRecord::RECEIVED:
-        m.delivery = DeliveryState::kReceived;
-        break;
-      default:
-        m.delivery = DeliveryState::kSent;
-        break;
-    }
-    out.push_back(std::move(m));
+    if (entry.kind() != OutboxEntry::TEXT) return Corrupt();
+    if (out.size() >= limit) continue;
+    absl::StatusOr<std::optional<MessageRecord>> stored =
+        LoadRecord<MessageRecord>(
+            profile_, Namespace::kMessage,
+            SequenceKey(entry.case_id(), entry.sequence()));
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) return Corrupt();
+    AppMessage message;
+    message.set_message_id(entry.message_id());
+    message.set_case_id(entry.case_id());
+    message.set_kind(AppMessage::TEXT);
+    message.set_body((*stored)->body());
+    message.set_client_hour((*stored)->client_hour());
+    Outgoing item;
+    item.order = order;
+    item.case_id = entry.case_id();
+    item.peer_account_id = entry.peer_account_id();
+    item.message_id = entry.message_id();
+    item.plaintext = message.SerializeAsString();
+    out.push_back(std::move(item));
+  }
+  for (auto& [case_id, r] : receipts) {
+    if (!r.due || out.size() >= limit) continue;
+    r.message.set_message_id(RandomId());
+    r.message.set_client_hour(ClientHour(now));
+    r.item.plaintext = r.message.SerializeAsString();
+    out.push_back(std::move(r.item));
   }
   return out;
 }
 
-absl::Status Messenger::MarkRead(std::string_view case_id) {
+absl::StatusOr<uint32_t> Messenger::QueuedCount() {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::optional<CaseRecord>> record =
-      LoadRecord<CaseRecord>(profile_, Namespace::kCase, case_id);
-  if (!record.ok()) return record.status();
-  if (!record->has_value()) return absl::NotFoundError("unknown case");
-  (*record)->set_unread_count(0);
-  return profile_.Put(Namespace::kCase, case_id,
-                      (*record)->SerializeAsString());
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> entries =
+      profile_.Scan(Namespace::kOutbox);
+  if (!entries.ok()) return entries.status();
+  uint32_t n = 0;
+  for (const auto& [key, raw] : *entries) {
+    OutboxEntry entry;
+    if (!entry.ParseFromString(raw)) return Corrupt();
+    if (entry.kind() == OutboxEntry::TEXT) ++n;
+  }
+  return n;
 }
 
-absl::StatusOr<Messenger::PeerKey> Messenger::CurrentPeerKey(
-    std::string_view peer) {
-  absl::StatusOr<std::optional<PendingIdentity>> pending = Pending(peer);
+absl::Status Messenger::PrepareForSending() {
+  absl::MutexLock lock(&mu_);
+  return crypto_.PrepareForSending();
+}
+
+bool Messenger::HasSession(std::string_view peer) {
+  absl::MutexLock lock(&mu_);
+  return sessions_.HasSession(crypto::PeerAddress(peer));
+}
+
+absl::Status Messenger::StartSession(std::string_view peer,
+                                     const crypto::PreKeyBundle& bundle) {
+  absl::MutexLock lock(&mu_);
+  absl::Status started =
+      sessions_.StartSession(crypto::PeerAddress(peer), bundle);
+  if (crypto::GetCryptoError(started) ==
+      crypto::CryptoError::kUntrustedIdentity) {
+    return IdentityChangedError();
+  }
+  return started;
+}
+
+absl::StatusOr<std::string> Messenger::Seal(const Outgoing& item,
+                                            std::string_view certificate) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<std::optional<PendingIdentity>> pending =
+      Pending(item.peer_account_id);
   if (!pending.ok()) return pending.status();
-  if (pending->has_value()) return PeerKey{(*pending)->identity_key(), true};
-  absl::StatusOr<std::string> trusted =
-      sessions_.PeerIdentityKey(crypto::PeerAddress(peer));
-  if (!trusted.ok()) return trusted.status();
-  return PeerKey{*std::move(trusted), false};
+  if (pending->has_value()) return IdentityChangedError();
+  return crypto_.Encrypt(item.peer_account_id, item.plaintext, certificate);
 }
 
-absl::StatusOr<crypto::SafetyNumber> Messenger::SafetyWith(
-    std::string_view peer, std::string_view peer_key) {
-  return crypto::ComputeSafetyNumber(internal::HexId(own_account_id_),
-                                     crypto_.own_identity().public_key(),
-                                     internal::HexId(peer), peer_key);
-}
-
-absl::StatusOr<SafetyNumberState> Messenger::SafetyNumber(
-    std::string_view case_id) {
+absl::Status Messenger::MarkSent(const Outgoing& item) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::optional<CaseRecord>> record =
-      LoadRecord<CaseRecord>(profile_, Namespace::kCase, case_id);
-  if (!record.ok()) return record.status();
-  if (!record->has_value()) return absl::NotFoundError("unknown case");
-  const std::string& peer = (*record)->peer_account_id();
-  absl::StatusOr<PeerKey> key = CurrentPeerKey(peer);
-  if (!key.ok()) return key.status();
-  SafetyNumberState out;
-  out.changed = key->pending;
-  absl::StatusOr<crypto::SafetyNumber> number = SafetyWith(peer, key->key);
-  if (!number.ok()) return number.status();
-  out.number = *std::move(number);
-  absl::StatusOr<std::optional<std::string>> verified = profile_.Get(
-      Namespace::kMeta,
-      absl::StrCat(internal::kVerifiedPrefix, internal::HexId(peer)));
-  if (!verified.ok()) return verified.status();
-  out.verified =
-      !out.changed && verified->has_value() && **verified == out.number.digits;
-  return out;
+  return Finish(item, MessageRecord::SENT);
+}
+
+absl::Status Messenger::MarkFailed(const Outgoing& item) {
+  absl::MutexLock lock(&mu_);
+  return Finish(item, MessageRecord::FAILED);
+}
+
+absl::Status Messenger::Finish(const Outgoing& item,
+                               MessageRecord::Delivery delivery) {
+  ProfileStore::Batch batch;
+  batch.Delete(Namespace::kOutbox, OrderKey(item.order));
+  for (uint64_t order : item.also) {
+    batch.Delete(Namespace::kOutbox, OrderKey(order));
+  }
+  if (!item.receipt) {
+    absl::StatusOr<std::optional<MessageIndex>> index =
+        LoadRecord<MessageIndex>(profile_, Namespace::kMessageIndex,
+                                 item.message_id);
+    if (!index.ok()) return index.status();
+    if (index->has_value()) {
+      const std::string key =
+          SequenceKey((*index)->case_id(), (*index)->sequence());
+      absl::StatusOr<std::optional<MessageRecord>> stored =
+          LoadRecord<MessageRecord>(profile_, Namespace::kMessage, key);
+      if (!stored.ok()) return stored.status();
+      // A receipt may have come first: DELIVERED stays.
+      if (stored->has_value() &&
+          (*stored)->delivery() == MessageRecord::QUEUED) {
+        (*stored)->set_delivery(delivery);
+        batch.Put(Namespace::kMessage, key, (*stored)->SerializeAsString());
+      }
+    }
+  }
+  return profile_.Write(batch);
 }
 
 }  // namespace confidant::client

@@ -2,18 +2,32 @@
 // encryption. A case is one conversation between an employee and a trust
 // person, named by a random 16-byte id that only the two clients know.
 //
+// The messenger is the local half of the client: every method works on the
+// profile alone and never calls the relay, so no lock is ever held across a
+// network call. client/app/app.h does the talking: it feeds received
+// envelopes to Receive(), and sends what Outgoing() lists.
+//
 // Storage in the ProfileStore (records of proto/confidant/client/v1/
 // message.proto):
 //   kCase                 case id -> CaseRecord
-//   kMessage              case id | big-endian u64 sequence -> MessageRecord
+//   kMessage              case id | big-endian u64 sequence -> MessageRecord;
+//                         a case's messages are read by sequence, never by
+//                         scanning other cases
 //   kMessageIndex         message id -> MessageIndex (de-duplication and
 //                         receipt lookup)
 //   kPendingIdentity      peer id -> PendingIdentity (a proven new identity
 //                         key awaiting the user's check)
 //   kHeldEnvelope         peer id | u64 relay seq -> HeldEnvelope
+//   kOutbox               big-endian u64 order -> OutboxEntry
 //   kMeta "verified.<peer id>"  the safety number the user verified
-// A received message, its index entry and its case are written in one Batch
-// before the relay envelope is acked, so delivery to the user is exactly-once
+//   kMeta "outbox.next"   the next outbox order number
+// Sending only queues: the message is stored as QUEUED together with its
+// outbox entry, so it survives a restart and leaves when the relay can be
+// reached. A received message, the Signal session state its decryption
+// advanced, its index entry, its case and the outbox entry of its receipt
+// are written in one batch before the relay envelope is acked
+// (ProfileStore::Transaction): either all of it is kept or none, and the
+// envelope is then delivered again. Delivery to the user is exactly-once
 // although the relay delivers at least once.
 //
 // Who a message is from is what the relay certified and the Signal message
@@ -27,6 +41,7 @@
 #define CONFIDANT_CLIENT_MESSENGER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,7 +54,6 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "client/certificates.h"
 #include "client/profile_store.h"
 #include "client/transport.h"
 #include "confidant/client/v1/message.pb.h"
@@ -60,9 +74,11 @@ inline constexpr absl::Duration kHeldEnvelopeLifetime = absl::Hours(24 * 30);
 enum class CaseStatus { kOpen, kClosed };
 enum class Direction { kOutgoing, kIncoming };
 enum class DeliveryState {
+  kQueued,     // outgoing, in the outbox: not yet on the relay
   kSent,       // outgoing, durable on the relay
   kDelivered,  // outgoing, confirmed by the peer's receipt
   kReceived,   // incoming
+  kFailed,     // outgoing, refused by the relay for good (see the warning)
 };
 
 // One case as the inbox shows it.
@@ -105,11 +121,11 @@ struct CaseMessage {
   DeliveryState delivery = DeliveryState::kSent;
 };
 
-// What one Sync() did. Counts only: never content, ids or sizes.
+// What receiving did, in counts: never content, ids or sizes.
 struct SyncReport {
   int received = 0;    // new TEXT messages stored
   int duplicates = 0;  // TEXT messages already stored (acked again)
-  int dropped = 0;     // undecryptable or malformed envelopes (acked)
+  int dropped = 0;     // undecryptable, malformed or unknown (acked)
   int receipts = 0;    // delivery receipts applied
   // Envelopes of a peer who proved a new identity key, kept in the profile
   // until the user verifies the new safety number.
@@ -119,49 +135,139 @@ struct SyncReport {
   int held_dropped = 0;
   // Cases a trust person opened although this employee never wrote to them.
   int unsolicited = 0;
+  // Outgoing messages and receipts that left for the relay.
+  int sent = 0;
   // One reason per dropped envelope ("tampered", "malformed message", ...).
   std::vector<std::string> warnings;
+
+  void Add(const SyncReport& other);
 };
 
-// Sends and receives the messages of cases. Thread-safe: every method holds
-// one lock. Everything passed must outlive the messenger.
+// What became of one envelope, for the app's observers.
+struct Received {
+  enum class Kind {
+    kMessage,    // a new TEXT message was stored
+    kDuplicate,  // already stored
+    kReceipt,    // a delivery receipt was applied
+    kHeld,       // the sender proved a new identity key: kept for the check
+    kDropped,    // undecryptable, malformed or of an unknown kind
+    // Signed by a relay key we do not know yet: nothing was stored; learn
+    // the relay's keys (CertificateManager::RefreshRelayKeys) and pass the
+    // envelope again with `relay_keys_fresh`.
+    kUnknownRelayKey,
+  };
+  Kind kind = Kind::kDropped;
+  std::string case_id;     // kMessage, kReceipt
+  bool new_case = false;   // kMessage: the peer opened this case
+  std::string message_id;  // kMessage
+  // kReceipt: our messages that became delivered.
+  std::vector<std::string> delivered;
+  std::string peer_account_id;  // kHeld: whose identity changed
+  SyncReport report;            // the counts of this envelope
+};
+
+// One item the outbox is ready to send.
+struct Outgoing {
+  uint64_t order = 0;  // the outbox key
+  // Further outbox keys sent with it (receipts of one case go together).
+  std::vector<uint64_t> also;
+  bool receipt = false;
+  std::string case_id;
+  std::string peer_account_id;
+  std::string message_id;  // TEXT: ours
+  // The AppMessage to encrypt.
+  std::string plaintext;
+};
+
+// Delays and limits of the messenger.
+struct MessengerOptions {
+  // A delivery receipt leaves after a random delay in [min, max], together
+  // with every other receipt of its case then queued (docs/protocol.md,
+  // "Receipt timing").
+  absl::Duration receipt_delay_min = absl::Seconds(5);
+  absl::Duration receipt_delay_max = absl::Seconds(60);
+  // Uniform random duration in [min, max]; the system's generator if unset.
+  std::function<absl::Duration(absl::Duration, absl::Duration)> random_delay;
+};
+
+// Sends and receives the messages of cases, locally: see the comment at the
+// top. Thread-safe: every method holds one lock, and none calls the relay.
+// Everything passed must outlive the messenger.
 class Messenger {
  public:
   // `own_account_id` is the local account's 16-byte id and `own_kind` its
   // kind (an employee's client flags unsolicited first contacts).
-  Messenger(RelayTransport& transport, ProfileStore& profile,
-            crypto::SessionManager& sessions, crypto::MessageCrypto& crypto,
-            CertificateManager& certificates, std::string own_account_id,
-            AccountKind own_kind);
+  Messenger(ProfileStore& profile, crypto::SessionManager& sessions,
+            crypto::MessageCrypto& crypto, std::string own_account_id,
+            AccountKind own_kind, MessengerOptions options = {});
 
   Messenger(const Messenger&) = delete;
   Messenger& operator=(const Messenger&) = delete;
 
-  // Opens a new case with a trust person (16-byte account id) and sends
-  // `first_message`; starts a session from the relay's bundle if none exists.
-  // Returns the case id. FAILED_PRECONDITION if the peer's identity changed.
+  // Opens a new case with a trust person (16-byte account id) and queues
+  // `first_message`. Returns the case id. FAILED_PRECONDITION if the peer's
+  // identity changed.
   absl::StatusOr<std::string> OpenCase(std::string_view trust_person_account_id,
                                        std::string_view first_message,
                                        absl::Time now);
 
-  // Sends `text` (UTF-8, 1..kMaxTextBytes) in a case. NOT_FOUND "unknown
-  // case"; FAILED_PRECONDITION while the peer's safety number changed.
-  absl::Status SendText(std::string_view case_id, std::string_view text,
-                        absl::Time now);
+  // Queues `text` (UTF-8, 1..kMaxTextBytes) in a case; returns the message
+  // id. NOT_FOUND "unknown case"; FAILED_PRECONDITION while the peer's safety
+  // number changed.
+  absl::StatusOr<std::string> SendText(std::string_view case_id,
+                                       std::string_view text, absl::Time now);
 
-  // Receives every queued envelope, stores new messages, applies receipts,
-  // acks what was handled and sends receipts for new messages. Transport and
-  // storage errors end the sync; envelopes not yet stored stay queued.
-  absl::StatusOr<SyncReport> Sync(absl::Time now);
+  // Opens one envelope of our mailbox and stores, applies, holds or drops it
+  // (see Received). An error means nothing was stored and the envelope must
+  // not be acked; OK means it may be.
+  absl::StatusOr<Received> Receive(const Envelope& envelope, absl::Time now,
+                                   bool relay_keys_fresh);
+
+  // Drops held envelopes past kHeldEnvelopeLifetime, then receives the held
+  // envelopes of every peer whose new identity the user accepted (normally
+  // done by VerifySafetyNumber; again here if that was interrupted). The
+  // events of what was received are appended to `events`.
+  absl::StatusOr<SyncReport> ProcessHeld(absl::Time now, bool relay_keys_fresh,
+                                         std::vector<Received>* events);
+
+  // What the outbox can send now, in order: queued messages of every case
+  // whose peer's identity is trusted, and the receipts of a case once the
+  // first of them is due. At most `limit` items.
+  absl::StatusOr<std::vector<Outgoing>> ReadyToSend(absl::Time now,
+                                                    size_t limit);
+  // Queued messages (not receipts) still to send.
+  absl::StatusOr<uint32_t> QueuedCount();
+  // The envelope of `item`, sealed under our sender `certificate`.
+  // FAILED_PRECONDITION with crypto error kNoSession if there is no session
+  // with the peer yet (StartSession first); FAILED_PRECONDITION if the
+  // peer's identity changed meanwhile.
+  absl::StatusOr<std::string> Seal(const Outgoing& item,
+                                   std::string_view certificate);
+  // Whether a session with `peer` exists.
+  bool HasSession(std::string_view peer);
+  // Starts a session with `peer` from the relay's bundle. FAILED_PRECONDITION
+  // if the bundle's identity is not the trusted one.
+  absl::Status StartSession(std::string_view peer,
+                            const crypto::PreKeyBundle& bundle);
+  // `item` is on the relay: removed from the outbox, its message SENT.
+  absl::Status MarkSent(const Outgoing& item);
+  // The relay refused `item` for good: removed from the outbox, its message
+  // FAILED.
+  absl::Status MarkFailed(const Outgoing& item);
 
   // Idle-time work that makes the next sends faster: ephemeral keys for the
   // sealed layer are made ahead of time. Sends work without it.
-  absl::Status PrepareForSending() { return crypto_.PrepareForSending(); }
+  absl::Status PrepareForSending();
 
   // Every case, most recent activity first.
   absl::StatusOr<std::vector<CaseSummary>> ListCases();
+  // One case. NOT_FOUND "unknown case".
+  absl::StatusOr<CaseSummary> GetCase(std::string_view case_id);
   // The messages of a case, oldest first. NOT_FOUND "unknown case".
   absl::StatusOr<std::vector<CaseMessage>> ReadCase(std::string_view case_id);
+  // One message of a case, or NOT_FOUND.
+  absl::StatusOr<CaseMessage> ReadMessage(std::string_view case_id,
+                                          std::string_view message_id);
   // Sets the case's unread count to zero. NOT_FOUND "unknown case".
   absl::Status MarkRead(std::string_view case_id);
 
@@ -173,60 +279,53 @@ class Messenger {
   // peer and found them equal. If it is the case's current safety number it
   // is recorded as verified; while the peer's identity changed, the new key
   // is trusted, every case with the peer unblocks, and the held envelopes
-  // are decrypted and stored (their count in the report). FAILED_PRECONDITION
-  // "the safety number you compared is not the current one" otherwise:
-  // nothing is trusted then, so a key that changed after the user looked is
-  // never trusted by mistake. NOT_FOUND "unknown case".
+  // are decrypted and stored (their events appended to `events`).
+  // FAILED_PRECONDITION "the safety number you compared is not the current
+  // one" otherwise: nothing is trusted then, so a key that changed after the
+  // user looked is never trusted by mistake. NOT_FOUND "unknown case".
   absl::StatusOr<SyncReport> VerifySafetyNumber(std::string_view case_id,
                                                 std::string_view compared,
-                                                absl::Time now);
+                                                absl::Time now,
+                                                std::vector<Received>* events);
 
  private:
-  // Encrypts and sends `text`, then stores it and `record` (updated) in one
-  // batch.
-  absl::Status SendTextLocked(std::string_view case_id,
-                              client::v1::CaseRecord& record,
-                              std::string_view text, absl::Time now)
+  // Validates `text` and queues it in the case `record` (updated) in one
+  // batch with `batch`'s other changes; returns the message id.
+  absl::StatusOr<std::string> QueueTextLocked(std::string_view case_id,
+                                              client::v1::CaseRecord& record,
+                                              std::string_view text,
+                                              absl::Time now,
+                                              ProfileStore::Batch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Sends one receipt confirming `message_ids` to `peer`.
-  absl::Status SendReceipts(const std::string& case_id, const std::string& peer,
-                            const std::vector<std::string>& message_ids,
-                            absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
-  // What became of one envelope (messenger_receive.cc).
-  enum class Outcome { kHandled, kHeld };
-  // case id -> (peer, received message ids), for the receipts to send.
-  using Receipts =
-      std::map<std::string, std::pair<std::string, std::vector<std::string>>>;
-  // Opens one envelope and stores, applies, holds or drops it. An error
-  // means it was not handled and must stay queued.
-  absl::StatusOr<Outcome> Receive(const Envelope& envelope, absl::Time now,
-                                  bool& keys_refreshed, SyncReport& report,
-                                  Receipts& receipts)
+  // The next outbox key; bumps the counter in `batch`.
+  absl::StatusOr<uint64_t> NextOrder(ProfileStore::Batch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Stores a decrypted message (or applies a receipt).
+  absl::StatusOr<Received> ReceiveLocked(const Envelope& envelope,
+                                         absl::Time now, bool relay_keys_fresh)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stores a decrypted message (or applies a receipt) in one batch with
+  // what `txn` staged.
   absl::Status Deliver(const crypto::OpenedMessage& opened, absl::Time now,
-                       SyncReport& report, Receipts& receipts)
+                       ProfileStore::Transaction& txn, Received& out)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Keeps `envelope` of a peer who proved the new key `identity_key`.
   absl::Status Hold(const Envelope& envelope, const std::string& peer,
                     const std::string& identity_key, absl::Time now,
                     SyncReport& report) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Receives the held envelopes of every peer whose new identity was
-  // accepted (normally right after VerifySafetyNumber; again at the next
-  // Sync if that was interrupted).
-  absl::Status ReplayHeld(absl::Time now, SyncReport& report,
-                          Receipts& receipts)
+  absl::StatusOr<SyncReport> ProcessHeldLocked(absl::Time now,
+                                               bool relay_keys_fresh,
+                                               std::vector<Received>* events)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Drops held envelopes past kHeldEnvelopeLifetime.
-  absl::Status ExpireHeld(absl::Time now, SyncReport& report)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Sends the receipts collected by Deliver(); the first error.
-  absl::Status SendAllReceipts(const Receipts& receipts, absl::Time now)
+  // Finishes `item`: its outbox entries go, its message gets `delivery`.
+  absl::Status Finish(const Outgoing& item,
+                      client::v1::MessageRecord::Delivery delivery)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The pending identity of `peer`, if any.
   absl::StatusOr<std::optional<client::v1::PendingIdentity>> Pending(
       std::string_view peer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<CaseSummary> SummaryLocked(std::string case_id,
+                                            const client::v1::CaseRecord& r)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The key a safety number with `peer` is made of: the pending new one, or
   // the trusted one.
   struct PeerKey {
@@ -239,13 +338,12 @@ class Messenger {
   absl::StatusOr<crypto::SafetyNumber> SafetyWith(std::string_view peer,
                                                   std::string_view peer_key);
 
-  RelayTransport& transport_;
   ProfileStore& profile_;
   crypto::SessionManager& sessions_;
   crypto::MessageCrypto& crypto_;
-  CertificateManager& certificates_;
   const std::string own_account_id_;
   const AccountKind own_kind_;
+  const MessengerOptions options_;
   absl::Mutex mu_;
 };
 

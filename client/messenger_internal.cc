@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "absl/random/random.h"
 #include "absl/strings/escaping.h"
+#include "absl/synchronization/mutex.h"
 #include "base/bytes.h"
 #include "client/messenger.h"
 
@@ -20,6 +22,22 @@ std::string RandomId() {
     std::abort();
   }
   return id;
+}
+
+std::string OrderKey(uint64_t order) {
+  std::string key;
+  base::PutBigEndian(key, order, 8);
+  return key;
+}
+
+absl::Duration RandomDelay(absl::Duration min, absl::Duration max) {
+  if (max <= min) return min;
+  static absl::Mutex mu(absl::kConstInit);
+  static absl::BitGen* gen ABSL_GUARDED_BY(mu) = new absl::BitGen();
+  absl::MutexLock lock(&mu);
+  const int64_t span = absl::ToInt64Milliseconds(max - min);
+  return min + absl::Milliseconds(
+                   absl::Uniform<int64_t>(absl::IntervalClosed, *gen, 0, span));
 }
 
 bool IsValidUtf8(std::string_view s) {

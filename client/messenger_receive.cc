@@ -1,5 +1,5 @@
-// Receiving: Sync(), the held envelopes of a peer whose identity changed, and
-// the user's verification of a safety number.
+// Receiving: one envelope at a time, the held envelopes of a peer whose
+// identity changed, and the user's verification of a safety number.
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -26,10 +26,10 @@ using ::confidant::client::v1::CaseRecord;
 using ::confidant::client::v1::HeldEnvelope;
 using ::confidant::client::v1::MessageIndex;
 using ::confidant::client::v1::MessageRecord;
+using ::confidant::client::v1::OutboxEntry;
 using ::confidant::client::v1::PendingIdentity;
 using internal::Corrupt;
 using internal::kIdSize;
-using internal::kMaxAckBatch;
 using internal::LoadRecord;
 using internal::SequenceKey;
 
@@ -54,100 +54,75 @@ absl::Status NotCurrentError() {
 
 }  // namespace
 
-absl::StatusOr<SyncReport> Messenger::Sync(absl::Time now) {
+absl::StatusOr<Received> Messenger::Receive(const Envelope& e, absl::Time now,
+                                            bool relay_keys_fresh) {
   absl::MutexLock lock(&mu_);
-  SyncReport report;
-  Receipts receipts;
-  if (absl::Status s = ExpireHeld(now, report); !s.ok()) return s;
-  if (absl::Status s = ReplayHeld(now, report, receipts); !s.ok()) return s;
-  absl::StatusOr<std::vector<Envelope>> envelopes = DrainMailbox(transport_);
-  if (!envelopes.ok()) return envelopes.status();
-
-  std::vector<uint64_t> acks;
-  absl::Status error = absl::OkStatus();
-  bool keys_refreshed = false;
-  for (const Envelope& e : *envelopes) {
-    absl::StatusOr<Outcome> outcome =
-        Receive(e, now, keys_refreshed, report, receipts);
-    if (!outcome.ok()) {
-      error = outcome.status();
-      break;
-    }
-    // Held envelopes live in the profile now: acked like every other.
-    acks.push_back(e.seq);
-  }
-
-  // Only what is stored, held or deliberately dropped is acked.
-  for (size_t start = 0; start < acks.size(); start += kMaxAckBatch) {
-    const size_t n = std::min(kMaxAckBatch, acks.size() - start);
-    absl::StatusOr<uint32_t> acked =
-        transport_.Ack(absl::MakeConstSpan(acks).subspan(start, n));
-    if (!acked.ok() && error.ok()) error = acked.status();
-  }
-  if (absl::Status sent = SendAllReceipts(receipts, now);
-      !sent.ok() && error.ok()) {
-    error = sent;
-  }
-  if (!error.ok()) return error;
-  return report;
+  return ReceiveLocked(e, now, relay_keys_fresh);
 }
 
-absl::StatusOr<Messenger::Outcome> Messenger::Receive(const Envelope& e,
-                                                      absl::Time now,
-                                                      bool& keys_refreshed,
-                                                      SyncReport& report,
-                                                      Receipts& receipts) {
+absl::StatusOr<Received> Messenger::ReceiveLocked(const Envelope& e,
+                                                  absl::Time now,
+                                                  bool relay_keys_fresh) {
+  Received out;
+  // The session state the decryption advances commits together with what
+  // the message changes, or not at all.
+  ProfileStore::Transaction txn(profile_);
   absl::StatusOr<crypto::OpenedMessage> opened =
       crypto_.Decrypt(e.content, e.stored_hour);
-  if (!opened.ok() && !keys_refreshed &&
-      crypto::GetCryptoError(opened.status()) ==
-          crypto::CryptoError::kUnknownRelayKey) {
-    // The relay may have rotated its key: learn the chain once per sync.
-    keys_refreshed = true;
-    absl::Status refreshed = certificates_.RefreshRelayKeys();
-    if (!refreshed.ok() && !absl::IsPermissionDenied(refreshed)) {
-      return refreshed;
-    }
-    if (refreshed.ok()) opened = crypto_.Decrypt(e.content, e.stored_hour);
-  }
   if (!opened.ok()) {
     const crypto::CryptoError kind = crypto::GetCryptoError(opened.status());
     if (kind == crypto::CryptoError::kInternal ||
         kind == crypto::CryptoError::kNone) {
       return opened.status();
     }
+    if (kind == crypto::CryptoError::kUnknownRelayKey && !relay_keys_fresh) {
+      // The relay may have rotated its key: the caller learns the chain.
+      out.kind = Received::Kind::kUnknownRelayKey;
+      return out;
+    }
     // Forged, tampered, replayed or otherwise unverifiable: dropped the same
     // way whoever it claims to be from.
-    ++report.dropped;
-    report.warnings.push_back(std::string(crypto::CryptoErrorName(kind)));
-    return Outcome::kHandled;
+    out.kind = Received::Kind::kDropped;
+    ++out.report.dropped;
+    out.report.warnings.push_back(std::string(crypto::CryptoErrorName(kind)));
+    return out;
   }
   if (opened->identity_changed) {
     if (absl::Status s = Hold(e, opened->sender_account_id,
-                              opened->sender_identity_key, now, report);
+                              opened->sender_identity_key, now, out.report);
         !s.ok()) {
       return s;
     }
-    return Outcome::kHeld;
+    if (absl::Status s = txn.Commit(); !s.ok()) return s;
+    out.kind = Received::Kind::kHeld;
+    out.peer_account_id = opened->sender_account_id;
+    return out;
   }
-  if (absl::Status s = Deliver(*opened, now, report, receipts); !s.ok()) {
-    return s;
-  }
-  return Outcome::kHandled;
+  if (absl::Status s = Deliver(*opened, now, txn, out); !s.ok()) return s;
+  return out;
 }
 
 absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
-                                absl::Time now, SyncReport& report,
-                                Receipts& receipts) {
+                                absl::Time now, ProfileStore::Transaction& txn,
+                                Received& out) {
+  SyncReport& report = out.report;
   auto drop = [&](std::string reason) {
+    out.kind = Received::Kind::kDropped;
     ++report.dropped;
     report.warnings.push_back(std::move(reason));
-    return absl::OkStatus();
+    // The session still moved on: a replay must not decrypt again.
+    return txn.Commit();
   };
   AppMessage message;
-  if (!message.ParseFromString(opened.plaintext) ||
-      !internal::IsWellFormed(message)) {
+  if (!message.ParseFromString(opened.plaintext)) {
     return drop("malformed message");
+  }
+  if (!internal::IsWellFormed(message)) {
+    // A kind a newer client knows, or garbage: acked, never shown.
+    const bool unknown = message.kind() != AppMessage::KIND_UNSPECIFIED &&
+                         message.kind() != AppMessage::TEXT &&
+                         message.kind() != AppMessage::DELIVERY_RECEIPT;
+    return drop(unknown ? "unknown message kind" : "malformed message");
   }
   const std::string& sender = opened.sender_account_id;
   absl::StatusOr<std::optional<CaseRecord>> record =
@@ -179,10 +154,11 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
       }
       (*stored)->set_delivery(MessageRecord::DELIVERED);
       batch.Put(Namespace::kMessage, key, (*stored)->SerializeAsString());
+      out.delivered.push_back(id);
     }
-    if (batch.size() > 0) {
-      if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
-    }
+    if (absl::Status s = txn.Commit(batch); !s.ok()) return s;
+    out.kind = Received::Kind::kReceipt;
+    out.case_id = message.case_id();
     ++report.receipts;
     return absl::OkStatus();
   }
@@ -192,6 +168,8 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
       profile_, Namespace::kMessageIndex, message.message_id());
   if (!seen.ok()) return seen.status();
   if (seen->has_value()) {
+    if (absl::Status s = txn.Commit(); !s.ok()) return s;
+    out.kind = Received::Kind::kDuplicate;
     ++report.duplicates;
     return absl::OkStatus();
   }
@@ -199,6 +177,7 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
   if (record->has_value()) {
     updated = **record;
   } else {
+    out.new_case = true;
     updated.set_peer_account_id(sender);
     updated.set_created_unix(absl::ToUnixSeconds(now));
     updated.set_status(CaseRecord::OPEN);
@@ -243,11 +222,27 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
   batch.Put(Namespace::kMessageIndex, message.message_id(),
             index.SerializeAsString());
   batch.Put(Namespace::kCase, message.case_id(), updated.SerializeAsString());
-  if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
+  // The receipt waits in the outbox for its random delay.
+  absl::StatusOr<uint64_t> order = NextOrder(batch);
+  if (!order.ok()) return order.status();
+  const absl::Duration delay =
+      options_.random_delay ? options_.random_delay(options_.receipt_delay_min,
+                                                    options_.receipt_delay_max)
+                            : internal::RandomDelay(options_.receipt_delay_min,
+                                                    options_.receipt_delay_max);
+  OutboxEntry receipt;
+  receipt.set_kind(OutboxEntry::RECEIPT);
+  receipt.set_case_id(message.case_id());
+  receipt.set_peer_account_id(sender);
+  receipt.set_message_id(message.message_id());
+  receipt.set_not_before_unix(absl::ToUnixSeconds(now + delay));
+  batch.Put(Namespace::kOutbox, internal::OrderKey(*order),
+            receipt.SerializeAsString());
+  if (absl::Status s = txn.Commit(batch); !s.ok()) return s;
+  out.kind = Received::Kind::kMessage;
+  out.case_id = message.case_id();
+  out.message_id = message.message_id();
   ++report.received;
-  auto& [peer, ids] = receipts[message.case_id()];
-  peer = sender;
-  ids.push_back(message.message_id());
   return absl::OkStatus();
 }
 
@@ -305,27 +300,33 @@ absl::Status Messenger::Hold(const Envelope& e, const std::string& peer,
   return profile_.Write(batch);
 }
 
-absl::Status Messenger::ExpireHeld(absl::Time now, SyncReport& report) {
+absl::StatusOr<SyncReport> Messenger::ProcessHeld(
+    absl::Time now, bool relay_keys_fresh, std::vector<Received>* events) {
+  absl::MutexLock lock(&mu_);
+  return ProcessHeldLocked(now, relay_keys_fresh, events);
+}
+
+absl::StatusOr<SyncReport> Messenger::ProcessHeldLocked(
+    absl::Time now, bool relay_keys_fresh, std::vector<Received>* events) {
+  SyncReport report;
   absl::StatusOr<Entries> held = profile_.Scan(Namespace::kHeldEnvelope);
   if (!held.ok()) return held.status();
-  ProfileStore::Batch batch;
+  if (held->empty()) return report;
+  // Expired ones go first.
+  ProfileStore::Batch expired;
   for (const auto& [key, raw] : *held) {
     HeldEnvelope h;
     if (!h.ParseFromString(raw)) return Corrupt();
     if (absl::FromUnixSeconds(h.held_unix()) + kHeldEnvelopeLifetime < now) {
-      batch.Delete(Namespace::kHeldEnvelope, key);
+      expired.Delete(Namespace::kHeldEnvelope, key);
       ++report.held_dropped;
     }
   }
-  if (batch.size() == 0) return absl::OkStatus();
-  return profile_.Write(batch);
-}
-
-absl::Status Messenger::ReplayHeld(absl::Time now, SyncReport& report,
-                                   Receipts& receipts) {
-  absl::StatusOr<Entries> held = profile_.Scan(Namespace::kHeldEnvelope);
-  if (!held.ok()) return held.status();
-  bool keys_refreshed = false;
+  if (expired.size() > 0) {
+    if (absl::Status s = profile_.Write(expired); !s.ok()) return s;
+    held = profile_.Scan(Namespace::kHeldEnvelope);
+    if (!held.ok()) return held.status();
+  }
   // Sorted by key: per peer, in the relay's order.
   for (const auto& [key, raw] : *held) {
     if (key.size() != kIdSize + 8) return Corrupt();
@@ -339,32 +340,26 @@ absl::Status Messenger::ReplayHeld(absl::Time now, SyncReport& report,
     e.seq = base::GetBigEndian(std::string_view(key).substr(kIdSize), 8);
     e.content = h.content();
     e.stored_hour = h.stored_hour();
-    absl::StatusOr<Outcome> outcome =
-        Receive(e, now, keys_refreshed, report, receipts);
-    if (!outcome.ok()) return outcome.status();
-    if (*outcome == Outcome::kHandled) {
-      if (absl::Status s = profile_.Delete(Namespace::kHeldEnvelope, key);
-          !s.ok()) {
-        return s;
-      }
+    absl::StatusOr<Received> received = ReceiveLocked(e, now, relay_keys_fresh);
+    if (!received.ok()) return received.status();
+    report.Add(received->report);
+    if (received->kind == Received::Kind::kUnknownRelayKey ||
+        received->kind == Received::Kind::kHeld) {
+      // Kept until the relay's keys are learnt, or held again (a newer key).
+      continue;
     }
+    if (absl::Status s = profile_.Delete(Namespace::kHeldEnvelope, key);
+        !s.ok()) {
+      return s;
+    }
+    if (events != nullptr) events->push_back(*std::move(received));
   }
-  return absl::OkStatus();
-}
-
-absl::Status Messenger::SendAllReceipts(const Receipts& receipts,
-                                        absl::Time now) {
-  absl::Status error;
-  for (const auto& [case_id, peer_and_ids] : receipts) {
-    absl::Status sent =
-        SendReceipts(case_id, peer_and_ids.first, peer_and_ids.second, now);
-    if (!sent.ok() && error.ok()) error = sent;
-  }
-  return error;
+  return report;
 }
 
 absl::StatusOr<SyncReport> Messenger::VerifySafetyNumber(
-    std::string_view case_id, std::string_view compared, absl::Time now) {
+    std::string_view case_id, std::string_view compared, absl::Time now,
+    std::vector<Received>* events) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<std::optional<CaseRecord>> record =
       LoadRecord<CaseRecord>(profile_, Namespace::kCase, case_id);
@@ -393,10 +388,7 @@ absl::StatusOr<SyncReport> Messenger::VerifySafetyNumber(
   if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
   if (!key->pending) return report;
 
-  Receipts receipts;
-  if (absl::Status s = ReplayHeld(now, report, receipts); !s.ok()) return s;
-  if (absl::Status s = SendAllReceipts(receipts, now); !s.ok()) return s;
-  return report;
+  return ProcessHeldLocked(now, /*relay_keys_fresh=*/false, events);
 }
 
 }  // namespace confidant::client

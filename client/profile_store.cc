@@ -244,6 +244,15 @@ absl::Status ProfileStore::Delete(Namespace ns, std::string_view key) {
 }
 
 absl::Status ProfileStore::Write(const Batch& batch) {
+  if (Transaction* txn = ActiveTransaction(); txn != nullptr) {
+    for (const Batch::Op& op : batch.ops_) {
+      if (absl::Status status = CheckNamespace(op.ns); !status.ok()) {
+        return status;
+      }
+    }
+    for (const Batch::Op& op : batch.ops_) txn->staged_.ops_.push_back(op);
+    return absl::OkStatus();
+  }
   absl::MutexLock lock(&mu_);
   if (write_fault_) {
     if (absl::Status fault = write_fault_(batch); !fault.ok()) return fault;
@@ -350,6 +359,10 @@ absl::Status ProfileStore::ForgetLocked() {
 absl::StatusOr<std::optional<std::string>> ProfileStore::Get(
     Namespace ns, std::string_view key) {
   if (absl::Status status = CheckNamespace(ns); !status.ok()) return status;
+  if (Transaction* txn = ActiveTransaction(); txn != nullptr) {
+    std::optional<std::string> staged;
+    if (txn->Lookup(ns, key, staged)) return staged;
+  }
   absl::ReaderMutexLock lock(&mu_);
   return GetRecord(*db_, *keys_, static_cast<uint8_t>(ns), key);
 }
@@ -386,6 +399,9 @@ ProfileStore::Scan(Namespace ns) {
   }
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (Transaction* txn = ActiveTransaction(); txn != nullptr) {
+    txn->MergeInto(ns, out);
+  }
   return out;
 }
 

@@ -52,7 +52,7 @@ inline constexpr char kProfileHeaderFile[] = "profile.meta";
 inline constexpr char kProfileDatabaseDir[] = "db";
 
 // Key spaces of a profile. The numbers are stored on disk: never renumber or
-// reuse one. 0 is invalid; 13..127 are free for new namespaces; 128..255 are
+// reuse one. 0 is invalid; 15..127 are free for new namespaces; 128..255 are
 // internal to the store (the manifest) and refused by its public methods.
 enum class Namespace : uint8_t {
   kMeta = 1,              // profile bookkeeping (format check record, settings)
@@ -67,12 +67,15 @@ enum class Namespace : uint8_t {
   kRelayTrust = 10,       // pinned relay keys, our sender certificate
   kHeldEnvelope = 11,     // envelopes of a peer whose new key awaits a check
   kPendingIdentity = 12,  // a peer's proven new identity key, until accepted
+  kOutbox = 13,           // messages and receipts still to send, in order
 };
 
 // An encrypted key-value store in a profile directory. Every write is synced
 // to disk before it returns. Thread-safe.
 class ProfileStore {
  public:
+  class Transaction;
+
   // Puts and deletes applied together by Write(): all or none. Holds the
   // plaintext until destroyed, then wipes it. Not thread-safe.
   class Batch {
@@ -91,12 +94,47 @@ class ProfileStore {
 
    private:
     friend class ProfileStore;
+    friend class Transaction;
     struct Op {
       Namespace ns;
       std::string key;
       std::optional<std::string> value;  // nullopt: delete
     };
     std::vector<Op> ops_;
+  };
+
+  // Stages every Put(), Delete() and Write() that the thread which made it
+  // makes to this store, so that changes made deep inside a library (the
+  // Signal session a decryption advances) commit in one batch with the
+  // changes that depend on them (the message it revealed): both or neither.
+  // Get() and Scan() on that thread see the staged changes; other threads do
+  // not. Commit() writes everything staged; destroying it uncommitted
+  // discards it. One per thread and store at a time; not thread-safe itself.
+  class Transaction {
+   public:
+    explicit Transaction(ProfileStore& store);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    // Writes the staged operations, then those of `also`, in one Write().
+    // Afterwards this thread writes directly again, whatever the outcome.
+    absl::Status Commit(const Batch& also = Batch());
+
+   private:
+    friend class ProfileStore;
+    // Whether (`ns`, `key`) was staged; then `value` holds it (nullopt: a
+    // delete).
+    bool Lookup(Namespace ns, std::string_view key,
+                std::optional<std::string>& value) const;
+    // Applies the staged operations on `ns` to `entries` (sorted by key).
+    void MergeInto(
+        Namespace ns,
+        std::vector<std::pair<std::string, std::string>>& entries) const;
+
+    ProfileStore& store_;
+    Batch staged_;
+    bool active_ = true;
   };
 
   // Creates a profile in `dir` (created with mode 0700 if missing; its parent
@@ -195,6 +233,9 @@ class ProfileStore {
                std::unique_ptr<rocksdb::DB> db, crypto::SecretBytes master_key,
                std::unique_ptr<internal::RecordKeys> keys,
                std::unique_ptr<internal::Manifest> manifest);
+
+  // The transaction the calling thread has open on this store, if any.
+  Transaction* ActiveTransaction();
 
   // Removes database generations other than the current one and a
   // temporary header file.

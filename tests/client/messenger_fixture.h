@@ -1,6 +1,6 @@
 // The world of the messenger tests: a real confidant-relay on 127.0.0.1
 // port 0, an organisation, and parties (trust persons and employees), each
-// with an encrypted profile and the whole client stack.
+// with an encrypted profile and an App (client/app/app.h) over it.
 #ifndef CONFIDANT_TESTS_CLIENT_MESSENGER_FIXTURE_H_
 #define CONFIDANT_TESTS_CLIENT_MESSENGER_FIXTURE_H_
 
@@ -13,8 +13,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "client/account.h"
+#include "client/app/app.h"
+#include "client/app/app_stack.h"
 #include "client/certificates.h"
 #include "client/crypto_stores.h"
 #include "client/grpc_transport.h"
@@ -38,70 +41,134 @@ using ::confidant::testing::TempDir;
 constexpr char kPassphrase[] = "correct horse battery staple";
 constexpr crypto::Argon2Params kCheapArgon2 = {1, 8192, 1};
 
-// One installation with a persistent profile. Members are declared in
-// dependency order so destruction runs from the messenger down.
+// A clock the test sets; every party's App reads it.
+class TestClock {
+ public:
+  explicit TestClock(absl::Time t) : now_(t) {}
+  absl::Time Now() {
+    absl::MutexLock lock(&mu_);
+    return now_;
+  }
+  void Set(absl::Time t) {
+    absl::MutexLock lock(&mu_);
+    now_ = t;
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::Time now_ ABSL_GUARDED_BY(mu_);
+};
+
+// The messenger calls of a party as the tests make them, over the App:
+// each sets the party's clock to `now`, and what is queued is sent at once.
+class PartyMessenger {
+ public:
+  PartyMessenger(App& app, TestClock& clock) : app_(app), clock_(clock) {}
+
+  absl::StatusOr<std::string> OpenCase(std::string_view peer,
+                                       std::string_view text, absl::Time now) {
+    clock_.Set(now);
+    absl::StatusOr<std::string> case_id = app_.OpenCase(peer, text);
+    if (!case_id.ok()) return case_id;
+    if (absl::StatusOr<int> sent = app_.SendQueued(); !sent.ok()) {
+      return sent.status();
+    }
+    return case_id;
+  }
+  absl::Status SendText(std::string_view case_id, std::string_view text,
+                        absl::Time now) {
+    clock_.Set(now);
+    absl::StatusOr<std::string> id = app_.Send(case_id, text);
+    if (!id.ok()) return id.status();
+    return app_.SendQueued().status();
+  }
+  absl::StatusOr<SyncReport> Sync(absl::Time now) {
+    clock_.Set(now);
+    return app_.SyncOnce();
+  }
+  absl::StatusOr<std::vector<CaseSummary>> ListCases() { return app_.Cases(); }
+  absl::StatusOr<std::vector<CaseMessage>> ReadCase(std::string_view case_id) {
+    return app_.Read(case_id);
+  }
+  absl::Status MarkRead(std::string_view case_id) {
+    return app_.MarkRead(case_id);
+  }
+  absl::StatusOr<SafetyNumberState> SafetyNumber(std::string_view case_id) {
+    return app_.SafetyNumber(case_id);
+  }
+  absl::StatusOr<SyncReport> VerifySafetyNumber(std::string_view case_id,
+                                                std::string_view compared,
+                                                absl::Time now) {
+    clock_.Set(now);
+    absl::StatusOr<SyncReport> report = app_.Verify(case_id, compared);
+    if (!report.ok()) return report;
+    if (absl::StatusOr<int> sent = app_.SendQueued(); !sent.ok()) {
+      return sent.status();
+    }
+    return report;
+  }
+
+ private:
+  App& app_;
+  TestClock& clock_;
+};
+
+// One installation with a persistent profile: an App, with its stack's
+// parts at hand for tests that look inside or forge.
 struct Party {
   std::string profile_dir;
-  MemoryAccountStateStore state_store;
-  std::unique_ptr<RelayTransport> transport;
-  std::unique_ptr<ProfileStore> profile;
-  std::unique_ptr<PersistentCryptoStore> store;
-  std::unique_ptr<AccountManager> account;
-  std::unique_ptr<crypto::SessionManager> sessions;
-  std::unique_ptr<CertificateManager> certificates;
-  std::unique_ptr<crypto::MessageCrypto> crypto;
-  std::unique_ptr<Messenger> messenger;
+  std::string relay_address;
+  TestClock clock{absl::FromUnixSeconds(1'800'000'000)};
+  std::unique_ptr<App> app;
+  std::unique_ptr<PartyMessenger> messenger;
+  // Parts of the app's stack (owned by it).
+  RelayTransport* transport = nullptr;
+  ProfileStore* profile = nullptr;
+  PersistentCryptoStore* store = nullptr;
+  AccountManager* account = nullptr;
+  crypto::SessionManager* sessions = nullptr;
+  CertificateManager* certificates = nullptr;
+  crypto::MessageCrypto* crypto = nullptr;
 
-  std::string id() const { return account->state().account_id; }
+  std::string id() const { return app->account_id(); }
 
-  // Closes everything above the transport.
+  AppOptions Options() {
+    AppOptions options;
+    options.relay = relay_address;
+    options.insecure = true;
+    options.argon2 = kCheapArgon2;
+    options.clock = [this] { return clock.Now(); };
+    options.messenger.receipt_delay_min = absl::ZeroDuration();
+    options.messenger.receipt_delay_max = absl::ZeroDuration();
+    options.reconnect_min = absl::Milliseconds(100);
+    options.reconnect_max = absl::Milliseconds(500);
+    return options;
+  }
+
+  void Adopt(std::unique_ptr<App> opened) {
+    app = std::move(opened);
+    AppStack& stack = app->StackForTesting();
+    transport = stack.transport.get();
+    profile = stack.profile.get();
+    store = stack.store.get();
+    account = stack.account.get();
+    sessions = stack.sessions.get();
+    certificates = stack.certificates.get();
+    crypto = stack.crypto.get();
+    messenger = std::make_unique<PartyMessenger>(*app, clock);
+  }
+
   void Close() {
     messenger.reset();
-    crypto.reset();
-    certificates.reset();
-    sessions.reset();
-    account.reset();
-    store.reset();
-    profile.reset();
+    app.reset();
   }
 
   // Opens the profile again and builds the stack on it.
   void Reopen() {
     Close();
-    auto opened = ProfileStore::Open(profile_dir, kPassphrase);
+    auto opened = App::Open(profile_dir, kPassphrase, Options());
     ASSERT_TRUE(opened.ok()) << opened.status();
-    profile = *std::move(opened);
-    auto loaded = PersistentCryptoStore::Load(*profile);
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
-    store = *std::move(loaded);
-    ASSERT_NO_FATAL_FAILURE(OpenAccountAndSessions());
-    ASSERT_NO_FATAL_FAILURE(StartMessenger());
-  }
-
-  void OpenAccountAndSessions() {
-    auto opened =
-        AccountManager::Open(*transport, state_store, *store, *store, *store);
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    account = *std::move(opened);
-    auto created =
-        crypto::SessionManager::Create(*store, *store, *store, *store);
-    ASSERT_TRUE(created.ok()) << created.status();
-    sessions = *std::move(created);
-  }
-
-  // Needs a registered account.
-  void StartMessenger() {
-    absl::StatusOr<crypto::IdentityKeyPair> identity = store->LocalIdentity();
-    ASSERT_TRUE(identity.ok()) << identity.status();
-    auto opened = CertificateManager::Open(*transport, *profile, id(),
-                                           identity->public_key());
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    certificates = *std::move(opened);
-    crypto = std::make_unique<crypto::MessageCrypto>(
-        *sessions, certificates->verifier(), id(), *std::move(identity));
-    messenger =
-        std::make_unique<Messenger>(*transport, *profile, *sessions, *crypto,
-                                    *certificates, id(), account->state().kind);
+    Adopt(*std::move(opened));
   }
 
   SyncReport Sync(absl::Time now) {
@@ -176,33 +243,11 @@ class MessengerTest : public ::testing::Test {
                                                     data_dir_, std::move(args));
   }
 
-  // A party with a fresh profile and crypto stores, not yet registered.
   std::unique_ptr<Party> NewParty(const std::string& name) {
     auto party = std::make_unique<Party>();
     party->profile_dir = dir_.path() + "/" + name;
-    GrpcTransportOptions options;
-    options.address = relay_->address();
-    options.insecure = true;
-    auto transport = CreateGrpcTransport(options);
-    EXPECT_TRUE(transport.ok()) << transport.status();
-    if (!transport.ok()) return nullptr;
-    party->transport = *std::move(transport);
-    auto profile =
-        ProfileStore::Create(party->profile_dir, kPassphrase, kCheapArgon2);
-    EXPECT_TRUE(profile.ok()) << profile.status();
-    if (!profile.ok()) return nullptr;
-    party->profile = *std::move(profile);
-    absl::StatusOr<AccountKeys> keys = AccountKeys::Generate();
-    EXPECT_TRUE(keys.ok()) << keys.status();
-    auto store = PersistentCryptoStore::Create(
-        *party->profile, std::move(keys->identity), keys->registration_id);
-    EXPECT_TRUE(store.ok()) << store.status();
-    if (!store.ok()) return nullptr;
-    party->store = *std::move(store);
-    absl::StatusOr<std::string> pinned =
-        PinRelayKeys(*party->transport, *party->profile, "");
-    EXPECT_TRUE(pinned.ok()) << pinned.status();
-    party->OpenAccountAndSessions();
+    party->relay_address = relay_->address();
+    party->clock.Set(t0_);
     return party;
   }
 
@@ -212,25 +257,26 @@ class MessengerTest : public ::testing::Test {
     auto invite = AdminJson<::confidant::v1::CreateInviteResponse>(
         {"invite", "create", "--org", org_.organisation().id()});
     std::unique_ptr<Party> party = NewParty(name);
-    if (party == nullptr) return nullptr;
     TrustPersonProfile profile;
     profile.display_name = display_name;
     profile.affiliation = Affiliation::kExternal;
     profile.languages = {"nl"};
-    absl::Status registered =
-        party->account->RegisterTrustPerson(invite.invite_code(), profile, t0_);
-    EXPECT_TRUE(registered.ok()) << registered;
-    party->StartMessenger();
+    auto app =
+        App::Enroll(party->profile_dir, kPassphrase, ConnectionSettings{},
+                    invite.invite_code(), profile, "", party->Options());
+    EXPECT_TRUE(app.ok()) << app.status();
+    if (!app.ok()) return nullptr;
+    party->Adopt(*std::move(app));
     return party;
   }
 
   std::unique_ptr<Party> NewEmployee(const std::string& name) {
     std::unique_ptr<Party> party = NewParty(name);
-    if (party == nullptr) return nullptr;
-    absl::Status registered =
-        party->account->RegisterEmployee(org_.access_code(), t0_);
-    EXPECT_TRUE(registered.ok()) << registered;
-    party->StartMessenger();
+    auto app = App::Join(party->profile_dir, kPassphrase, ConnectionSettings{},
+                         org_.access_code(), "", party->Options());
+    EXPECT_TRUE(app.ok()) << app.status();
+    if (!app.ok()) return nullptr;
+    party->Adopt(*std::move(app));
     return party;
   }
 

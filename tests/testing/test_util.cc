@@ -104,7 +104,7 @@ bool RelayProcess::Launch() {
   fs::remove(port_file, ec);
   port_ = 0;
   std::vector<std::string> argv = {binary_,    "--data-dir",  data_dir_,
-                                   "--listen", "127.0.0.1:0", "--port-file",
+                                   "--listen", listen_, "--port-file",
                                    port_file};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> args = Argv(argv);

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace confidant::testing {
@@ -67,6 +68,9 @@ class RelayProcess {
   // Starts later children with this soft limit on open files (as a service
   // manager would set it); 0 keeps the inherited limit.
   void set_open_files_soft_limit(long limit) { open_files_soft_limit_ = limit; }
+  // Later children listen on `address` (default 127.0.0.1:0): a relay
+  // restarted on its old port, as clients would find it again.
+  void set_listen(std::string address) { listen_ = std::move(address); }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& data_dir() const { return data_dir_; }
   std::string log_path() const { return data_dir_ + ".relay.log"; }
@@ -79,6 +83,7 @@ class RelayProcess {
   std::vector<std::string> extra_args_;
   pid_t pid_ = -1;
   long open_files_soft_limit_ = 0;
+  std::string listen_ = "127.0.0.1:0";
   int port_ = 0;
   int exit_code_ = -1;
 };

@@ -1,0 +1,129 @@
+// The `confidant` command-line client: argument parsing and printing over
+// the app layer (client/app/app.h). One file per command group; this header
+// is what they share. See docs/cli.md.
+#ifndef CONFIDANT_CLIENT_CLI_CLI_H_
+#define CONFIDANT_CLIENT_CLI_CLI_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "client/app/app.h"
+#include "crypto/secret.h"
+
+namespace confidant::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr char kDefaultOpening[] = "Nieuwe melding / New case";
+
+// What the command line asked for.
+struct Request {
+  std::string profile;
+  std::string relay;
+  std::string tls_ca;
+  std::string proxy;
+  std::string passphrase_file;
+  bool insecure = false;
+  bool json = false;
+  bool relay_given = false;
+  bool tls_ca_given = false;
+  bool proxy_given = false;
+
+  std::string invite;
+  std::string name;
+  std::string kind = "internal";
+  std::string languages = "nl";
+  std::string intro;
+  std::string access_code;
+  std::string relay_key;
+  std::string to;
+  std::optional<std::string> message;
+  std::string case_id;
+  std::string number;
+  std::string text;
+  bool follow = false;
+  double timeout_seconds = 0;
+  std::string new_passphrase_file;
+  uint32_t argon2_memory_mib = 0;  // 0: keep
+  uint32_t argon2_passes = 0;      // 0: keep
+};
+
+// Commands; each returns the process's exit code.
+int Enroll(const Request& req);                     // account_commands.cc
+int Join(const Request& req);                       // account_commands.cc
+int WhoAmI(const Request& req);                     // account_commands.cc
+int Passphrase(const Request& req);                 // account_commands.cc
+int TrustPersons(const Request& req);               // case_commands.cc
+int Open(const Request& req);                       // case_commands.cc
+int Send(const Request& req);                       // case_commands.cc
+int Cases(const Request& req);                      // case_commands.cc
+int Read(const Request& req);                       // case_commands.cc
+int Sync(const Request& req);                       // sync_command.cc
+int SafetyNumber(const Request& req, bool verify);  // safety_commands.cc
+
+// The app (open_app.cc).
+std::string ProfileDir(const Request& req);
+client::AppOptions AppOptionsFor(const Request& req);
+client::ConnectionSettings SettingsFor(const Request& req);
+// Opens the profile with the passphrase from GetPassphrase().
+absl::StatusOr<std::unique_ptr<client::App>> OpenApp(const Request& req);
+// The case with `hex_id`, or NOT_FOUND "unknown case ...".
+absl::StatusOr<client::CaseSummary> FindCase(client::App& app,
+                                             const std::string& hex_id);
+// What enroll and join say about the relay key they pinned.
+std::string RelayKeyText(const Request& req, const std::string& fingerprint);
+
+// The passphrase from --passphrase-file (or `file` if given),
+// CONFIDANT_PASSPHRASE or the terminal (asked twice when `confirm`)
+// (passphrase.cc). The variable is wiped and removed from the environment
+// once read, so child processes never see it.
+absl::StatusOr<crypto::SecretBytes> GetPassphrase(const Request& req,
+                                                  bool confirm);
+absl::StatusOr<crypto::SecretBytes> ReadPassphraseFile(const std::string& path);
+absl::StatusOr<crypto::SecretBytes> Prompt(const char* question);
+void StripNewline(std::string& s);
+
+// Output (output.cc).
+void Print(const std::string& text);
+void PrintError(const std::string& message);
+// Prints the status's message for the user; returns kExitFailure.
+int Fail(const absl::Status& status);
+std::string Hex(std::string_view bytes);
+std::optional<std::string> Unhex(std::string_view hex);
+std::string JsonString(std::string_view s);
+std::string JsonArray(const std::vector<std::string>& items);
+std::string JsonStrings(const std::vector<std::string>& items);
+std::string TimeText(absl::Time t);
+std::string KindName(client::AccountKind kind);
+std::string AffiliationName(client::Affiliation a);
+std::string DirectionName(client::Direction d);
+std::string DeliveryName(client::DeliveryState d);
+std::string StatusName(client::CaseStatus s);
+std::string MessageJson(const std::string& case_id,
+                        const client::CaseMessage& m);
+std::string MessageText(const client::CaseMessage& m);
+
+// Builds one JSON object, members in insertion order.
+class JsonObject {
+ public:
+  JsonObject& Str(std::string_view key, std::string_view value);
+  JsonObject& Int(std::string_view key, int64_t value);
+  JsonObject& Bool(std::string_view key, bool value);
+  JsonObject& Raw(std::string_view key, std::string_view json);
+  std::string Build() const;
+
+ private:
+  std::string body_;
+};
+
+}  // namespace confidant::cli
+
+#endif  // CONFIDANT_CLIENT_CLI_CLI_H_
