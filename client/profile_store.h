@@ -100,10 +100,15 @@ class ProfileStore {
   };
 
   // Creates a profile in `dir` (created with mode 0700 if missing; its parent
-  // must exist) protected by `passphrase`. ALREADY_EXISTS if `dir` already
-  // holds a profile header or database; INVALID_ARGUMENT for a passphrase
-  // client/passphrase_policy.h refuses (message for the user) or parameters
-  // outside crypto/kdf.h's bounds. Blocks for the Argon2id computation.
+  // must exist) protected by `passphrase`. All or nothing: the header, which
+  // marks a profile, appears last with one rename, so an interruption at any
+  // point (error, crash, kill) leaves no profile, and the next Create() in
+  // `dir` removes what the interrupted one left. ALREADY_EXISTS if `dir`
+  // already holds a profile header, or a database that no interrupted
+  // Create() left; UNAVAILABLE while another Create() works in `dir`;
+  // INVALID_ARGUMENT for a passphrase client/passphrase_policy.h refuses
+  // (message for the user) or parameters outside crypto/kdf.h's bounds.
+  // Blocks for the Argon2id computation.
   static absl::StatusOr<std::unique_ptr<ProfileStore>> Create(
       const std::string& dir, std::string_view passphrase,
       const crypto::Argon2Params& params = crypto::kDefaultArgon2Params);
@@ -182,6 +187,18 @@ class ProfileStore {
   void SetRotationCrashForTesting(std::function<bool(RotationPoint)> crash)
       ABSL_LOCKS_EXCLUDED(header_mu_);
 
+  // Testing only: the points of Create() where `crash`, if set and returning
+  // true, stops it as a crash would (Create then returns ABORTED and leaves
+  // the files as they are). Process-wide; nullptr clears it.
+  enum class CreationPoint {
+    kHeaderStaged,     // complete header under a temporary name, no database
+    kDatabaseCreated,  // empty database created, check record not written
+    kDatabaseWritten,  // database synced, header not yet published
+    kHeaderPublished,  // header renamed into place, directory not yet synced
+  };
+  static void SetCreationCrashForTesting(
+      std::function<bool(CreationPoint)> crash);
+
   // Testing only, after leveldb's fault-injection Env: every Put(), Delete()
   // and Write() first asks `fault` (if set) with the batch it is about to
   // apply; a non-OK answer is returned and nothing is written, as if the disk
@@ -196,8 +213,8 @@ class ProfileStore {
                std::unique_ptr<internal::RecordKeys> keys,
                std::unique_ptr<internal::Manifest> manifest);
 
-  // Removes database generations other than the current one and a
-  // temporary header file.
+  // Removes database generations other than the current one, a temporary
+  // header file and a staged one.
   void RemoveLeftovers() ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The forgetting pass, then the manifest with forget_pending cleared.
   absl::Status ForgetLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
