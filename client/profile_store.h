@@ -52,8 +52,9 @@ inline constexpr char kProfileHeaderFile[] = "profile.meta";
 inline constexpr char kProfileDatabaseDir[] = "db";
 
 // Key spaces of a profile. The numbers are stored on disk: never renumber or
-// reuse one. 0 is invalid; 13..127 are free for new namespaces; 128..255 are
-// internal to the store (the manifest) and refused by its public methods.
+// reuse one. 0 is invalid; unlisted numbers below 128 are free for new
+// namespaces; 128..255 are internal to the store (the manifest) and refused by
+// its public methods.
 enum class Namespace : uint8_t {
   kMeta = 1,              // profile bookkeeping (format check record, settings)
   kIdentity = 2,          // our identity key pair and registration id
@@ -67,6 +68,9 @@ enum class Namespace : uint8_t {
   kRelayTrust = 10,       // pinned relay keys, our sender certificate
   kHeldEnvelope = 11,     // envelopes of a peer whose new key awaits a check
   kPendingIdentity = 12,  // a peer's proven new identity key, until accepted
+  // One-time pre-key id -> when the relay was first seen to have handed it
+  // out (client/account.h); the key is deleted 90 days later if unused.
+  kPreKeyHandout = 14,
 };
 
 // An encrypted key-value store in a profile directory. Every write is synced
