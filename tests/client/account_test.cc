@@ -518,7 +518,10 @@ TEST_F(AccountTest, HandedOutOneTimePreKeysExpireAfter90DaysUnused) {
   absl::StatusOr<std::map<uint32_t, absl::Time>> handouts =
       tp->store->Handouts();
   ASSERT_TRUE(handouts.ok()) << handouts.status();
-  EXPECT_EQ(*handouts, (std::map<uint32_t, absl::Time>{{1, t0_}, {2, t0_}}));
+  // Stored to the microsecond.
+  const absl::Time t0_stored = absl::FromUnixMicros(absl::ToUnixMicros(t0_));
+  EXPECT_EQ(*handouts,
+            (std::map<uint32_t, absl::Time>{{1, t0_stored}, {2, t0_stored}}));
 
   // 89 days later both are kept, and a late first message still decrypts.
   absl::StatusOr<MaintenanceReport> day89 =
