@@ -1,6 +1,7 @@
 #include "client/account.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,7 +73,8 @@ absl::Status MemoryAccountStateStore::Save(const AccountState& state) {
 absl::StatusOr<std::unique_ptr<AccountManager>> AccountManager::Open(
     RelayTransport& transport, AccountStateStore& state_store,
     crypto::IdentityStore& identities, crypto::PreKeyStore& pre_keys,
-    crypto::SignedPreKeyStore& signed_pre_keys, AccountOptions options) {
+    crypto::SignedPreKeyStore& signed_pre_keys, AccountOptions options,
+    PreKeyHandoutStore* handouts) {
   if (options.one_time_pre_key_target == 0 ||
       options.one_time_pre_key_target > kMaxOneTimePreKeysPerUpload ||
       options.one_time_pre_key_threshold > options.one_time_pre_key_target) {
@@ -88,7 +90,7 @@ absl::StatusOr<std::unique_ptr<AccountManager>> AccountManager::Open(
   }
   return std::unique_ptr<AccountManager>(
       new AccountManager(transport, state_store, identities, pre_keys,
-                         signed_pre_keys, options, std::move(state)));
+                         signed_pre_keys, options, handouts, std::move(state)));
 }
 
 AccountManager::AccountManager(RelayTransport& transport,
@@ -96,12 +98,14 @@ AccountManager::AccountManager(RelayTransport& transport,
                                crypto::IdentityStore& identities,
                                crypto::PreKeyStore& pre_keys,
                                crypto::SignedPreKeyStore& signed_pre_keys,
-                               AccountOptions options, AccountState state)
+                               AccountOptions options,
+                               PreKeyHandoutStore* handouts, AccountState state)
     : transport_(transport),
       state_store_(state_store),
       identities_(identities),
       pre_keys_(pre_keys),
       signed_pre_keys_(signed_pre_keys),
+      handouts_(handouts),
       options_(options),
       state_(std::move(state)) {}
 
@@ -286,6 +290,11 @@ absl::StatusOr<MaintenanceReport> AccountManager::Maintain(absl::Time now) {
   absl::StatusOr<uint32_t> count = transport_.GetPreKeyCount();
   if (!count.ok()) return count.status();
   report.one_time_pre_key_count = *count;
+  if (handouts_ != nullptr) {
+    absl::StatusOr<int> expired = ExpireHandedOutPreKeys(*count, now);
+    if (!expired.ok()) return expired.status();
+    report.handed_out_pre_keys_expired = *expired;
+  }
   if (*count < options_.one_time_pre_key_threshold &&
       *count < options_.one_time_pre_key_target) {
     const uint32_t missing = std::min(options_.one_time_pre_key_target - *count,
@@ -296,6 +305,44 @@ absl::StatusOr<MaintenanceReport> AccountManager::Maintain(absl::Time now) {
     report.one_time_pre_key_count = *held;
   }
   return report;
+}
+
+absl::StatusOr<int> AccountManager::ExpireHandedOutPreKeys(uint32_t held,
+                                                           absl::Time now) {
+  absl::StatusOr<std::vector<uint32_t>> ids = handouts_->OneTimePreKeyIds();
+  if (!ids.ok()) return ids.status();
+  absl::StatusOr<std::map<uint32_t, absl::Time>> handouts =
+      handouts_->Handouts();
+  if (!handouts.ok()) return handouts.status();
+  // The relay hands out the lowest id first and ids only grow, so it holds
+  // the `held` highest of ours and the ones below went out. Keys it handed
+  // out since the count was taken look held: the error is on the safe side.
+  // Once ids wrap around past kMaxPreKeyId the order no longer tells, and no
+  // new handouts are recorded.
+  const bool wrapped = !ids->empty() && ids->back() >= state_.next_pre_key_id;
+  const size_t handed_out =
+      wrapped || held >= ids->size() ? 0 : ids->size() - held;
+  std::map<uint32_t, absl::Time> seen;
+  std::vector<uint32_t> expire;
+  for (size_t i = 0; i < ids->size(); ++i) {
+    const uint32_t id = (*ids)[i];
+    auto it = handouts->find(id);
+    if (it == handouts->end()) {
+      if (i < handed_out) seen.emplace(id, now);
+    } else if (now - it->second > options_.handed_out_pre_key_expiry) {
+      expire.push_back(id);
+    }
+  }
+  std::vector<uint32_t> forget;  // records of keys a message has used
+  for (const auto& [id, first_seen] : *handouts) {
+    if (!std::binary_search(ids->begin(), ids->end(), id)) {
+      forget.push_back(id);
+    }
+  }
+  if (seen.empty() && forget.empty() && expire.empty()) return 0;
+  absl::Status status = handouts_->UpdateHandouts(seen, forget, expire);
+  if (!status.ok()) return status;
+  return static_cast<int>(expire.size());
 }
 
 absl::Status AccountManager::SaveState() { return state_store_.Save(state_); }

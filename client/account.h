@@ -7,6 +7,7 @@
 #define CONFIDANT_CLIENT_ACCOUNT_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "client/transport.h"
 #include "crypto/keys.h"
 #include "crypto/secret.h"
@@ -89,6 +91,25 @@ class MemoryAccountStateStore final : public AccountStateStore {
   std::optional<AccountState> state_ ABSL_GUARDED_BY(mu_);
 };
 
+// When each of our one-time pre-keys was first seen handed out by the relay,
+// so one that no message ever used can be dropped (docs/profile.md,
+// "Handed-out one-time pre-keys"). Implementations are thread-safe.
+class PreKeyHandoutStore {
+ public:
+  virtual ~PreKeyHandoutStore() = default;
+
+  // The ids of the one-time pre-keys held (not yet used), ascending.
+  virtual absl::StatusOr<std::vector<uint32_t>> OneTimePreKeyIds() = 0;
+  // Every recorded id with the time it was first seen handed out.
+  virtual absl::StatusOr<std::map<uint32_t, absl::Time>> Handouts() = 0;
+  // In one durable write: records `seen` (id -> first seen handed out),
+  // drops the records of `forget`, and deletes the one-time pre-keys
+  // `expire` with their records.
+  virtual absl::Status UpdateHandouts(
+      const std::map<uint32_t, absl::Time>& seen,
+      absl::Span<const uint32_t> forget, absl::Span<const uint32_t> expire) = 0;
+};
+
 struct AccountOptions {
   // One-time pre-keys to hold on the relay after a refill (at most 100).
   uint32_t one_time_pre_key_target = 100;
@@ -99,6 +120,10 @@ struct AccountOptions {
   // How long a replaced signed pre-key is kept; at least the relay's
   // retention of undelivered envelopes (30 days by default).
   absl::Duration signed_pre_key_grace = absl::Hours(24 * 30);
+  // How long a one-time pre-key that the relay handed out may wait for the
+  // first message that uses it before it is deleted (with a
+  // PreKeyHandoutStore only).
+  absl::Duration handed_out_pre_key_expiry = absl::Hours(24 * 90);
 };
 
 // What one Maintain() call did.
@@ -108,6 +133,9 @@ struct MaintenanceReport {
   bool signed_pre_key_rotated = false;
   int retired_signed_pre_keys_deleted = 0;
   uint32_t one_time_pre_key_count = 0;  // held by the relay afterwards
+  // Handed out longer than AccountOptions::handed_out_pre_key_expiry ago,
+  // never used, and now deleted.
+  int handed_out_pre_keys_expired = 0;
 };
 
 // Registers the account and keeps its keys on the relay fresh. Every method
@@ -116,11 +144,14 @@ struct MaintenanceReport {
 class AccountManager {
  public:
   // Loads the saved state and, if registered, gives the transport its
-  // credentials. Everything passed must outlive the manager.
+  // credentials. With `handouts` (normally the store behind `pre_keys`),
+  // Maintain() also expires handed-out one-time pre-keys that were never
+  // used. Everything passed must outlive the manager.
   static absl::StatusOr<std::unique_ptr<AccountManager>> Open(
       RelayTransport& transport, AccountStateStore& state_store,
       crypto::IdentityStore& identities, crypto::PreKeyStore& pre_keys,
-      crypto::SignedPreKeyStore& signed_pre_keys, AccountOptions options = {});
+      crypto::SignedPreKeyStore& signed_pre_keys, AccountOptions options = {},
+      PreKeyHandoutStore* handouts = nullptr);
 
   AccountManager(const AccountManager&) = delete;
   AccountManager& operator=(const AccountManager&) = delete;
@@ -136,9 +167,12 @@ class AccountManager {
                                    absl::Time now);
 
   // Finishes an interrupted first upload, refills one-time pre-keys below the
-  // threshold, rotates the signed pre-key when due, and deletes retired
-  // signed pre-keys past the grace period. FAILED_PRECONDITION before
-  // registration; relay errors as the transport reports them.
+  // threshold, rotates the signed pre-key when due, deletes retired signed
+  // pre-keys past the grace period and, with a PreKeyHandoutStore, records
+  // which one-time pre-keys the relay has handed out since (it hands out the
+  // lowest id first, so the ids below the count it still holds went out) and
+  // deletes those handed out more than the expiry ago. FAILED_PRECONDITION
+  // before registration; relay errors as the transport reports them.
   absl::StatusOr<MaintenanceReport> Maintain(absl::Time now);
 
   // Whether an account is registered.
@@ -151,7 +185,8 @@ class AccountManager {
                  crypto::IdentityStore& identities,
                  crypto::PreKeyStore& pre_keys,
                  crypto::SignedPreKeyStore& signed_pre_keys,
-                 AccountOptions options, AccountState state);
+                 AccountOptions options, PreKeyHandoutStore* handouts,
+                 AccountState state);
 
   absl::Status FinishRegistration(absl::StatusOr<Registration> registration,
                                   absl::Time now)
@@ -166,6 +201,10 @@ class AccountManager {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<int> DeleteExpiredSignedPreKeys(absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Records the handouts that the relay's count `held` reveals and deletes
+  // the expired ones; returns how many were deleted.
+  absl::StatusOr<int> ExpireHandedOutPreKeys(uint32_t held, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status SaveState() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   RelayTransport& transport_;
@@ -173,6 +212,7 @@ class AccountManager {
   crypto::IdentityStore& identities_;
   crypto::PreKeyStore& pre_keys_;
   crypto::SignedPreKeyStore& signed_pre_keys_;
+  PreKeyHandoutStore* const handouts_;  // nullable
   const AccountOptions options_;
   mutable absl::Mutex mu_;
   AccountState state_ ABSL_GUARDED_BY(mu_);

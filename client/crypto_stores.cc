@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/bytes.h"
 
 namespace confidant::client {
 namespace {
@@ -234,7 +235,66 @@ absl::StatusOr<bool> PersistentCryptoStore::ContainsPreKey(uint32_t id) {
 }
 
 absl::Status PersistentCryptoStore::RemovePreKey(uint32_t id) {
-  return profile_.Delete(Namespace::kPreKey, U32Be(id));
+  ProfileStore::Batch batch;
+  batch.Delete(Namespace::kPreKey, U32Be(id));
+  batch.Delete(Namespace::kPreKeyHandout, U32Be(id));
+  return profile_.Write(batch);
+}
+
+absl::StatusOr<std::vector<uint32_t>>
+PersistentCryptoStore::OneTimePreKeyIds() {
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> records =
+      profile_.Scan(Namespace::kPreKey);
+  if (!records.ok()) return records.status();
+  std::vector<uint32_t> ids;
+  absl::Status status;
+  for (auto& [key, value] : *records) {
+    WipeString(value);
+    if (key.size() != 4) {
+      status = absl::DataLossError("malformed one-time pre-key record");
+    } else {
+      ids.push_back(ParseU32Be(key));
+    }
+  }
+  if (!status.ok()) return status;
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+absl::StatusOr<std::map<uint32_t, absl::Time>>
+PersistentCryptoStore::Handouts() {
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> records =
+      profile_.Scan(Namespace::kPreKeyHandout);
+  if (!records.ok()) return records.status();
+  std::map<uint32_t, absl::Time> out;
+  for (const auto& [key, value] : *records) {
+    if (key.size() != 4 || value.size() != 8) {
+      return absl::DataLossError("malformed pre-key handout record");
+    }
+    out.emplace(ParseU32Be(key), absl::FromUnixMicros(static_cast<int64_t>(
+                                     base::GetBigEndian(value, 8))));
+  }
+  return out;
+}
+
+absl::Status PersistentCryptoStore::UpdateHandouts(
+    const std::map<uint32_t, absl::Time>& seen,
+    absl::Span<const uint32_t> forget, absl::Span<const uint32_t> expire) {
+  ProfileStore::Batch batch;
+  for (const auto& [id, first_seen] : seen) {
+    std::string micros;
+    base::PutBigEndian(
+        micros, static_cast<uint64_t>(absl::ToUnixMicros(first_seen)), 8);
+    batch.Put(Namespace::kPreKeyHandout, U32Be(id), micros);
+  }
+  for (uint32_t id : forget) batch.Delete(Namespace::kPreKeyHandout, U32Be(id));
+  // Deleting from kPreKey compacts the key material away (ProfileStore).
+  for (uint32_t id : expire) {
+    batch.Delete(Namespace::kPreKey, U32Be(id));
+    batch.Delete(Namespace::kPreKeyHandout, U32Be(id));
+  }
+  if (batch.size() == 0) return absl::OkStatus();
+  return profile_.Write(batch);
 }
 
 absl::StatusOr<std::optional<SecretBytes>>

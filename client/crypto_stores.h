@@ -3,6 +3,7 @@
 #define CONFIDANT_CLIENT_CRYPTO_STORES_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "client/account.h"
 #include "client/profile_store.h"
 #include "crypto/keys.h"
 #include "crypto/secret.h"
@@ -23,12 +27,14 @@ namespace confidant::client {
 // All four crypto stores over a ProfileStore, behaving like
 // crypto::MemoryStore: our identity key pair and registration id in
 // Namespace::kIdentity, peers' identity keys in kPeerIdentity, sessions in
-// kSession, pre-keys in kPreKey and kSignedPreKey. Every change is synced to
-// disk before it returns. Thread-safe.
+// kSession, pre-keys in kPreKey and kSignedPreKey; also the handout records
+// of one-time pre-keys in kPreKeyHandout. Every change is synced to disk
+// before it returns. Thread-safe.
 class PersistentCryptoStore final : public crypto::IdentityStore,
                                     public crypto::SessionStore,
                                     public crypto::PreKeyStore,
-                                    public crypto::SignedPreKeyStore {
+                                    public crypto::SignedPreKeyStore,
+                                    public PreKeyHandoutStore {
  public:
   // Stores `identity` and `registration_id` in `profile`, which must outlive
   // the store. ALREADY_EXISTS if the profile already has an identity.
@@ -66,7 +72,15 @@ class PersistentCryptoStore final : public crypto::IdentityStore,
       uint32_t id) override;
   absl::Status StorePreKey(uint32_t id, crypto::SecretBytes record) override;
   absl::StatusOr<bool> ContainsPreKey(uint32_t id) override;
+  // Also drops the key's handout record.
   absl::Status RemovePreKey(uint32_t id) override;
+
+  // PreKeyHandoutStore. DATA_LOSS for a malformed record.
+  absl::StatusOr<std::vector<uint32_t>> OneTimePreKeyIds() override;
+  absl::StatusOr<std::map<uint32_t, absl::Time>> Handouts() override;
+  absl::Status UpdateHandouts(const std::map<uint32_t, absl::Time>& seen,
+                              absl::Span<const uint32_t> forget,
+                              absl::Span<const uint32_t> expire) override;
 
   // SignedPreKeyStore.
   absl::StatusOr<std::optional<crypto::SecretBytes>> LoadSignedPreKey(

@@ -1,8 +1,12 @@
 #include "client/profile_store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <map>
 #include <system_error>
@@ -31,6 +35,7 @@ using internal::GetRecord;
 using internal::Manifest;
 using internal::PutManifest;
 using internal::RecordKeys;
+using internal::SyncDirectory;
 using internal::SyncedWrites;
 
 // A record in kMeta that proves the database belongs to the header's key.
@@ -52,6 +57,90 @@ absl::Status CheckNamespace(Namespace ns) {
 bool IsKeyNamespace(Namespace ns) {
   return ns == Namespace::kIdentity || ns == Namespace::kPreKey ||
          ns == Namespace::kSignedPreKey || ns == Namespace::kPeerIdentity;
+}
+
+// The crash hook of Create() (SetCreationCrashForTesting).
+struct CreationHook {
+  absl::Mutex mu;
+  std::function<bool(ProfileStore::CreationPoint)> crash ABSL_GUARDED_BY(mu);
+};
+
+CreationHook& TheCreationHook() {
+  static CreationHook* const hook = new CreationHook;
+  return *hook;
+}
+
+bool CrashAt(ProfileStore::CreationPoint point) {
+  CreationHook& hook = TheCreationHook();
+  absl::MutexLock lock(&hook.mu);
+  return hook.crash && hook.crash(point);
+}
+
+// An exclusive flock(2) on a directory, so two Create() calls (in this or
+// another process) never work in one directory at once. Released when
+// destroyed, or by the kernel when the process dies.
+class DirectoryLock {
+ public:
+  // UNAVAILABLE if another holder has `dir` locked.
+  static absl::StatusOr<DirectoryLock> Acquire(const std::string& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return internal::ErrnoError("cannot open", dir);
+    DirectoryLock lock(fd);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) {
+        return absl::UnavailableError(absl::StrCat(
+            "a profile is being created in ", dir, " by another process"));
+      }
+      return internal::ErrnoError("cannot lock", dir);
+    }
+    return lock;
+  }
+
+  DirectoryLock(DirectoryLock&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)) {}
+  DirectoryLock& operator=(DirectoryLock&&) = delete;
+  ~DirectoryLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  explicit DirectoryLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// Removes what an interrupted Create() left in `dir`, which holds no header:
+// a staged header and the database beside it (the database first, the staged
+// header last), and temporary header files. ALREADY_EXISTS for a database
+// without a staged header, which no Create() of this build leaves.
+absl::Status RemoveInterruptedCreation(const std::string& dir) {
+  const std::string staged = internal::StagedHeaderPath(dir);
+  const std::string root = internal::DatabaseRoot(dir);
+  std::error_code error;
+  if (internal::PathExists(root)) {
+    if (!internal::PathExists(staged)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          dir,
+          " holds a profile database without a header; move it away to "
+          "create a new profile here"));
+    }
+    std::filesystem::remove_all(root, error);
+    if (error) {
+      return absl::InternalError(
+          absl::StrCat("cannot remove the interrupted creation's ", root, ": ",
+                       error.message()));
+    }
+    if (absl::Status status = SyncDirectory(dir); !status.ok()) return status;
+  }
+  bool removed = false;
+  for (const std::string& path :
+       {staged, staged + ".tmp", internal::HeaderPath(dir) + ".tmp"}) {
+    removed = std::filesystem::remove(path, error) || removed;
+    if (error) {
+      return absl::InternalError(
+          absl::StrCat("cannot remove ", path, ": ", error.message()));
+    }
+  }
+  return removed ? SyncDirectory(dir) : absl::OkStatus();
 }
 
 }  // namespace
@@ -92,6 +181,13 @@ ProfileStore::~ProfileStore() {
   db_->Close().PermitUncheckedError();
 }
 
+void ProfileStore::SetCreationCrashForTesting(
+    std::function<bool(CreationPoint)> crash) {
+  CreationHook& hook = TheCreationHook();
+  absl::MutexLock lock(&hook.mu);
+  hook.crash = std::move(crash);
+}
+
 absl::StatusOr<std::unique_ptr<ProfileStore>> ProfileStore::Create(
     const std::string& dir, std::string_view passphrase,
     const crypto::Argon2Params& params) {
@@ -101,11 +197,7 @@ absl::StatusOr<std::unique_ptr<ProfileStore>> ProfileStore::Create(
   if (absl::Status status = internal::CheckArgon2Params(params); !status.ok()) {
     return status;
   }
-  if (internal::PathExists(internal::HeaderPath(dir)) ||
-      internal::PathExists(internal::DatabaseRoot(dir))) {
-    return absl::AlreadyExistsError(
-        absl::StrCat(dir, " already holds a profile"));
-  }
+  const bool dir_existed = internal::PathExists(dir);
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) {
@@ -114,6 +206,21 @@ absl::StatusOr<std::unique_ptr<ProfileStore>> ProfileStore::Create(
   }
   if (::chmod(dir.c_str(), 0700) != 0) {
     return internal::ErrnoError("cannot chmod", dir);
+  }
+  if (!dir_existed) {
+    if (absl::Status status = SyncDirectory(base::ParentDirectory(dir));
+        !status.ok()) {
+      return status;
+    }
+  }
+  absl::StatusOr<DirectoryLock> lock = DirectoryLock::Acquire(dir);
+  if (!lock.ok()) return lock.status();
+  if (internal::PathExists(internal::HeaderPath(dir))) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(dir, " already holds a profile"));
+  }
+  if (absl::Status status = RemoveInterruptedCreation(dir); !status.ok()) {
+    return status;
   }
 
   constexpr uint64_t kFirstGeneration = 1;
@@ -124,8 +231,26 @@ absl::StatusOr<std::unique_ptr<ProfileStore>> ProfileStore::Create(
   absl::StatusOr<RecordKeys> keys = RecordKeys::Derive(master_key);
   if (!keys.ok()) return keys.status();
 
+  // The complete header goes first, under a name that marks everything else
+  // in `dir` as this creation's, so a crash leaves nothing ambiguous.
+  const std::string staged = internal::StagedHeaderPath(dir);
+  if (absl::Status status = base::WriteFileAtomically(staged, *header);
+      !status.ok()) {
+    return status;
+  }
+  if (CrashAt(CreationPoint::kHeaderStaged)) {
+    return absl::AbortedError("crash injected after staging the header");
+  }
+  std::unique_ptr<ProfileStore> store;
+  // Undoes everything but the directory: the database first, the staged
+  // header (the mark) last, so a crash in between leaves the mark.
   auto fail = [&](absl::Status status) {
+    store.reset();
     std::filesystem::remove_all(internal::DatabaseRoot(dir), error);
+    if (!error && SyncDirectory(dir).ok()) {
+      std::filesystem::remove(staged, error);
+      SyncDirectory(dir).IgnoreError();
+    }
     return status;
   };
   std::filesystem::create_directory(internal::DatabaseRoot(dir), error);
@@ -136,20 +261,35 @@ absl::StatusOr<std::unique_ptr<ProfileStore>> ProfileStore::Create(
   absl::StatusOr<std::unique_ptr<rocksdb::DB>> db = internal::OpenDatabase(
       internal::DatabasePath(dir, kFirstGeneration), /*create=*/true);
   if (!db.ok()) return fail(db.status());
-  std::unique_ptr<ProfileStore> store(new ProfileStore(
-      dir, kFirstGeneration, *std::move(db), std::move(master_key),
-      std::make_unique<RecordKeys>(*std::move(keys)),
-      std::make_unique<Manifest>()));
+  if (CrashAt(CreationPoint::kDatabaseCreated)) {
+    return absl::AbortedError("crash injected after creating the database");
+  }
+  store.reset(new ProfileStore(dir, kFirstGeneration, *std::move(db),
+                               std::move(master_key),
+                               std::make_unique<RecordKeys>(*std::move(keys)),
+                               std::make_unique<Manifest>()));
   absl::Status status = store->Put(Namespace::kMeta, kCheckKey, kCheckValue);
-  if (status.ok()) {
-    status = internal::SyncDirectory(internal::DatabaseRoot(dir));
-  }
-  // The header goes last: a profile without one is not a profile.
-  if (status.ok()) {
-    status = base::WriteFileAtomically(internal::HeaderPath(dir), *header);
-  }
-  if (!status.ok()) {
+  if (status.ok()) status = SyncDirectory(internal::DatabaseRoot(dir));
+  if (status.ok()) status = SyncDirectory(dir);
+  if (!status.ok()) return fail(status);
+  if (CrashAt(CreationPoint::kDatabaseWritten)) {
     store.reset();
+    return absl::AbortedError("crash injected before publishing the header");
+  }
+
+  // The switch: one rename makes it a profile.
+  const std::string published = internal::HeaderPath(dir);
+  if (::rename(staged.c_str(), published.c_str()) != 0) {
+    return fail(internal::ErrnoError("cannot rename to", published));
+  }
+  if (CrashAt(CreationPoint::kHeaderPublished)) {
+    store.reset();
+    return absl::AbortedError("crash injected after publishing the header");
+  }
+  if (status = SyncDirectory(dir); !status.ok()) {
+    // Not known to be durable: take it back to the staged name, so that it
+    // is either undone below or, after a crash, by the next Create().
+    if (::rename(published.c_str(), staged.c_str()) != 0) return status;
     return fail(status);
   }
   return store;
@@ -216,6 +356,28 @@ absl::StatusOr<std::unique_ptr<ProfileStore>> ProfileStore::Open(
   return store;
 }
 
+absl::Status ProfileStore::Remove(const std::string& dir) {
+  std::error_code error;
+  const std::string header = internal::HeaderPath(dir);
+  const std::string staged = internal::StagedHeaderPath(dir);
+  if (std::filesystem::exists(header, error)) {
+    std::filesystem::rename(header, staged, error);
+    if (error) {
+      return absl::InternalError(
+          absl::StrCat("cannot remove the profile in ", dir, ": ",
+                       error.message()));
+    }
+    if (absl::Status s = base::SyncDirectory(dir); !s.ok()) return s;
+  }
+  std::filesystem::remove_all(internal::DatabaseRoot(dir), error);
+  if (error) {
+    return absl::InternalError(absl::StrCat(
+        "cannot remove the profile in ", dir, ": ", error.message()));
+  }
+  std::filesystem::remove(staged, error);
+  return base::SyncDirectory(dir);
+}
+
 void ProfileStore::RemoveLeftovers() {
   std::error_code error;
   const std::string root = internal::DatabaseRoot(dir_);
@@ -227,6 +389,9 @@ void ProfileStore::RemoveLeftovers() {
     removed = true;
   }
   std::filesystem::remove(internal::HeaderPath(dir_) + ".tmp", error);
+  const std::string staged = internal::StagedHeaderPath(dir_);
+  std::filesystem::remove(staged, error);
+  std::filesystem::remove(staged + ".tmp", error);
   if (removed) internal::SyncDirectory(root).IgnoreError();
 }
 

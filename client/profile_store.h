@@ -52,8 +52,9 @@ inline constexpr char kProfileHeaderFile[] = "profile.meta";
 inline constexpr char kProfileDatabaseDir[] = "db";
 
 // Key spaces of a profile. The numbers are stored on disk: never renumber or
-// reuse one. 0 is invalid; 15..127 are free for new namespaces; 128..255 are
-// internal to the store (the manifest) and refused by its public methods.
+// reuse one. 0 is invalid; unlisted numbers below 128 are free for new
+// namespaces; 128..255 are internal to the store (the manifest) and refused by
+// its public methods.
 enum class Namespace : uint8_t {
   kMeta = 1,              // profile bookkeeping (format check record, settings)
   kIdentity = 2,          // our identity key pair and registration id
@@ -68,6 +69,9 @@ enum class Namespace : uint8_t {
   kHeldEnvelope = 11,     // envelopes of a peer whose new key awaits a check
   kPendingIdentity = 12,  // a peer's proven new identity key, until accepted
   kOutbox = 13,           // messages and receipts still to send, in order
+  // One-time pre-key id -> when the relay was first seen to have handed it
+  // out (client/account.h); the key is deleted 90 days later if unused.
+  kPreKeyHandout = 14,
 };
 
 // An encrypted key-value store in a profile directory. Every write is synced
@@ -138,10 +142,15 @@ class ProfileStore {
   };
 
   // Creates a profile in `dir` (created with mode 0700 if missing; its parent
-  // must exist) protected by `passphrase`. ALREADY_EXISTS if `dir` already
-  // holds a profile header or database; INVALID_ARGUMENT for a passphrase
-  // client/passphrase_policy.h refuses (message for the user) or parameters
-  // outside crypto/kdf.h's bounds. Blocks for the Argon2id computation.
+  // must exist) protected by `passphrase`. All or nothing: the header, which
+  // marks a profile, appears last with one rename, so an interruption at any
+  // point (error, crash, kill) leaves no profile, and the next Create() in
+  // `dir` removes what the interrupted one left. ALREADY_EXISTS if `dir`
+  // already holds a profile header, or a database that no interrupted
+  // Create() left; UNAVAILABLE while another Create() works in `dir`;
+  // INVALID_ARGUMENT for a passphrase client/passphrase_policy.h refuses
+  // (message for the user) or parameters outside crypto/kdf.h's bounds.
+  // Blocks for the Argon2id computation.
   static absl::StatusOr<std::unique_ptr<ProfileStore>> Create(
       const std::string& dir, std::string_view passphrase,
       const crypto::Argon2Params& params = crypto::kDefaultArgon2Params);
@@ -158,6 +167,11 @@ class ProfileStore {
   // Blocks for the Argon2id computation and reads every record once.
   static absl::StatusOr<std::unique_ptr<ProfileStore>> Open(
       const std::string& dir, std::string_view passphrase);
+
+  // Deletes the (closed) profile in `dir`, leaving `dir` itself. The header
+  // is first renamed back to its staged name, so an interruption leaves what
+  // an interrupted Create() leaves, and the next Create() cleans it up.
+  static absl::Status Remove(const std::string& dir);
 
   // The database directory that the header of the profile in `dir` names.
   // Reads the header only (no passphrase needed); errors as Open().
@@ -220,6 +234,18 @@ class ProfileStore {
   void SetRotationCrashForTesting(std::function<bool(RotationPoint)> crash)
       ABSL_LOCKS_EXCLUDED(header_mu_);
 
+  // Testing only: the points of Create() where `crash`, if set and returning
+  // true, stops it as a crash would (Create then returns ABORTED and leaves
+  // the files as they are). Process-wide; nullptr clears it.
+  enum class CreationPoint {
+    kHeaderStaged,     // complete header under a temporary name, no database
+    kDatabaseCreated,  // empty database created, check record not written
+    kDatabaseWritten,  // database synced, header not yet published
+    kHeaderPublished,  // header renamed into place, directory not yet synced
+  };
+  static void SetCreationCrashForTesting(
+      std::function<bool(CreationPoint)> crash);
+
   // Testing only, after leveldb's fault-injection Env: every Put(), Delete()
   // and Write() first asks `fault` (if set) with the batch it is about to
   // apply; a non-OK answer is returned and nothing is written, as if the disk
@@ -237,8 +263,8 @@ class ProfileStore {
   // The transaction the calling thread has open on this store, if any.
   Transaction* ActiveTransaction();
 
-  // Removes database generations other than the current one and a
-  // temporary header file.
+  // Removes database generations other than the current one, a temporary
+  // header file and a staged one.
   void RemoveLeftovers() ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The forgetting pass, then the manifest with forget_pending cleared.
   absl::Status ForgetLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -63,8 +63,10 @@ void AppStack::Close() {
 
 absl::Status AppStack::OpenAccount(const AccountOptions& options) {
   state_store = std::make_unique<ProfileAccountStateStore>(*profile);
+  // The store also remembers when one-time pre-keys were handed out, so
+  // unused ones expire (client/account.h).
   auto opened = AccountManager::Open(*transport, *state_store, *store, *store,
-                                     *store, options);
+                                     *store, options, store.get());
   if (!opened.ok()) return opened.status();
   account = *std::move(opened);
   auto created = crypto::SessionManager::Create(*store, *store, *store, *store);
@@ -213,8 +215,7 @@ absl::StatusOr<std::unique_ptr<AppStack>> CreateStack(
     stack->Close();
     if (!registered) {
       // Nothing of this account exists anywhere: leave no trace of it.
-      fs::remove(path / kProfileHeaderFile, ec);
-      fs::remove_all(path / kProfileDatabaseDir, ec);
+      ProfileStore::Remove(dir).IgnoreError();
       if (!dir_existed) fs::remove(path, ec);
     }
     return status;

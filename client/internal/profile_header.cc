@@ -37,6 +37,11 @@ using base::PutLittleEndian;
 std::string HeaderPath(const std::string& dir) {
   return absl::StrCat(dir, "/", kProfileHeaderFile);
 }
+
+std::string StagedHeaderPath(const std::string& dir) {
+  return absl::StrCat(HeaderPath(dir), ".creating");
+}
+
 std::string DatabaseRoot(const std::string& dir) {
   return absl::StrCat(dir, "/", kProfileDatabaseDir);
 }

@@ -46,6 +46,9 @@ absl::Status CheckArgon2Params(const crypto::Argon2Params& params);
 
 // Paths inside a profile directory.
 std::string HeaderPath(const std::string& dir);
+// The complete header of a profile that Create() is still building; renamed
+// to HeaderPath() once the database is durable (docs/profile.md, "Creation").
+std::string StagedHeaderPath(const std::string& dir);
 std::string DatabaseRoot(const std::string& dir);
 std::string DatabasePath(const std::string& dir, uint64_t generation);
 

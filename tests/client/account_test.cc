@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -26,7 +27,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "client/crypto_stores.h"
 #include "client/grpc_transport.h"
+#include "client/profile_account_state.h"
+#include "client/profile_store.h"
 #include "client/transport.h"
 #include "confidant/v1/admin.pb.h"
 #include "crypto/memory_stores.h"
@@ -48,6 +52,21 @@ using ::confidant::testing::TempDir;
 struct Party {
   std::unique_ptr<crypto::MemoryStore> store;
   MemoryAccountStateStore state_store;
+  std::unique_ptr<RelayTransport> transport;
+  std::unique_ptr<AccountManager> account;
+  std::unique_ptr<crypto::SessionManager> sessions;
+
+  std::string id() const { return account->state().account_id; }
+  crypto::Address address() const {
+    return crypto::Address{absl::BytesToHexString(id()), 1};
+  }
+};
+
+// The same over an encrypted profile, whose crypto store records handouts.
+struct ProfileParty {
+  std::unique_ptr<ProfileStore> profile;
+  std::unique_ptr<PersistentCryptoStore> store;
+  std::unique_ptr<ProfileAccountStateStore> state_store;
   std::unique_ptr<RelayTransport> transport;
   std::unique_ptr<AccountManager> account;
   std::unique_ptr<crypto::SessionManager> sessions;
@@ -230,6 +249,37 @@ class AccountTest : public ::testing::Test {
     return party;
   }
 
+  // A party over a new profile in the test's directory.
+  std::unique_ptr<ProfileParty> NewProfileParty(const AccountOptions& options) {
+    auto party = std::make_unique<ProfileParty>();
+    absl::StatusOr<std::unique_ptr<ProfileStore>> profile =
+        ProfileStore::Create(dir_.path() + "/profile",
+                             "correct horse battery staple", {1, 8 * 1024, 1});
+    EXPECT_TRUE(profile.ok()) << profile.status();
+    if (!profile.ok()) return nullptr;
+    party->profile = *std::move(profile);
+    absl::StatusOr<AccountKeys> keys = AccountKeys::Generate();
+    EXPECT_TRUE(keys.ok()) << keys.status();
+    auto store = PersistentCryptoStore::Create(
+        *party->profile, std::move(keys->identity), keys->registration_id);
+    EXPECT_TRUE(store.ok()) << store.status();
+    if (!store.ok()) return nullptr;
+    party->store = *std::move(store);
+    party->state_store =
+        std::make_unique<ProfileAccountStateStore>(*party->profile);
+    party->transport = NewTransport();
+    auto account = AccountManager::Open(
+        *party->transport, *party->state_store, *party->store, *party->store,
+        *party->store, options, party->store.get());
+    EXPECT_TRUE(account.ok()) << account.status();
+    party->account = *std::move(account);
+    auto sessions = crypto::SessionManager::Create(
+        *party->store, *party->store, *party->store, *party->store);
+    EXPECT_TRUE(sessions.ok()) << sessions.status();
+    party->sessions = *std::move(sessions);
+    return party;
+  }
+
   static TrustPersonProfile Profile() {
     TrustPersonProfile profile;
     profile.display_name = "Anna de Vries";
@@ -258,7 +308,8 @@ class AccountTest : public ::testing::Test {
 
   // `from` starts a session from `bundle`, encrypts `text` and sends it to
   // `to`.
-  static void SendFromBundle(Party& from, const Party& to,
+  template <typename From, typename To>
+  static void SendFromBundle(From& from, const To& to,
                              const crypto::PreKeyBundle& bundle,
                              const std::string& text) {
     ASSERT_TRUE(from.sessions->StartSession(to.address(), bundle).ok());
@@ -271,7 +322,8 @@ class AccountTest : public ::testing::Test {
 
   // Drains `to`'s mailbox, decrypts each envelope as coming from `from`, and
   // acks them all.
-  static std::vector<std::string> ReceiveAll(Party& to, const Party& from) {
+  template <typename To, typename From>
+  static std::vector<std::string> ReceiveAll(To& to, const From& from) {
     absl::StatusOr<std::vector<Envelope>> got = DrainMailbox(*to.transport);
     EXPECT_TRUE(got.ok()) << got.status();
     std::vector<std::string> texts;
@@ -434,6 +486,84 @@ TEST_F(AccountTest, RefillsOneTimePreKeysWithFreshIds) {
   EXPECT_EQ(handed_out.count(fresh->bundle.one_time_pre_key->id), 0u);
   ASSERT_NO_FATAL_FAILURE(SendFromBundle(*emp, *tp, fresh->bundle, "nieuw"));
   EXPECT_EQ(ReceiveAll(*tp, *emp), std::vector<std::string>{"nieuw"});
+}
+
+TEST_F(AccountTest, HandedOutOneTimePreKeysExpireAfter90DaysUnused) {
+  org_ = AdminJson<v1::CreateOrganisationResponse>(
+      {"org", "create", "Gemeente Voorbeeld"});
+  auto invite = AdminJson<v1::CreateInviteResponse>(
+      {"invite", "create", "--org", org_.organisation().id()});
+  AccountOptions options;
+  // The signed pre-key stays, so only the one-time pre-keys matter here.
+  options.signed_pre_key_rotation = absl::Hours(24 * 10000);
+  std::unique_ptr<ProfileParty> tp = NewProfileParty(options);
+  ASSERT_NE(tp, nullptr);
+  ASSERT_TRUE(
+      tp->account->RegisterTrustPerson(invite.invite_code(), Profile(), t0_)
+          .ok());
+  std::unique_ptr<Party> emp = NewParty();
+  ASSERT_TRUE(emp->account->RegisterEmployee(org_.access_code(), t0_).ok());
+  const absl::Duration day = absl::Hours(24);
+
+  // The relay hands out ids 1 and 2 (lowest first); 3..100 stay on it.
+  absl::StatusOr<PeerBundle> first = emp->transport->GetPreKeyBundle(tp->id());
+  absl::StatusOr<PeerBundle> second = emp->transport->GetPreKeyBundle(tp->id());
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_EQ(first->bundle.one_time_pre_key->id, 1u);
+  ASSERT_EQ(second->bundle.one_time_pre_key->id, 2u);
+  absl::StatusOr<MaintenanceReport> seen = tp->account->Maintain(t0_);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(seen->one_time_pre_key_count, 98u);
+  EXPECT_EQ(seen->handed_out_pre_keys_expired, 0);
+  absl::StatusOr<std::map<uint32_t, absl::Time>> handouts =
+      tp->store->Handouts();
+  ASSERT_TRUE(handouts.ok()) << handouts.status();
+  // Stored to the microsecond.
+  const absl::Time t0_stored = absl::FromUnixMicros(absl::ToUnixMicros(t0_));
+  EXPECT_EQ(*handouts,
+            (std::map<uint32_t, absl::Time>{{1, t0_stored}, {2, t0_stored}}));
+
+  // 89 days later both are kept, and a late first message still decrypts.
+  absl::StatusOr<MaintenanceReport> day89 =
+      tp->account->Maintain(t0_ + 89 * day);
+  ASSERT_TRUE(day89.ok()) << day89.status();
+  EXPECT_EQ(day89->handed_out_pre_keys_expired, 0);
+  EXPECT_TRUE(tp->store->ContainsPreKey(1).value_or(false));
+  EXPECT_TRUE(tp->store->ContainsPreKey(2).value_or(false));
+  ASSERT_NO_FATAL_FAILURE(
+      SendFromBundle(*emp, *tp, first->bundle, "na 89 dagen"));
+  EXPECT_EQ(ReceiveAll(*tp, *emp), std::vector<std::string>{"na 89 dagen"});
+  EXPECT_FALSE(tp->store->ContainsPreKey(1).value_or(true));  // used
+  EXPECT_EQ(tp->store->Handouts()->count(1), 0u);
+
+  // 91 days after its handout the unused one is gone; those on the relay stay.
+  absl::StatusOr<MaintenanceReport> day91 =
+      tp->account->Maintain(t0_ + 91 * day);
+  ASSERT_TRUE(day91.ok()) << day91.status();
+  EXPECT_EQ(day91->handed_out_pre_keys_expired, 1);
+  EXPECT_FALSE(tp->store->ContainsPreKey(2).value_or(true));
+  EXPECT_TRUE(tp->store->Handouts()->empty());
+  EXPECT_EQ(tp->store->OneTimePreKeyIds()->size(), 98u);
+
+  // A first message made from it now fails to decrypt (docs/profile.md).
+  std::unique_ptr<Party> late = NewParty();
+  ASSERT_TRUE(late->account->RegisterEmployee(org_.access_code(), t0_).ok());
+  ASSERT_NO_FATAL_FAILURE(
+      SendFromBundle(*late, *tp, second->bundle, "te laat"));
+  absl::StatusOr<std::vector<Envelope>> got = DrainMailbox(*tp->transport);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_FALSE(
+      tp->sessions->Decrypt(late->address(), FromWire((*got)[0].content)).ok());
+
+  // Keys never handed out are never dropped, however long they wait.
+  absl::StatusOr<MaintenanceReport> years =
+      tp->account->Maintain(t0_ + 2000 * day);
+  ASSERT_TRUE(years.ok()) << years.status();
+  EXPECT_EQ(years->handed_out_pre_keys_expired, 0);
+  for (uint32_t id = 3; id <= 100; ++id) {
+    EXPECT_TRUE(tp->store->ContainsPreKey(id).value_or(false)) << id;
+  }
 }
 
 TEST_F(AccountTest, RotatesSignedPreKeyAndKeepsTheOldOneForAGracePeriod) {
