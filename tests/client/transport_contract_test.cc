@@ -2,10 +2,12 @@
 // FakeRelay (client/testing/fake_relay.h) and the real confidant-relay on
 // 127.0.0.1 port 0 through GrpcTransport, with organisations and invites made
 // by the real confidant-admin. What passes here the fake may stand in for.
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -645,6 +647,39 @@ TEST_P(TransportContractTest, RefusesEmptyOversizedAndMisaddressedContent) {
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_EQ(got->size(), 1u);
   EXPECT_EQ((*got)[0].content.size(), largest.size());
+}
+
+TEST_P(TransportContractTest, ConcurrentSendsGetDistinctSeqsInDeliveryOrder) {
+  Client employee, tp;
+  ASSERT_NO_FATAL_FAILURE(NewPair(&employee, &tp));
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 20;
+  std::vector<std::vector<uint64_t>> seqs(kThreads);
+  std::vector<std::thread> senders;
+  for (int t = 0; t < kThreads; ++t) {
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        absl::StatusOr<uint64_t> seq = employee.transport->Send(
+            tp.id(), absl::StrCat("bericht ", t, "/", i));
+        EXPECT_TRUE(seq.ok()) << seq.status();
+        seqs[t].push_back(seq.value_or(0));
+      }
+    });
+  }
+  for (std::thread& sender : senders) sender.join();
+  std::set<uint64_t> all;
+  for (const std::vector<uint64_t>& own : seqs) {
+    // One sender's envelopes are numbered in the order it sent them.
+    EXPECT_TRUE(std::is_sorted(own.begin(), own.end()));
+    all.insert(own.begin(), own.end());
+  }
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
+
+  absl::StatusOr<std::vector<Envelope>> got = DrainMailbox(*tp.transport);
+  ASSERT_TRUE(got.ok()) << got.status();
+  std::vector<uint64_t> delivered;
+  for (const Envelope& e : *got) delivered.push_back(e.seq);
+  EXPECT_EQ(delivered, std::vector<uint64_t>(all.begin(), all.end()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TransportContractTest,
