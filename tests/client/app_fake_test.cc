@@ -1,0 +1,257 @@
+// The app layer over the fake relay (client/testing/fake_relay.h): the
+// outbox and receiving when the relay vanishes, loses a reply, or answers
+// an error, fast enough to try every case. The real relay's versions are in
+// app_test.cc.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "client/app/app.h"
+#include "client/messenger.h"
+#include "client/testing/fake_relay.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/test_util.h"
+
+namespace confidant::client {
+namespace {
+
+using ::confidant::testing::TempDir;
+using ::testing::ElementsAre;
+
+constexpr char kPassphrase[] = "correct horse battery staple";
+constexpr crypto::Argon2Params kCheapArgon2 = {1, 8192, 1};
+
+class AppFakeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto relay = FakeRelay::Create();
+    ASSERT_TRUE(relay.ok()) << relay.status();
+    relay_ = *std::move(relay);
+    auto org = relay_->CreateOrganisation("Gemeente Voorbeeld");
+    ASSERT_TRUE(org.ok()) << org.status();
+    org_ = *std::move(org);
+  }
+
+  AppOptions Options() {
+    AppOptions options;
+    options.argon2 = kCheapArgon2;
+    options.make_transport = [this](const ConnectionSettings&)
+        -> absl::StatusOr<std::unique_ptr<RelayTransport>> {
+      return relay_->NewTransport();
+    };
+    options.messenger.receipt_delay_min = absl::ZeroDuration();
+    options.messenger.receipt_delay_max = absl::ZeroDuration();
+    options.reconnect_min = absl::Milliseconds(20);
+    options.reconnect_max = absl::Milliseconds(100);
+    return options;
+  }
+
+  std::unique_ptr<App> TrustPerson(const std::string& name) {
+    auto invite = relay_->CreateInvite({org_.organisation.id});
+    EXPECT_TRUE(invite.ok()) << invite.status();
+    TrustPersonProfile profile;
+    profile.display_name = "Anna de Vries";
+    profile.affiliation = Affiliation::kExternal;
+    profile.languages = {"nl"};
+    auto app = App::Enroll(dir_.path() + "/" + name, kPassphrase,
+                           ConnectionSettings{}, invite.value_or(""), profile,
+                           relay_->RootFingerprint(), Options());
+    EXPECT_TRUE(app.ok()) << app.status();
+    return app.ok() ? *std::move(app) : nullptr;
+  }
+
+  std::unique_ptr<App> Employee(const std::string& name) {
+    auto app =
+        App::Join(dir_.path() + "/" + name, kPassphrase, ConnectionSettings{},
+                  org_.access_code, relay_->RootFingerprint(), Options());
+    EXPECT_TRUE(app.ok()) << app.status();
+    return app.ok() ? *std::move(app) : nullptr;
+  }
+
+  std::vector<std::string> Bodies(App& app, const std::string& case_id) {
+    absl::StatusOr<std::vector<CaseMessage>> messages = app.Read(case_id);
+    EXPECT_TRUE(messages.ok()) << messages.status();
+    std::vector<std::string> out;
+    for (const CaseMessage& m : messages.value_or(std::vector<CaseMessage>{})) {
+      out.push_back(m.body);
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<FakeRelay> relay_;
+  FakeRelay::CreatedOrganisation org_;
+};
+
+TEST_F(AppFakeTest, OfflineSendsQueueAndLeaveInOrderWhenTheRelayReturns) {
+  std::unique_ptr<App> tp = TrustPerson("tp");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_NE(tp, nullptr);
+  ASSERT_NE(emp, nullptr);
+  relay_->SetReachable(false);
+  absl::StatusOr<std::string> case_id = emp->OpenCase(tp->account_id(), "een");
+  ASSERT_TRUE(case_id.ok()) << case_id.status();
+  ASSERT_TRUE(emp->Send(*case_id, "twee").ok());
+  absl::StatusOr<int> sent = emp->SendQueued();
+  EXPECT_TRUE(absl::IsUnavailable(sent.status())) << sent.status();
+  EXPECT_FALSE(emp->SyncOnce().ok());
+  absl::StatusOr<std::vector<CaseMessage>> queued = emp->Read(*case_id);
+  ASSERT_TRUE(queued.ok());
+  for (const CaseMessage& m : *queued) {
+    EXPECT_EQ(m.delivery, DeliveryState::kQueued);
+  }
+  relay_->SetReachable(true);
+  absl::StatusOr<SyncReport> r = emp->SyncOnce();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->sent, 2);
+  ASSERT_TRUE(tp->SyncOnce().ok());
+  EXPECT_THAT(Bodies(*tp, *case_id), ElementsAre("een", "twee"));
+}
+
+TEST_F(AppFakeTest, ALostSendReplyIsSentAgainAndShownOnce) {
+  std::unique_ptr<App> tp = TrustPerson("tp");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_NE(tp, nullptr);
+  ASSERT_NE(emp, nullptr);
+  absl::StatusOr<std::string> case_id = emp->OpenCase(tp->account_id(), "een");
+  ASSERT_TRUE(case_id.ok());
+  ASSERT_TRUE(emp->SendQueued().ok());
+  // The relay stores the next message but the reply never arrives.
+  ASSERT_TRUE(emp->Send(*case_id, "twee").ok());
+  relay_->FailNextCall(RelayMethod::kSend,
+                       absl::UnavailableError("connection reset"),
+                       /*after_effect=*/true);
+  EXPECT_FALSE(emp->SendQueued().ok());
+  absl::StatusOr<int> again = emp->SendQueued();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, 1);
+  EXPECT_EQ(relay_->QueuedCount(tp->account_id()), 3u);
+  absl::StatusOr<SyncReport> r = tp->SyncOnce();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->received, 2);
+  EXPECT_EQ(r->duplicates, 1);
+  EXPECT_THAT(Bodies(*tp, *case_id), ElementsAre("een", "twee"));
+}
+
+TEST_F(AppFakeTest, AnEnvelopeWhoseAckIsLostComesAgainAndIsShownOnce) {
+  std::unique_ptr<App> tp = TrustPerson("tp");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_NE(tp, nullptr);
+  ASSERT_NE(emp, nullptr);
+  absl::StatusOr<std::string> case_id = emp->OpenCase(tp->account_id(), "een");
+  ASSERT_TRUE(case_id.ok());
+  ASSERT_TRUE(emp->SendQueued().ok());
+  relay_->FailNextCall(RelayMethod::kAck, absl::UnavailableError("gone"));
+  EXPECT_FALSE(tp->SyncOnce().ok());
+  // Stored, not acked: delivered again, recognised by the session as a
+  // replay, and acked.
+  absl::StatusOr<SyncReport> r = tp->SyncOnce();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->received, 0);
+  EXPECT_EQ(r->duplicates + r->dropped, 1);
+  EXPECT_EQ(relay_->QueuedCount(tp->account_id()), 0u);
+  EXPECT_THAT(Bodies(*tp, *case_id), ElementsAre("een"));
+}
+
+TEST_F(AppFakeTest, ARefusedMessageIsMarkedFailedAndTheQueueMovesOn) {
+  std::unique_ptr<App> tp = TrustPerson("tp");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_NE(tp, nullptr);
+  ASSERT_NE(emp, nullptr);
+  absl::StatusOr<std::string> case_id = emp->OpenCase(tp->account_id(), "een");
+  ASSERT_TRUE(case_id.ok());
+  ASSERT_TRUE(emp->SendQueued().ok());
+  ASSERT_TRUE(emp->Send(*case_id, "geweigerd").ok());
+  ASSERT_TRUE(emp->Send(*case_id, "daarna").ok());
+  relay_->FailNextCall(RelayMethod::kSend,
+                       absl::PermissionDeniedError("not allowed"));
+  absl::StatusOr<int> sent = emp->SendQueued();
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(*sent, 1);
+  absl::StatusOr<std::vector<CaseMessage>> mine = emp->Read(*case_id);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 3u);
+  EXPECT_EQ((*mine)[1].delivery, DeliveryState::kFailed);
+  EXPECT_EQ((*mine)[2].delivery, DeliveryState::kSent);
+  EXPECT_EQ(emp->connection().queued, 0u);
+}
+
+// Records connection states and messages.
+class Recorder : public AppObserver {
+ public:
+  void OnMessage(const std::string&, const CaseMessage& m, bool) override {
+    absl::MutexLock lock(&mu_);
+    bodies_.push_back(m.body);
+  }
+  void OnConnectionChanged(const ConnectionStatus& s) override {
+    absl::MutexLock lock(&mu_);
+    states_.push_back(s.state);
+  }
+  bool WaitFor(ConnectionState state, size_t since) {
+    absl::MutexLock lock(&mu_);
+    auto seen = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      for (size_t i = since; i < states_.size(); ++i) {
+        if (states_[i] == state) return true;
+      }
+      return false;
+    };
+    return mu_.AwaitWithTimeout(absl::Condition(&seen), absl::Seconds(10));
+  }
+  size_t WaitForBodies(size_t n) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return bodies_.size() >= n;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(10));
+    return bodies_.size();
+  }
+  size_t count() {
+    absl::MutexLock lock(&mu_);
+    return states_.size();
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::string> bodies_ ABSL_GUARDED_BY(mu_);
+  std::vector<ConnectionState> states_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(AppFakeTest, LiveReconnectsAndSaysSoEachTimeTheRelayVanishes) {
+  std::unique_ptr<App> tp = TrustPerson("tp");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_NE(tp, nullptr);
+  ASSERT_NE(emp, nullptr);
+  Recorder events;
+  tp->AddObserver(&events);
+  tp->Start();
+  ASSERT_TRUE(events.WaitFor(ConnectionState::kConnected, 0));
+  absl::StatusOr<std::string> case_id = emp->OpenCase(tp->account_id(), "0");
+  ASSERT_TRUE(case_id.ok());
+  ASSERT_TRUE(emp->SendQueued().ok());
+  ASSERT_EQ(events.WaitForBodies(1), 1u);
+  for (int i = 1; i <= 3; ++i) {
+    const size_t before = events.count();
+    relay_->SetReachable(false);
+    ASSERT_TRUE(events.WaitFor(ConnectionState::kOffline, before));
+    relay_->SetReachable(true);
+    ASSERT_TRUE(events.WaitFor(ConnectionState::kConnected, before));
+    ASSERT_TRUE(emp->Send(*case_id, absl::StrCat(i)).ok());
+    ASSERT_TRUE(emp->SendQueued().ok());
+    ASSERT_EQ(events.WaitForBodies(1 + i), static_cast<size_t>(1 + i));
+  }
+  tp->Stop();
+  tp->RemoveObserver(&events);
+  EXPECT_THAT(Bodies(*tp, *case_id), ElementsAre("0", "1", "2", "3"));
+  EXPECT_EQ(relay_->QueuedCount(tp->account_id()), 0u);
+}
+
+}  // namespace
+}  // namespace confidant::client
