@@ -54,19 +54,38 @@ absl::Status NotCurrentError() {
 
 }  // namespace
 
-absl::StatusOr<Received> Messenger::Receive(const Envelope& e, absl::Time now,
+absl::StatusOr<Received> Messenger::Receive(const Envelope& e,
+                                            absl::Time now,
                                             bool relay_keys_fresh) {
+  absl::StatusOr<std::vector<Received>> received =
+      ReceiveBatch(absl::MakeConstSpan(&e, 1), now, relay_keys_fresh);
+  if (!received.ok()) return received.status();
+  return std::move(received->front());
+}
+
+absl::StatusOr<std::vector<Received>> Messenger::ReceiveBatch(
+    absl::Span<const Envelope> envelopes, absl::Time now,
+    bool relay_keys_fresh) {
   absl::MutexLock lock(&mu_);
-  return ReceiveLocked(e, now, relay_keys_fresh);
+  std::vector<Received> out;
+  out.reserve(envelopes.size());
+  // The session state each decryption advances commits together with what
+  // the messages change, or not at all: one synced write for the batch.
+  ProfileStore::Transaction txn(profile_);
+  for (const Envelope& e : envelopes) {
+    absl::StatusOr<Received> received = ReceiveLocked(e, now, relay_keys_fresh);
+    if (!received.ok()) return received.status();
+    out.push_back(*std::move(received));
+    if (out.back().kind == Received::Kind::kUnknownRelayKey) break;
+  }
+  if (absl::Status s = txn.Commit(); !s.ok()) return s;
+  return out;
 }
 
 absl::StatusOr<Received> Messenger::ReceiveLocked(const Envelope& e,
                                                   absl::Time now,
                                                   bool relay_keys_fresh) {
   Received out;
-  // The session state the decryption advances commits together with what
-  // the message changes, or not at all.
-  ProfileStore::Transaction txn(profile_);
   absl::StatusOr<crypto::OpenedMessage> opened =
       crypto_.Decrypt(e.content, e.stored_hour);
   if (!opened.ok()) {
@@ -93,25 +112,22 @@ absl::StatusOr<Received> Messenger::ReceiveLocked(const Envelope& e,
         !s.ok()) {
       return s;
     }
-    if (absl::Status s = txn.Commit(); !s.ok()) return s;
     out.kind = Received::Kind::kHeld;
     out.peer_account_id = opened->sender_account_id;
     return out;
   }
-  if (absl::Status s = Deliver(*opened, now, txn, out); !s.ok()) return s;
+  if (absl::Status s = Deliver(*opened, now, out); !s.ok()) return s;
   return out;
 }
 
 absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
-                                absl::Time now, ProfileStore::Transaction& txn,
-                                Received& out) {
+                                absl::Time now, Received& out) {
   SyncReport& report = out.report;
   auto drop = [&](std::string reason) {
     out.kind = Received::Kind::kDropped;
     ++report.dropped;
     report.warnings.push_back(std::move(reason));
-    // The session still moved on: a replay must not decrypt again.
-    return txn.Commit();
+    return absl::OkStatus();
   };
   AppMessage message;
   if (!message.ParseFromString(opened.plaintext)) {
@@ -156,7 +172,9 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
       batch.Put(Namespace::kMessage, key, (*stored)->SerializeAsString());
       out.delivered.push_back(id);
     }
-    if (absl::Status s = txn.Commit(batch); !s.ok()) return s;
+    if (batch.size() > 0) {
+      if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
+    }
     out.kind = Received::Kind::kReceipt;
     out.case_id = message.case_id();
     ++report.receipts;
@@ -168,7 +186,6 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
       profile_, Namespace::kMessageIndex, message.message_id());
   if (!seen.ok()) return seen.status();
   if (seen->has_value()) {
-    if (absl::Status s = txn.Commit(); !s.ok()) return s;
     out.kind = Received::Kind::kDuplicate;
     ++report.duplicates;
     return absl::OkStatus();
@@ -238,7 +255,7 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
   receipt.set_not_before_unix(absl::ToUnixSeconds(now + delay));
   batch.Put(Namespace::kOutbox, internal::OrderKey(*order),
             receipt.SerializeAsString());
-  if (absl::Status s = txn.Commit(batch); !s.ok()) return s;
+  if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
   out.kind = Received::Kind::kMessage;
   out.case_id = message.case_id();
   out.message_id = message.message_id();

@@ -415,7 +415,7 @@ absl::Status ProfileStore::Write(const Batch& batch) {
         return status;
       }
     }
-    for (const Batch::Op& op : batch.ops_) txn->staged_.ops_.push_back(op);
+    for (const Batch::Op& op : batch.ops_) txn->Stage(op);
     return absl::OkStatus();
   }
   absl::MutexLock lock(&mu_);

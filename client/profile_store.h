@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -136,8 +137,13 @@ class ProfileStore {
         Namespace ns,
         std::vector<std::pair<std::string, std::string>>& entries) const;
 
+    // Adds one operation.
+    void Stage(const Batch::Op& op);
+
     ProfileStore& store_;
     Batch staged_;
+    // (namespace, key) -> index of its last operation in `staged_`.
+    std::map<std::pair<Namespace, std::string>, size_t> last_;
     bool active_ = true;
   };
 

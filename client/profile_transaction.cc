@@ -46,19 +46,22 @@ absl::Status ProfileStore::Transaction::Commit(const Batch& also) {
   if (staged_.size() == 0) return absl::OkStatus();
   absl::Status status = store_.Write(staged_);
   staged_ = Batch();
+  last_.clear();
   return status;
+}
+
+void ProfileStore::Transaction::Stage(const Batch::Op& op) {
+  last_[{op.ns, op.key}] = staged_.ops_.size();
+  staged_.ops_.push_back(op);
 }
 
 bool ProfileStore::Transaction::Lookup(
     Namespace ns, std::string_view key,
     std::optional<std::string>& value) const {
-  for (auto it = staged_.ops_.rbegin(); it != staged_.ops_.rend(); ++it) {
-    if (it->ns == ns && it->key == key) {
-      value = it->value;
-      return true;
-    }
-  }
-  return false;
+  auto it = last_.find({ns, std::string(key)});
+  if (it == last_.end()) return false;
+  value = staged_.ops_[it->second].value;
+  return true;
 }
 
 void ProfileStore::Transaction::MergeInto(

@@ -39,6 +39,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "client/account.h"
 #include "client/app/settings.h"
 #include "client/messenger.h"
@@ -217,9 +218,13 @@ class App {
 
   absl::Time Now() const;
 
-  // One envelope: received, with the relay's keys learnt once if needed.
-  absl::StatusOr<Received> Handle(const Envelope& envelope,
-                                  bool& relay_keys_fresh);
+  // Envelopes received in one atomic batch, with the relay's keys learnt
+  // once if needed; their events published and counts added to `report`.
+  // An error means none of them was stored.
+  absl::Status HandleBatch(absl::Span<const Envelope> envelopes,
+                           bool& relay_keys_fresh, SyncReport* report);
+  // Acks `seqs` in calls of at most 1000; the first error.
+  absl::Status AckAll(absl::Span<const uint64_t> seqs);
   // Turns what receiving did into events; adds its counts to `report`.
   void Publish(const Received& received, SyncReport* report);
   // Held envelopes whose peer the user accepted, and expired ones dropped.

@@ -22,8 +22,10 @@ namespace {
 
 // Envelopes acked together while catching up on a queue.
 constexpr size_t kAckBatch = 1000;
+// Envelopes received in one atomic batch while catching up on a queue.
+constexpr size_t kReceiveBatch = 256;
 // Outbox items read per round.
-constexpr size_t kOutboxRound = 100;
+constexpr size_t kOutboxRound = 500;
 
 // A relay error that a retry later can cure (as opposed to a refusal).
 bool IsTransient(const absl::Status& s) {
@@ -43,21 +45,39 @@ absl::Duration Jittered(absl::Duration backoff) {
 
 }  // namespace
 
-absl::StatusOr<Received> App::Handle(const Envelope& envelope,
-                                     bool& relay_keys_fresh) {
-  absl::StatusOr<Received> received =
-      stack_->messenger->Receive(envelope, Now(), relay_keys_fresh);
-  if (!received.ok() || received->kind != Received::Kind::kUnknownRelayKey) {
-    return received;
+absl::Status App::AckAll(absl::Span<const uint64_t> seqs) {
+  absl::Status error;
+  for (size_t start = 0; start < seqs.size(); start += kAckBatch) {
+    const size_t n = std::min(kAckBatch, seqs.size() - start);
+    absl::StatusOr<uint32_t> acked =
+        stack_->transport->Ack(seqs.subspan(start, n));
+    if (!acked.ok() && error.ok()) error = acked.status();
   }
-  // The relay may have rotated its key: learn the chain (without any lock
-  // held), once per round, and try again.
-  absl::Status refreshed = stack_->certificates->RefreshRelayKeys();
-  if (!refreshed.ok() && !absl::IsPermissionDenied(refreshed)) {
-    return refreshed;
+  return error;
+}
+
+absl::Status App::HandleBatch(absl::Span<const Envelope> envelopes,
+                              bool& relay_keys_fresh, SyncReport* report) {
+  while (!envelopes.empty()) {
+    absl::StatusOr<std::vector<Received>> received =
+        stack_->messenger->ReceiveBatch(envelopes, Now(), relay_keys_fresh);
+    if (!received.ok()) return received.status();
+    size_t handled = received->size();
+    const bool unknown_key =
+        received->back().kind == Received::Kind::kUnknownRelayKey;
+    if (unknown_key) --handled;
+    for (size_t i = 0; i < handled; ++i) Publish((*received)[i], report);
+    envelopes.remove_prefix(handled);
+    if (!unknown_key) break;
+    // The relay may have rotated its key: learn the chain (without any lock
+    // held), once per round, and go on from that envelope.
+    absl::Status refreshed = stack_->certificates->RefreshRelayKeys();
+    if (!refreshed.ok() && !absl::IsPermissionDenied(refreshed)) {
+      return refreshed;
+    }
+    relay_keys_fresh = true;
   }
-  relay_keys_fresh = true;
-  return stack_->messenger->Receive(envelope, Now(), true);
+  return absl::OkStatus();
 }
 
 void App::Publish(const Received& r, SyncReport* report) {
@@ -244,6 +264,16 @@ absl::StatusOr<SyncReport> App::SyncOnce() {
   std::vector<uint64_t> acks;
   absl::Status error;
   bool relay_keys_fresh = false;
+  std::vector<Envelope> batch;
+  auto handle = [&]() -> absl::Status {
+    if (batch.empty()) return absl::OkStatus();
+    absl::Status s = HandleBatch(batch, relay_keys_fresh, &*total);
+    if (s.ok()) {
+      for (const Envelope& e : batch) acks.push_back(e.seq);
+    }
+    batch.clear();
+    return s;
+  };
   while (true) {
     absl::StatusOr<ReceiveEvent> event = (*stream)->Read();
     if (!event.ok()) {
@@ -251,23 +281,17 @@ absl::StatusOr<SyncReport> App::SyncOnce() {
       break;
     }
     if (event->queue_empty) break;
-    absl::StatusOr<Received> received =
-        Handle(event->envelope, relay_keys_fresh);
-    if (!received.ok()) {
-      error = received.status();
-      break;
+    batch.push_back(std::move(event->envelope));
+    if (batch.size() >= kReceiveBatch) {
+      error = handle();
+      if (!error.ok()) break;
     }
-    Publish(*received, &*total);
-    acks.push_back(event->envelope.seq);
   }
+  // What was read before an error is still handled (and acked).
+  if (absl::Status s = handle(); !s.ok() && error.ok()) error = s;
   (*stream)->Cancel();
   // Only what is stored, held or deliberately dropped is acked.
-  for (size_t start = 0; start < acks.size(); start += kAckBatch) {
-    const size_t n = std::min(kAckBatch, acks.size() - start);
-    absl::StatusOr<uint32_t> acked =
-        stack_->transport->Ack(absl::MakeConstSpan(acks).subspan(start, n));
-    if (!acked.ok() && error.ok()) error = acked.status();
-  }
+  if (absl::Status s = AckAll(acks); !s.ok() && error.ok()) error = s;
   if (!error.ok()) return error;
   absl::StatusOr<int> sent = FlushOutbox();
   if (!sent.ok()) return sent.status();
@@ -388,12 +412,30 @@ void App::ReceiveLoop() {
       bool live = false;
       bool relay_keys_fresh = false;
       std::vector<uint64_t> acks;
+      std::vector<Envelope> batch;
       auto flush_acks = [&]() -> absl::Status {
-        if (acks.empty()) return absl::OkStatus();
-        absl::StatusOr<uint32_t> acked =
-            stack_->transport->Ack(absl::MakeConstSpan(acks));
+        absl::Status s = AckAll(acks);
         acks.clear();
-        return acked.status();
+        return s;
+      };
+      // Handles what was read; acks it when live or when enough piled up.
+      auto handle = [&]() -> absl::Status {
+        if (batch.empty()) return absl::OkStatus();
+        absl::Status s = HandleBatch(batch, relay_keys_fresh, nullptr);
+        if (!s.ok()) {
+          // Not stored: not acked, so the relay delivers it again.
+          batch.clear();
+          Emit([s](AppObserver& o) { o.OnError(s); });
+          return s;
+        }
+        for (const Envelope& e : batch) acks.push_back(e.seq);
+        batch.clear();
+        {
+          absl::MutexLock lock(&mu_);
+          send_wanted_ = true;  // receipts wait in the outbox
+        }
+        if (live || acks.size() >= kAckBatch) return flush_acks();
+        return absl::OkStatus();
       };
       while (error.ok()) {
         absl::StatusOr<ReceiveEvent> event = stream->Read();
@@ -402,7 +444,8 @@ void App::ReceiveLoop() {
           break;
         }
         if (event->queue_empty) {
-          error = flush_acks();
+          error = handle();
+          if (error.ok()) error = flush_acks();
           if (!error.ok()) break;
           live = true;
           backoff = options_.reconnect_min;
@@ -415,23 +458,12 @@ void App::ReceiveLoop() {
           }
           continue;
         }
-        absl::StatusOr<Received> received =
-            Handle(event->envelope, relay_keys_fresh);
-        if (!received.ok()) {
-          // Not stored: not acked, so the relay delivers it again.
-          error = received.status();
-          const absl::Status failed = received.status();
-          Emit([failed](AppObserver& o) { o.OnError(failed); });
-          break;
-        }
-        Publish(*received, nullptr);
-        acks.push_back(event->envelope.seq);
-        if (live || acks.size() >= kAckBatch) error = flush_acks();
-        if (received->kind == Received::Kind::kMessage) {
-          absl::MutexLock lock(&mu_);
-          send_wanted_ = true;  // its receipt is in the outbox
-        }
+        batch.push_back(std::move(event->envelope));
+        // Live, each envelope is handled the moment it arrives.
+        if (live || batch.size() >= kReceiveBatch) error = handle();
       }
+      // What was read before the stream broke is still stored.
+      handle().IgnoreError();
       {
         absl::MutexLock lock(&mu_);
         stream_ = nullptr;

@@ -184,6 +184,29 @@ TEST_F(AppFakeTest, ARefusedMessageIsMarkedFailedAndTheQueueMovesOn) {
   EXPECT_EQ(emp->connection().queued, 0u);
 }
 
+TEST_F(AppFakeTest, CatchesUpOnMoreThanOneAckBatchOfQueuedEnvelopes) {
+  std::unique_ptr<App> tp = TrustPerson("tp");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_NE(tp, nullptr);
+  ASSERT_NE(emp, nullptr);
+  constexpr int kQueued = 2100;  // more than two ack calls' worth
+  absl::StatusOr<std::string> case_id = emp->OpenCase(tp->account_id(), "0");
+  ASSERT_TRUE(case_id.ok());
+  for (int i = 1; i < kQueued; ++i) {
+    ASSERT_TRUE(emp->Send(*case_id, absl::StrCat(i)).ok());
+  }
+  absl::StatusOr<int> sent = emp->SendQueued();
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  ASSERT_EQ(*sent, kQueued);
+  absl::StatusOr<SyncReport> r = tp->SyncOnce();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->received, kQueued);
+  EXPECT_EQ(relay_->QueuedCount(tp->account_id()), 0u);
+  std::vector<std::string> bodies = Bodies(*tp, *case_id);
+  ASSERT_EQ(bodies.size(), static_cast<size_t>(kQueued));
+  for (int i = 0; i < kQueued; ++i) EXPECT_EQ(bodies[i], absl::StrCat(i));
+}
+
 // Records connection states and messages.
 class Recorder : public AppObserver {
  public:
@@ -250,6 +273,28 @@ TEST_F(AppFakeTest, LiveReconnectsAndSaysSoEachTimeTheRelayVanishes) {
   tp->Stop();
   tp->RemoveObserver(&events);
   EXPECT_THAT(Bodies(*tp, *case_id), ElementsAre("0", "1", "2", "3"));
+}
+
+TEST_F(AppFakeTest, LiveCatchesUpOnMoreThanOneAckBatch) {
+  std::unique_ptr<App> tp = TrustPerson("tp");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_NE(tp, nullptr);
+  ASSERT_NE(emp, nullptr);
+  constexpr int kQueued = 2100;
+  absl::StatusOr<std::string> case_id = emp->OpenCase(tp->account_id(), "0");
+  ASSERT_TRUE(case_id.ok());
+  for (int i = 1; i < kQueued; ++i) {
+    ASSERT_TRUE(emp->Send(*case_id, absl::StrCat(i)).ok());
+  }
+  ASSERT_TRUE(emp->SendQueued().ok());
+  Recorder events;
+  tp->AddObserver(&events);
+  tp->Start();
+  EXPECT_EQ(events.WaitForBodies(kQueued), static_cast<size_t>(kQueued));
+  ASSERT_TRUE(events.WaitFor(ConnectionState::kConnected, 0));
+  tp->Stop();
+  tp->RemoveObserver(&events);
+  EXPECT_EQ(relay_->QueuedCount(tp->account_id()), 0u);
   EXPECT_EQ(relay_->QueuedCount(tp->account_id()), 0u);
 }
 
