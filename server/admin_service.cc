@@ -149,8 +149,8 @@ bool SocketIsServed(const std::string& path) {
 
 }  // namespace
 
-AdminServiceImpl::AdminServiceImpl(Storage& storage, Clock& clock,
-                                   Random& random, RelayKeys* keys)
+AdminServiceImpl::AdminServiceImpl(Storage& storage, base::Clock& clock,
+                                   base::Random& random, RelayKeys* keys)
     : storage_(storage), clock_(clock), random_(random), keys_(keys) {}
 
 grpc::Status AdminServiceImpl::CreateOrganisation(
@@ -498,8 +498,8 @@ absl::StatusOr<v1::Organisation> AdminServiceImpl::Describe(
 }
 
 absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
-    const std::string& data_dir, Storage& storage, Clock& clock, Random& random,
-    RelayKeys* keys) {
+    const std::string& data_dir, Storage& storage, base::Clock& clock,
+    base::Random& random, RelayKeys* keys) {
   if (data_dir.empty()) {
     return absl::InvalidArgumentError("the data directory is empty");
   }

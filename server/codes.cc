@@ -14,7 +14,7 @@ constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 }  // namespace
 
-std::string NewCode(Random& random, int groups) {
+std::string NewCode(base::Random& random, int groups) {
   std::string out;
   const std::string bytes = random.Bytes(static_cast<size_t>(groups) * 5);
   for (int g = 0; g < groups; ++g) {

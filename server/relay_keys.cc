@@ -282,7 +282,7 @@ absl::StatusOr<RelayKeyFile> ParseRelayKeyFile(std::string_view bytes) {
   return out;
 }
 
-RelayKeys::RelayKeys(Clock& clock, std::string path,
+RelayKeys::RelayKeys(base::Clock& clock, std::string path,
                      std::vector<crypto::RelayPublicKey> chain,
                      crypto::RelaySigningKey current)
     : clock_(clock),
@@ -293,7 +293,7 @@ RelayKeys::RelayKeys(Clock& clock, std::string path,
 RelayKeys::~RelayKeys() = default;
 
 absl::StatusOr<std::unique_ptr<RelayKeys>> RelayKeys::Open(
-    const std::string& data_dir, Clock& clock, OpenOptions options) {
+    const std::string& data_dir, base::Clock& clock, OpenOptions options) {
   std::string dir = data_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   const std::string path = absl::StrCat(dir, "/", kRelayKeysFileName);
@@ -336,7 +336,7 @@ absl::StatusOr<std::unique_ptr<RelayKeys>> RelayKeys::Open(
 }
 
 absl::StatusOr<std::unique_ptr<RelayKeys>> RelayKeys::InMemory(
-    Clock& clock, std::string_view seed) {
+    base::Clock& clock, std::string_view seed) {
   if (seed.size() != crypto::kRelaySeedSize) {
     return absl::InvalidArgumentError("a relay key seed is 32 bytes");
   }

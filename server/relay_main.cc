@@ -155,8 +155,8 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  absl::StatusOr<std::unique_ptr<srv::Relay>> relay =
-      srv::Relay::Start(config, srv::RealClock(), srv::SecureRandom());
+  absl::StatusOr<std::unique_ptr<srv::Relay>> relay = srv::Relay::Start(
+      config, confidant::base::RealClock(), confidant::base::SecureRandom());
   if (!relay.ok()) {
     const bool config_problem = absl::IsFailedPrecondition(relay.status()) ||
                                 absl::IsInvalidArgument(relay.status()) ||

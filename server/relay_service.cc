@@ -991,9 +991,9 @@ class MailboxService final : public RawMailbox {
 
 }  // namespace
 
-RelayServices::RelayServices(Storage& storage, Clock& clock, Random& random,
-                             WorkerPool& pool, RelayKeys& keys,
-                             const RelayLimits& limits)
+RelayServices::RelayServices(Storage& storage, base::Clock& clock,
+                             base::Random& random, WorkerPool& pool,
+                             RelayKeys& keys, const RelayLimits& limits)
     : shared_(std::make_unique<Shared>(storage, clock, random, pool, keys,
                                        limits)) {
   services_.push_back(std::make_unique<AccountsService>(*shared_));

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "server/clock.h"
-#include "server/random.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "server/relay_keys.h"
 #include "server/storage/storage.h"
 #include "server/worker_pool.h"
@@ -46,7 +46,7 @@ struct RelayLimits {
 // down.
 class RelayServices {
  public:
-  RelayServices(Storage& storage, Clock& clock, Random& random,
+  RelayServices(Storage& storage, base::Clock& clock, base::Random& random,
                 WorkerPool& pool, RelayKeys& keys, const RelayLimits& limits);
   ~RelayServices();
 

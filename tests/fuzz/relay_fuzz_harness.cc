@@ -19,12 +19,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/testing/fake_clock.h"
+#include "base/testing/fake_random.h"
 #include "confidant/v1/relay.pb.h"
 #include "crypto/sender_certificate.h"
-#include "server/clock.h"
 #include "server/codes.h"
 #include "server/log.h"
-#include "server/random.h"
 #include "server/relay_keys.h"
 #include "server/relay_service.h"
 #include "server/storage/memory_storage.h"
@@ -141,13 +141,13 @@ class SwappableStorage final : public server::Storage {
   std::unique_ptr<server::Storage> current_;
 };
 
-// FakeRandom restarted from the same seed for every input, so that ids and
-// secrets handed out by Register repeat from run to run.
-class ResettableRandom final : public server::Random {
+// base::FakeRandom restarted from the same seed for every input, so that ids
+// and secrets handed out by Register repeat from run to run.
+class ResettableRandom final : public base::Random {
  public:
   void Reset() {
     absl::MutexLock lock(&mu_);
-    fake_ = std::make_unique<server::FakeRandom>(0x5eed);
+    fake_ = std::make_unique<base::FakeRandom>(0x5eed);
   }
   std::string Bytes(size_t n) override {
     absl::MutexLock lock(&mu_);
@@ -156,8 +156,8 @@ class ResettableRandom final : public server::Random {
 
  private:
   absl::Mutex mu_;
-  std::unique_ptr<server::FakeRandom> fake_ ABSL_GUARDED_BY(mu_) =
-      std::make_unique<server::FakeRandom>(0x5eed);
+  std::unique_ptr<base::FakeRandom> fake_ ABSL_GUARDED_BY(mu_) =
+      std::make_unique<base::FakeRandom>(0x5eed);
 };
 
 // What the relay holds about the world, as text: equal before and after a
@@ -821,7 +821,7 @@ class Harness {
   std::set<std::string> reported_;
   RelayHandler handler_ = RelayHandler::kRegister;
   uint32_t now_hour_ = 0;
-  server::FakeClock clock_;
+  base::FakeClock clock_;
   SwappableStorage storage_;
   ResettableRandom random_;
   server::WorkerPool pool_;
