@@ -20,6 +20,7 @@
 #include "base/host_port.h"
 #include "client/platform/environment.h"
 #include "confidant/v1/relay.grpc.pb.h"
+#include "confidant/v1/wire.h"
 
 namespace confidant::client {
 namespace {
@@ -27,9 +28,6 @@ namespace {
 // The variables gRPC consults to skip a proxy
 // (grpc/doc/environment_variables.md).
 constexpr const char* kNoProxyVariables[] = {"no_grpc_proxy", "no_proxy"};
-
-constexpr char kAccountHeader[] = "x-confidant-account-bin";
-constexpr char kSecretHeader[] = "x-confidant-secret-bin";
 
 // The relay's code and message; unreachable and timed-out relays get a
 // message that names the address.
@@ -372,8 +370,8 @@ class GrpcTransport final : public RelayTransport {
   void AddCredentials(grpc::ClientContext* context) {
     absl::MutexLock lock(&mu_);
     if (account_id_.empty()) return;
-    context->AddMetadata(kAccountHeader, account_id_);
-    context->AddMetadata(kSecretHeader, std::string(secret_.view()));
+    context->AddMetadata(wire::kAccountHeader, account_id_);
+    context->AddMetadata(wire::kSecretHeader, std::string(secret_.view()));
   }
 
   void PrepareUnary(grpc::ClientContext* context) {

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "confidant/v1/wire.h"
 #include "server/relay_keys.h"
 #include "server/storage/storage.h"
 #include "server/worker_pool.h"
@@ -21,11 +22,11 @@ namespace confidant::server {
 
 // Every limit the public API enforces; defaults match relay.proto.
 struct RelayLimits {
-  uint32_t max_envelope_bytes = 256 * 1024;
+  uint32_t max_envelope_bytes = wire::kMaxEnvelopeSize;
   uint32_t max_queued_per_mailbox = 10000;
   int max_streams_per_account = 4;
   uint32_t max_one_time_pre_keys = 1000;
-  uint32_t max_pre_keys_per_upload = 100;
+  uint32_t max_pre_keys_per_upload = wire::kMaxOneTimePreKeysPerUpload;
   double send_per_second = 50;
   double send_burst = 200;
   // Bytes of envelope content per account: every accepted byte is a synced

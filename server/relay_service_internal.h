@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "confidant/v1/common.pb.h"
+#include "confidant/v1/wire.h"
 #include "server/mailbox_hub.h"
 #include "server/rate_limiter.h"
 #include "server/relay_keys.h"
@@ -34,10 +35,6 @@
 namespace confidant::server {
 
 namespace v1 = ::confidant::v1;
-
-inline constexpr char kAccountHeader[] = "x-confidant-account-bin";
-inline constexpr char kSecretHeader[] = "x-confidant-secret-bin";
-inline constexpr size_t kSecretSize = 32;
 
 // What a call that begins after shutdown started gets, and open streams too.
 grpc::Status ShuttingDown();
