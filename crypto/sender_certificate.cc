@@ -9,19 +9,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/bytes.h"
+#include "base/openssl.h"
 #include "crypto/errors.h"
 
 namespace confidant::crypto {
 namespace {
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
 constexpr size_t kAccountIdBytes = 16;
 constexpr size_t kIdentityKeyBytes = 33;
@@ -54,13 +46,13 @@ bool IsIdentityKey(std::string_view key) {
          static_cast<uint8_t>(key[0]) == kCurve25519Type;
 }
 
-absl::StatusOr<PkeyPtr> PrivateKey(const SecretBytes& seed) {
+absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> PrivateKey(const SecretBytes& seed) {
   if (seed.size() != kRelaySeedSize) {
     return CryptoStatus(CryptoError::kInvalidKey,
                         "a relay key seed is 32 bytes");
   }
-  PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                           seed.data(), seed.size()));
+  base::OpenSslPtr<EVP_PKEY> key(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
   if (key == nullptr) {
     return CryptoStatus(CryptoError::kInternal,
                         "OpenSSL rejected an Ed25519 key");
@@ -204,9 +196,9 @@ bool VerifyRelaySignature(std::string_view public_key, std::string_view message,
       signature.size() != kRelaySignatureSize) {
     return false;
   }
-  PkeyPtr key(EVP_PKEY_new_raw_public_key(
+  base::OpenSslPtr<EVP_PKEY> key(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, Bytes(public_key), public_key.size()));
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+  base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   if (key == nullptr || ctx == nullptr ||
       EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) !=
           1) {
@@ -227,7 +219,7 @@ absl::StatusOr<RelaySigningKey> RelaySigningKey::Generate(
 
 absl::StatusOr<RelaySigningKey> RelaySigningKey::FromSeed(
     uint32_t id, uint32_t created_hour, const SecretBytes& seed) {
-  absl::StatusOr<PkeyPtr> key = PrivateKey(seed);
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> key = PrivateKey(seed);
   if (!key.ok()) return key.status();
   std::string public_key(kRelayPublicKeySize, '\0');
   size_t size = public_key.size();
@@ -243,9 +235,9 @@ absl::StatusOr<RelaySigningKey> RelaySigningKey::FromSeed(
 
 absl::StatusOr<std::string> RelaySigningKey::Sign(
     std::string_view message) const {
-  absl::StatusOr<PkeyPtr> key = PrivateKey(seed_);
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> key = PrivateKey(seed_);
   if (!key.ok()) return key.status();
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+  base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   std::string out(kRelaySignatureSize, '\0');
   size_t size = out.size();
   if (ctx == nullptr ||
