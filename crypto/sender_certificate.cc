@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/bytes.h"
+#include "base/hex.h"
 #include "base/openssl.h"
 #include "crypto/errors.h"
 
@@ -180,12 +181,13 @@ std::string RelayKeyFingerprint(std::string_view public_key) {
   input.append(public_key);
   uint8_t digest[SHA256_DIGEST_LENGTH];
   SHA256(Bytes(input), input.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
+  // The first 20 bytes, in groups of four hex digits.
+  const std::string hex =
+      base::HexEncode(std::string_view(reinterpret_cast<char*>(digest), 20));
   std::string out;
-  for (int i = 0; i < 20; ++i) {
-    if (i > 0 && i % 2 == 0) out.push_back(' ');
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
+  for (size_t i = 0; i < hex.size(); i += 4) {
+    if (i > 0) out.push_back(' ');
+    out.append(hex, i, 4);
   }
   return out;
 }

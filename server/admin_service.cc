@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/hex.h"
 #include "server/codes.h"
 #include "server/log.h"
 #include "server/status_util.h"
@@ -224,7 +225,7 @@ absl::Status AdminServiceImpl::DoCreateOrganisation(
   record.created_hour = clock_.NowHour();
   // Ids are random; a collision is astronomically rare but cheap to avoid.
   for (int attempt = 0;; ++attempt) {
-    record.id = HexEncode(random_.Bytes(kOrganisationIdBytes));
+    record.id = base::HexEncode(random_.Bytes(kOrganisationIdBytes));
     absl::StatusOr<OrganisationRecord> clash =
         storage_.organisations().Get(record.id);
     if (clash.ok() && attempt < 3) continue;

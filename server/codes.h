@@ -37,9 +37,6 @@ std::string DomainHash(std::string_view domain, std::string_view value);
 // Equality in time independent of where the inputs differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
-// Lowercase hex of `bytes`.
-std::string HexEncode(std::string_view bytes);
-
 }  // namespace confidant::server
 
 #endif  // CONFIDANT_SERVER_CODES_H_

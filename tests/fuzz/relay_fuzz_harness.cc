@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/hex.h"
 #include "base/testing/fake_clock.h"
 #include "base/testing/fake_random.h"
 #include "confidant/v1/relay.pb.h"
@@ -176,7 +177,7 @@ std::string Describe(server::Storage& storage, uint32_t now_hour) {
                   "\n");
   for (const auto& org : *orgs) absl::StrAppend(&out, "org ", org.id, "\n");
   for (const WorldAccount& account : WorldAccounts()) {
-    absl::StrAppend(&out, "account ", server::HexEncode(account.id), ":");
+    absl::StrAppend(&out, "account ", base::HexEncode(account.id), ":");
     absl::StatusOr<server::AccountRecord> record =
         storage.accounts().Get(account.id);
     if (record.ok()) {
@@ -187,10 +188,10 @@ std::string Describe(server::Storage& storage, uint32_t now_hour) {
         storage.keys().GetIdentity(account.id);
     if (identity.ok()) {
       absl::StrAppend(&out,
-                      " identity=", server::HexEncode(identity->identity_key),
+                      " identity=", base::HexEncode(identity->identity_key),
                       " reg=", identity->registration_id,
                       " spk=", identity->signed_pre_key.id, "/",
-                      server::HexEncode(identity->signed_pre_key.public_key));
+                      base::HexEncode(identity->signed_pre_key.public_key));
     }
     absl::StatusOr<uint32_t> one_time =
         storage.keys().CountOneTimePreKeys(account.id);
