@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/bytes.h"
 #include "base/openssl.h"
 #include "crypto/errors.h"
 
@@ -194,20 +195,6 @@ bool GcmAddAd(EVP_CIPHER_CTX* ctx, std::string_view ad) {
                           static_cast<int>(ad.size())) == 1;
 }
 
-void AppendBigEndian32(uint32_t value, std::string& out) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((value >> shift) & 0xff));
-  }
-}
-
-uint32_t ReadBigEndian32(std::string_view bytes) {
-  uint32_t value = 0;
-  for (int i = 0; i < 4; ++i) {
-    value = (value << 8) | static_cast<uint8_t>(bytes[i]);
-  }
-  return value;
-}
-
 absl::Status ValidateContent(const SealedContent& content) {
   if (content.sender.account_id.size() != kAccountIdSize ||
       !IsCurve25519PublicKey(content.sender.identity_key) ||
@@ -267,7 +254,7 @@ absl::StatusOr<std::string> SealWithKey(const SealedContent& content,
   inner.reserve(envelope_size - kHeaderSize - kGcmTagSize);
   inner.append(content.sender.Serialize());
   inner.push_back(static_cast<char>(content.message_type));
-  AppendBigEndian32(static_cast<uint32_t>(content.message.size()), inner);
+  base::PutBigEndian(inner, static_cast<uint32_t>(content.message.size()), 4);
   inner.append(content.message);
   inner.resize(envelope_size - kHeaderSize - kGcmTagSize, '\0');
 
@@ -502,7 +489,8 @@ absl::StatusOr<SealedContent> OpenEnvelope(
   pos += kSenderCertificateSize;
   out_content.message_type = static_cast<uint8_t>(view[pos]);
   pos += 1;
-  const uint32_t message_size = ReadBigEndian32(view.substr(pos, 4));
+  const uint32_t message_size =
+      static_cast<uint32_t>(base::GetBigEndian(view.substr(pos, 4), 4));
   pos += 4;
 
   absl::Status status;

@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/bytes.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "confidant/v1/admin.grpc.pb.h"
@@ -237,9 +238,7 @@ class RelayForgettingTest : public ::testing::Test {
   // tombstones and the key ranges of deleted files are looked for too.
   static std::string BigEndian(uint64_t v, int bytes) {
     std::string out;
-    for (int i = bytes - 1; i >= 0; --i) {
-      out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-    }
+    base::PutBigEndian(out, v, bytes);
     return out;
   }
 
