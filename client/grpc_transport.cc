@@ -17,8 +17,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/host_port.h"
 #include "client/platform/environment.h"
 #include "confidant/v1/relay.grpc.pb.h"
+#include "confidant/v1/wire.h"
 
 namespace confidant::client {
 namespace {
@@ -26,43 +28,6 @@ namespace {
 // The variables gRPC consults to skip a proxy
 // (grpc/doc/environment_variables.md).
 constexpr const char* kNoProxyVariables[] = {"no_grpc_proxy", "no_proxy"};
-
-constexpr char kAccountHeader[] = "x-confidant-account-bin";
-constexpr char kSecretHeader[] = "x-confidant-secret-bin";
-
-// Splits "host:port" or "[v6]:port"; false if malformed.
-bool SplitHostPort(std::string_view address, std::string* out_host,
-                   int* out_port) {
-  std::string_view host;
-  std::string_view port;
-  if (!address.empty() && address.front() == '[') {
-    const size_t close = address.find(']');
-    if (close == std::string_view::npos || close + 1 >= address.size() ||
-        address[close + 1] != ':') {
-      return false;
-    }
-    host = address.substr(1, close - 1);
-    port = address.substr(close + 2);
-  } else {
-    const size_t colon = address.rfind(':');
-    if (colon == std::string_view::npos) return false;
-    host = address.substr(0, colon);
-    port = address.substr(colon + 1);
-    if (host.find(':') != std::string_view::npos) return false;
-  }
-  int p = 0;
-  if (host.empty() || !absl::SimpleAtoi(std::string(port), &p) || p <= 0 ||
-      p > 65535) {
-    return false;
-  }
-  *out_host = std::string(host);
-  *out_port = p;
-  return true;
-}
-
-bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
 
 // The relay's code and message; unreachable and timed-out relays get a
 // message that names the address.
@@ -405,8 +370,8 @@ class GrpcTransport final : public RelayTransport {
   void AddCredentials(grpc::ClientContext* context) {
     absl::MutexLock lock(&mu_);
     if (account_id_.empty()) return;
-    context->AddMetadata(kAccountHeader, account_id_);
-    context->AddMetadata(kSecretHeader, std::string(secret_.view()));
+    context->AddMetadata(wire::kAccountHeader, account_id_);
+    context->AddMetadata(wire::kSecretHeader, std::string(secret_.view()));
   }
 
   void PrepareUnary(grpc::ClientContext* context) {
@@ -430,9 +395,9 @@ class GrpcTransport final : public RelayTransport {
 
 absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
     const GrpcTransportOptions& options) {
-  std::string host;
-  int port = 0;
-  if (!SplitHostPort(options.address, &host, &port)) {
+  const absl::StatusOr<base::HostPort> relay =
+      base::ParseHostPort(options.address);
+  if (!relay.ok() || relay->port == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "relay address '", options.address,
         "' is not HOST:PORT (for example relay.example.org:7443)"));
@@ -442,7 +407,7 @@ absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
   }
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (options.insecure) {
-    if (!IsLoopbackHost(host)) {
+    if (!base::IsLoopbackHost(relay->host)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "refusing plaintext to ", options.address,
           ": without TLS only a loopback relay (localhost, 127.0.0.0/8, ::1) "
@@ -480,8 +445,6 @@ absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
   } else {
     constexpr std::string_view kScheme = "http://";
     std::string_view rest = options.http_proxy;
-    std::string proxy_host;
-    int proxy_port = 0;
     if (rest.substr(0, kScheme.size()) != kScheme) {
       return absl::InvalidArgumentError(
           absl::StrCat("proxy '", options.http_proxy,
@@ -489,7 +452,8 @@ absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
     }
     rest.remove_prefix(kScheme.size());
     if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-    if (!SplitHostPort(rest, &proxy_host, &proxy_port)) {
+    const absl::StatusOr<base::HostPort> proxy = base::ParseHostPort(rest);
+    if (!proxy.ok() || proxy->port == 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("proxy '", options.http_proxy,
                        "' must be http://HOST:PORT (an HTTP CONNECT proxy)"));

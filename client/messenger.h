@@ -55,6 +55,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "base/random.h"
 #include "client/profile_store.h"
 #include "client/transport.h"
 #include "confidant/client/v1/message.pb.h"
@@ -187,8 +188,9 @@ struct MessengerOptions {
   // "Receipt timing").
   absl::Duration receipt_delay_min = absl::Seconds(5);
   absl::Duration receipt_delay_max = absl::Seconds(60);
-  // Uniform random duration in [min, max]; the system's generator if unset.
-  std::function<absl::Duration(absl::Duration, absl::Duration)> random_delay;
+  // Draws the delays; the system's generator if unset. Must outlive the
+  // messenger.
+  base::Random* random = nullptr;
 };
 
 // Sends and receives the messages of cases, locally: see the comment at the

@@ -36,9 +36,6 @@ std::string SequenceKey(std::string_view prefix, uint64_t sequence);
 // The outbox key of order number `order`: 8 bytes, big-endian.
 std::string OrderKey(uint64_t order);
 
-// A uniformly random duration in [min, max] from the system's generator.
-absl::Duration RandomDelay(absl::Duration min, absl::Duration max);
-
 // The sender's coarse clock for AppMessage.client_hour.
 uint32_t ClientHour(absl::Time now);
 

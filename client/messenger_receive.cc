@@ -242,11 +242,13 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
   // The receipt waits in the outbox for its random delay.
   absl::StatusOr<uint64_t> order = NextOrder(batch);
   if (!order.ok()) return order.status();
+  base::Random& random =
+      options_.random != nullptr ? *options_.random : base::SecureRandom();
   const absl::Duration delay =
-      options_.random_delay ? options_.random_delay(options_.receipt_delay_min,
-                                                    options_.receipt_delay_max)
-                            : internal::RandomDelay(options_.receipt_delay_min,
-                                                    options_.receipt_delay_max);
+      options_.receipt_delay_max <= options_.receipt_delay_min
+          ? options_.receipt_delay_min
+          : random.UniformDuration(options_.receipt_delay_min,
+                                   options_.receipt_delay_max);
   OutboxEntry receipt;
   receipt.set_kind(OutboxEntry::RECEIPT);
   receipt.set_case_id(message.case_id());

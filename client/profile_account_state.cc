@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/bytes.h"
 #include "crypto/secret.h"
 
 namespace confidant::client {
@@ -18,17 +19,9 @@ constexpr uint32_t kMaxRetired = 10000;
 
 void PutU8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
 
-void PutU32(std::string& out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((v >> shift) & 0xff));
-  }
-}
+void PutU32(std::string& out, uint32_t v) { base::PutBigEndian(out, v, 4); }
 
-void PutU64(std::string& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((v >> shift) & 0xff));
-  }
-}
+void PutU64(std::string& out, uint64_t v) { base::PutBigEndian(out, v, 8); }
 
 void PutBytes(std::string& out, std::string_view bytes) {
   PutU32(out, static_cast<uint32_t>(bytes.size()));
@@ -56,16 +49,14 @@ class Reader {
 
   uint32_t U32() {
     if (!Need(4)) return 0;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in_[i]);
+    const auto v = static_cast<uint32_t>(base::GetBigEndian(in_, 4));
     in_.remove_prefix(4);
     return v;
   }
 
   uint64_t U64() {
     if (!Need(8)) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in_[i]);
+    const uint64_t v = base::GetBigEndian(in_, 8);
     in_.remove_prefix(8);
     return v;
   }

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/hex.h"
 #include "crypto/errors.h"
 #include "crypto/padding.h"
 #include "crypto/sealed.h"
@@ -17,12 +18,8 @@ uint8_t WireType(MessageType type) {
 }  // namespace
 
 Address PeerAddress(std::string_view account_id) {
-  static constexpr char kHex[] = "0123456789abcdef";
   Address address;
-  for (unsigned char c : account_id) {
-    address.name.push_back(kHex[c >> 4]);
-    address.name.push_back(kHex[c & 0xf]);
-  }
+  address.name = base::HexEncode(account_id);
   address.device_id = 1;
   return address;
 }

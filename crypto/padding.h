@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "confidant/v1/wire.h"
 
 namespace confidant::crypto {
 
@@ -19,7 +20,7 @@ inline constexpr size_t kPaddingBlockSize = 160;
 inline constexpr char kPaddingMarker = '\x80';
 
 // The relay's cap on one envelope, in bytes (whole envelope, all layers).
-inline constexpr size_t kMaxEnvelopeSize = 262144;
+inline constexpr size_t kMaxEnvelopeSize = wire::kMaxEnvelopeSize;
 
 // Every sealed envelope has exactly one of these sizes (1, 4, 16, 64 and
 // 256 KiB). Powers of four: at most 5 sizes (about 2.3 bits per envelope for

@@ -15,27 +15,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/bytes.h"
+#include "base/openssl.h"
 #include "crypto/errors.h"
 
 namespace confidant::crypto {
 namespace {
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct PkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-struct KdfCtxDeleter {
-  void operator()(EVP_KDF_CTX* p) const { EVP_KDF_CTX_free(p); }
-};
-struct CipherCtxDeleter {
-  void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
-using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, KdfCtxDeleter>;
-using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
 
 constexpr size_t kX25519KeySize = 32;
 constexpr size_t kGcmKeySize = 32;
@@ -78,12 +63,13 @@ absl::Status ValidateRecipient(std::string_view identity_key,
   return absl::OkStatus();
 }
 
-absl::StatusOr<PkeyPtr> X25519PrivateKey(const SecretBytes& private_key) {
+absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> X25519PrivateKey(
+    const SecretBytes& private_key) {
   if (private_key.size() != kCurve25519PrivateKeySize) {
     return CryptoStatus(CryptoError::kInvalidKey,
                         "Curve25519 private key must be 32 bytes");
   }
-  PkeyPtr key(EVP_PKEY_new_raw_private_key(
+  base::OpenSslPtr<EVP_PKEY> key(EVP_PKEY_new_raw_private_key(
       EVP_PKEY_X25519, nullptr, private_key.data(), private_key.size()));
   if (key == nullptr) {
     return CryptoStatus(CryptoError::kInternal,
@@ -93,9 +79,9 @@ absl::StatusOr<PkeyPtr> X25519PrivateKey(const SecretBytes& private_key) {
 }
 
 // `u` is the 32-byte Montgomery u coordinate.
-absl::StatusOr<PkeyPtr> X25519PublicKey(std::string_view u) {
-  PkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, Bytes(u),
-                                          u.size()));
+absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> X25519PublicKey(std::string_view u) {
+  base::OpenSslPtr<EVP_PKEY> key(EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_X25519, nullptr, Bytes(u), u.size()));
   if (key == nullptr) {
     return CryptoStatus(CryptoError::kInternal,
                         "OpenSSL rejected an X25519 public key");
@@ -118,7 +104,8 @@ absl::StatusOr<std::string> RawPublicKey(EVP_PKEY* key) {
 // X25519(own, peer). kInvalidKey if the peer's key has small order (the
 // shared secret would be all zeros and independent of our key).
 absl::StatusOr<SecretBytes> X25519(EVP_PKEY* own, EVP_PKEY* peer) {
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, own, nullptr));
+  base::OpenSslPtr<EVP_PKEY_CTX> ctx(
+      EVP_PKEY_CTX_new_from_pkey(nullptr, own, nullptr));
   if (ctx == nullptr || EVP_PKEY_derive_init(ctx.get()) != 1) {
     return CryptoStatus(CryptoError::kInternal, "X25519 setup failed");
   }
@@ -150,7 +137,7 @@ absl::StatusOr<SecretBytes> DeriveKeyAndNonce(
   if (kdf == nullptr) {
     return CryptoStatus(CryptoError::kInternal, "HKDF is not available");
   }
-  KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf));
+  base::OpenSslPtr<EVP_KDF_CTX> ctx(EVP_KDF_CTX_new(kdf));
   if (ctx == nullptr) {
     return CryptoStatus(CryptoError::kInternal, "HKDF setup failed");
   }
@@ -188,11 +175,11 @@ std::string AssociatedData(std::string_view ephemeral_public,
   return out_ad;
 }
 
-absl::StatusOr<CipherCtxPtr> NewGcm(const SecretBytes& key_nonce,
-                                    bool encrypt) {
+absl::StatusOr<base::OpenSslPtr<EVP_CIPHER_CTX>> NewGcm(
+    const SecretBytes& key_nonce, bool encrypt) {
   static EVP_CIPHER* const cipher =
       EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
-  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  base::OpenSslPtr<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
   if (cipher == nullptr || ctx == nullptr ||
       EVP_CipherInit_ex2(ctx.get(), cipher, key_nonce.data(),
                          key_nonce.data() + kGcmKeySize, encrypt ? 1 : 0,
@@ -206,20 +193,6 @@ bool GcmAddAd(EVP_CIPHER_CTX* ctx, std::string_view ad) {
   int len = 0;
   return EVP_CipherUpdate(ctx, nullptr, &len, Bytes(ad),
                           static_cast<int>(ad.size())) == 1;
-}
-
-void AppendBigEndian32(uint32_t value, std::string& out) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((value >> shift) & 0xff));
-  }
-}
-
-uint32_t ReadBigEndian32(std::string_view bytes) {
-  uint32_t value = 0;
-  for (int i = 0; i < 4; ++i) {
-    value = (value << 8) | static_cast<uint8_t>(bytes[i]);
-  }
-  return value;
 }
 
 absl::Status ValidateContent(const SealedContent& content) {
@@ -250,7 +223,7 @@ namespace {
 
 // A fresh ephemeral key pair. OpenSSL computes the public key when the
 // private key is imported: one scalar multiplication.
-absl::StatusOr<PkeyPtr> NewEphemeralKey() {
+absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> NewEphemeralKey() {
   SecretBytes ephemeral_private(kCurve25519PrivateKeySize);
   if (RAND_bytes(ephemeral_private.data(),
                  static_cast<int>(ephemeral_private.size())) != 1) {
@@ -266,7 +239,7 @@ absl::StatusOr<std::string> SealWithKey(const SealedContent& content,
                                         EVP_PKEY* ephemeral) {
   absl::StatusOr<std::string> ephemeral_public = RawPublicKey(ephemeral);
   if (!ephemeral_public.ok()) return ephemeral_public.status();
-  absl::StatusOr<PkeyPtr> recipient =
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> recipient =
       X25519PublicKey(recipient_identity_key.substr(1));
   if (!recipient.ok()) return recipient.status();
   absl::StatusOr<SecretBytes> shared = X25519(ephemeral, recipient->get());
@@ -281,11 +254,12 @@ absl::StatusOr<std::string> SealWithKey(const SealedContent& content,
   inner.reserve(envelope_size - kHeaderSize - kGcmTagSize);
   inner.append(content.sender.Serialize());
   inner.push_back(static_cast<char>(content.message_type));
-  AppendBigEndian32(static_cast<uint32_t>(content.message.size()), inner);
+  base::PutBigEndian(inner, static_cast<uint32_t>(content.message.size()), 4);
   inner.append(content.message);
   inner.resize(envelope_size - kHeaderSize - kGcmTagSize, '\0');
 
-  absl::StatusOr<CipherCtxPtr> gcm = NewGcm(*key_nonce, /*encrypt=*/true);
+  absl::StatusOr<base::OpenSslPtr<EVP_CIPHER_CTX>> gcm =
+      NewGcm(*key_nonce, /*encrypt=*/true);
   if (!gcm.ok()) return gcm.status();
   std::string out_envelope;
   out_envelope.reserve(envelope_size);
@@ -333,7 +307,7 @@ absl::StatusOr<std::string> Seal(const SealedContent& content,
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<PkeyPtr> ephemeral = NewEphemeralKey();
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> ephemeral = NewEphemeralKey();
   if (!ephemeral.ok()) return ephemeral.status();
   return SealWithKey(content, recipient_identity_key, recipient_account_id,
                      ephemeral->get());
@@ -348,14 +322,15 @@ absl::StatusOr<std::string> SealWithEphemeral(
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<PkeyPtr> ephemeral = X25519PrivateKey(ephemeral_private);
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> ephemeral =
+      X25519PrivateKey(ephemeral_private);
   if (!ephemeral.ok()) return ephemeral.status();
   return SealWithKey(content, recipient_identity_key, recipient_account_id,
                      ephemeral->get());
 }
 
 struct EphemeralKeyPool::Key {
-  PkeyPtr pkey;
+  base::OpenSslPtr<EVP_PKEY> pkey;
 };
 
 EphemeralKeyPool::EphemeralKeyPool(size_t capacity) : capacity_(capacity) {}
@@ -365,7 +340,7 @@ EphemeralKeyPool::~EphemeralKeyPool() = default;
 absl::Status EphemeralKeyPool::Fill() {
   while (size() < capacity_) {
     // Generated outside the lock: Seal may take keys meanwhile.
-    absl::StatusOr<PkeyPtr> pkey = NewEphemeralKey();
+    absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> pkey = NewEphemeralKey();
     if (!pkey.ok()) return pkey.status();
     auto key = std::make_unique<Key>();
     key->pkey = *std::move(pkey);
@@ -399,7 +374,7 @@ absl::StatusOr<std::string> EphemeralKeyPool::Seal(
   }
   std::unique_ptr<Key> key = Take();
   if (key == nullptr) {  // empty pool: a fresh key, as Seal() makes
-    absl::StatusOr<PkeyPtr> fresh = NewEphemeralKey();
+    absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> fresh = NewEphemeralKey();
     if (!fresh.ok()) return fresh.status();
     key = std::make_unique<Key>();
     key->pkey = *std::move(fresh);
@@ -443,10 +418,11 @@ absl::Status CheckEnvelopeShape(std::string_view envelope) {
 }
 
 // The recipient's X25519 key, checked against its published identity key.
-absl::StatusOr<PkeyPtr> RecipientKey(
+absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> RecipientKey(
     const SecretBytes& recipient_identity_private,
     std::string_view recipient_identity_key) {
-  absl::StatusOr<PkeyPtr> own = X25519PrivateKey(recipient_identity_private);
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> own =
+      X25519PrivateKey(recipient_identity_private);
   if (!own.ok()) return own.status();
   absl::StatusOr<std::string> own_public = RawPublicKey(own->get());
   if (!own_public.ok()) return own_public.status();
@@ -464,7 +440,8 @@ absl::StatusOr<SealedContent> OpenEnvelope(
     std::string_view recipient_identity_key,
     std::string_view recipient_account_id) {
   const std::string_view ephemeral_public = envelope.substr(1, kX25519KeySize);
-  absl::StatusOr<PkeyPtr> ephemeral = X25519PublicKey(ephemeral_public);
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> ephemeral =
+      X25519PublicKey(ephemeral_public);
   if (!ephemeral.ok()) return ephemeral.status();
   absl::StatusOr<SecretBytes> shared = X25519(own, ephemeral->get());
   if (!shared.ok()) return shared.status();
@@ -478,7 +455,8 @@ absl::StatusOr<SealedContent> OpenEnvelope(
   std::copy_n(Bytes(envelope.substr(envelope.size() - kGcmTagSize)),
               kGcmTagSize, tag.begin());
 
-  absl::StatusOr<CipherCtxPtr> gcm = NewGcm(*key_nonce, /*encrypt=*/false);
+  absl::StatusOr<base::OpenSslPtr<EVP_CIPHER_CTX>> gcm =
+      NewGcm(*key_nonce, /*encrypt=*/false);
   if (!gcm.ok()) return gcm.status();
   std::string inner(ciphertext.size(), '\0');
   uint8_t* plaintext = reinterpret_cast<uint8_t*>(inner.data());
@@ -511,7 +489,8 @@ absl::StatusOr<SealedContent> OpenEnvelope(
   pos += kSenderCertificateSize;
   out_content.message_type = static_cast<uint8_t>(view[pos]);
   pos += 1;
-  const uint32_t message_size = ReadBigEndian32(view.substr(pos, 4));
+  const uint32_t message_size =
+      static_cast<uint32_t>(base::GetBigEndian(view.substr(pos, 4), 4));
   pos += 4;
 
   absl::Status status;
@@ -559,7 +538,7 @@ absl::StatusOr<SealedContent> Unseal(
     return s;
   }
   if (absl::Status s = CheckEnvelopeShape(envelope); !s.ok()) return s;
-  absl::StatusOr<PkeyPtr> own =
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> own =
       RecipientKey(recipient_identity_private, recipient_identity_key);
   if (!own.ok()) return own.status();
   return OpenEnvelope(envelope, own->get(), recipient_identity_key,
@@ -567,7 +546,7 @@ absl::StatusOr<SealedContent> Unseal(
 }
 
 struct Unsealer::Key {
-  PkeyPtr pkey;
+  base::OpenSslPtr<EVP_PKEY> pkey;
 };
 
 absl::StatusOr<std::unique_ptr<Unsealer>> Unsealer::Create(
@@ -579,7 +558,7 @@ absl::StatusOr<std::unique_ptr<Unsealer>> Unsealer::Create(
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<PkeyPtr> own =
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> own =
       RecipientKey(recipient_identity_private, recipient_identity_key);
   if (!own.ok()) return own.status();
   auto key = std::make_unique<Key>();

@@ -22,6 +22,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "confidant/v1/wire.h"
 #include "crypto/padding.h"
 #include "crypto/secret.h"
 #include "crypto/sender_certificate.h"
@@ -29,7 +30,7 @@
 namespace confidant::crypto {
 
 inline constexpr uint8_t kSealedVersion = 2;
-inline constexpr size_t kAccountIdSize = 16;
+inline constexpr size_t kAccountIdSize = wire::kAccountIdSize;
 // A serialized Curve25519 public key: 0x05, then the 32-byte u coordinate.
 inline constexpr size_t kIdentityKeySize = 33;
 inline constexpr uint8_t kCurve25519KeyType = 0x05;

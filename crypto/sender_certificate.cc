@@ -9,19 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/bytes.h"
+#include "base/hex.h"
+#include "base/openssl.h"
 #include "crypto/errors.h"
 
 namespace confidant::crypto {
 namespace {
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
 constexpr size_t kAccountIdBytes = 16;
 constexpr size_t kIdentityKeyBytes = 33;
@@ -54,13 +47,13 @@ bool IsIdentityKey(std::string_view key) {
          static_cast<uint8_t>(key[0]) == kCurve25519Type;
 }
 
-absl::StatusOr<PkeyPtr> PrivateKey(const SecretBytes& seed) {
+absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> PrivateKey(const SecretBytes& seed) {
   if (seed.size() != kRelaySeedSize) {
     return CryptoStatus(CryptoError::kInvalidKey,
                         "a relay key seed is 32 bytes");
   }
-  PkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                           seed.data(), seed.size()));
+  base::OpenSslPtr<EVP_PKEY> key(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
   if (key == nullptr) {
     return CryptoStatus(CryptoError::kInternal,
                         "OpenSSL rejected an Ed25519 key");
@@ -188,12 +181,13 @@ std::string RelayKeyFingerprint(std::string_view public_key) {
   input.append(public_key);
   uint8_t digest[SHA256_DIGEST_LENGTH];
   SHA256(Bytes(input), input.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
+  // The first 20 bytes, in groups of four hex digits.
+  const std::string hex =
+      base::HexEncode(std::string_view(reinterpret_cast<char*>(digest), 20));
   std::string out;
-  for (int i = 0; i < 20; ++i) {
-    if (i > 0 && i % 2 == 0) out.push_back(' ');
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
+  for (size_t i = 0; i < hex.size(); i += 4) {
+    if (i > 0) out.push_back(' ');
+    out.append(hex, i, 4);
   }
   return out;
 }
@@ -204,9 +198,9 @@ bool VerifyRelaySignature(std::string_view public_key, std::string_view message,
       signature.size() != kRelaySignatureSize) {
     return false;
   }
-  PkeyPtr key(EVP_PKEY_new_raw_public_key(
+  base::OpenSslPtr<EVP_PKEY> key(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, Bytes(public_key), public_key.size()));
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+  base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   if (key == nullptr || ctx == nullptr ||
       EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) !=
           1) {
@@ -227,7 +221,7 @@ absl::StatusOr<RelaySigningKey> RelaySigningKey::Generate(
 
 absl::StatusOr<RelaySigningKey> RelaySigningKey::FromSeed(
     uint32_t id, uint32_t created_hour, const SecretBytes& seed) {
-  absl::StatusOr<PkeyPtr> key = PrivateKey(seed);
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> key = PrivateKey(seed);
   if (!key.ok()) return key.status();
   std::string public_key(kRelayPublicKeySize, '\0');
   size_t size = public_key.size();
@@ -243,9 +237,9 @@ absl::StatusOr<RelaySigningKey> RelaySigningKey::FromSeed(
 
 absl::StatusOr<std::string> RelaySigningKey::Sign(
     std::string_view message) const {
-  absl::StatusOr<PkeyPtr> key = PrivateKey(seed_);
+  absl::StatusOr<base::OpenSslPtr<EVP_PKEY>> key = PrivateKey(seed_);
   if (!key.ok()) return key.status();
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+  base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   std::string out(kRelaySignatureSize, '\0');
   size_t size = out.size();
   if (ctx == nullptr ||

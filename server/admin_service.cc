@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/hex.h"
 #include "server/codes.h"
 #include "server/log.h"
 #include "server/status_util.h"
@@ -149,8 +150,8 @@ bool SocketIsServed(const std::string& path) {
 
 }  // namespace
 
-AdminServiceImpl::AdminServiceImpl(Storage& storage, Clock& clock,
-                                   Random& random, RelayKeys* keys)
+AdminServiceImpl::AdminServiceImpl(Storage& storage, base::Clock& clock,
+                                   base::Random& random, RelayKeys* keys)
     : storage_(storage), clock_(clock), random_(random), keys_(keys) {}
 
 grpc::Status AdminServiceImpl::CreateOrganisation(
@@ -224,7 +225,7 @@ absl::Status AdminServiceImpl::DoCreateOrganisation(
   record.created_hour = clock_.NowHour();
   // Ids are random; a collision is astronomically rare but cheap to avoid.
   for (int attempt = 0;; ++attempt) {
-    record.id = HexEncode(random_.Bytes(kOrganisationIdBytes));
+    record.id = base::HexEncode(random_.Bytes(kOrganisationIdBytes));
     absl::StatusOr<OrganisationRecord> clash =
         storage_.organisations().Get(record.id);
     if (clash.ok() && attempt < 3) continue;
@@ -498,8 +499,8 @@ absl::StatusOr<v1::Organisation> AdminServiceImpl::Describe(
 }
 
 absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
-    const std::string& data_dir, Storage& storage, Clock& clock, Random& random,
-    RelayKeys* keys) {
+    const std::string& data_dir, Storage& storage, base::Clock& clock,
+    base::Random& random, RelayKeys* keys) {
   if (data_dir.empty()) {
     return absl::InvalidArgumentError("the data directory is empty");
   }

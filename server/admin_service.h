@@ -13,9 +13,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "confidant/v1/admin.grpc.pb.h"
-#include "server/clock.h"
-#include "server/random.h"
 #include "server/relay_keys.h"
 #include "server/storage/storage.h"
 
@@ -40,7 +40,7 @@ inline std::string AdminSocketPath(const std::string& data_dir) {
 // holds the database only.
 class AdminServiceImpl final : public v1::Admin::Service {
  public:
-  AdminServiceImpl(Storage& storage, Clock& clock, Random& random,
+  AdminServiceImpl(Storage& storage, base::Clock& clock, base::Random& random,
                    RelayKeys* keys = nullptr);
 
   grpc::Status CreateOrganisation(
@@ -90,8 +90,8 @@ class AdminServiceImpl final : public v1::Admin::Service {
   absl::StatusOr<v1::Organisation> Describe(const OrganisationRecord& org);
 
   Storage& storage_;
-  Clock& clock_;
-  Random& random_;
+  base::Clock& clock_;
+  base::Random& random_;
   RelayKeys* const keys_;
 };
 
@@ -105,8 +105,8 @@ class AdminServer {
   // FAILED_PRECONDITION if another process already serves the socket or the
   // data directory is unusable. The references must outlive the server.
   static absl::StatusOr<std::unique_ptr<AdminServer>> Start(
-      const std::string& data_dir, Storage& storage, Clock& clock,
-      Random& random, RelayKeys* keys = nullptr);
+      const std::string& data_dir, Storage& storage, base::Clock& clock,
+      base::Random& random, RelayKeys* keys = nullptr);
 
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;

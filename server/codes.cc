@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "absl/status/status.h"
+#include "base/openssl.h"
 
 namespace confidant::server {
 namespace {
@@ -14,7 +15,7 @@ constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 }  // namespace
 
-std::string NewCode(Random& random, int groups) {
+std::string NewCode(base::Random& random, int groups) {
   std::string out;
   const std::string bytes = random.Bytes(static_cast<size_t>(groups) * 5);
   for (int g = 0; g < groups; ++g) {
@@ -50,15 +51,15 @@ absl::StatusOr<std::string> NormaliseCode(std::string_view typed) {
 std::string DomainHash(std::string_view domain, std::string_view value) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   const unsigned char zero = 0;
-  const bool ok = ctx != nullptr &&
-                  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
-                  EVP_DigestUpdate(ctx, domain.data(), domain.size()) == 1 &&
-                  EVP_DigestUpdate(ctx, &zero, 1) == 1 &&
-                  EVP_DigestUpdate(ctx, value.data(), value.size()) == 1 &&
-                  EVP_DigestFinal_ex(ctx, digest, &len) == 1;
-  EVP_MD_CTX_free(ctx);
+  const bool ok =
+      ctx != nullptr &&
+      EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1 &&
+      EVP_DigestUpdate(ctx.get(), domain.data(), domain.size()) == 1 &&
+      EVP_DigestUpdate(ctx.get(), &zero, 1) == 1 &&
+      EVP_DigestUpdate(ctx.get(), value.data(), value.size()) == 1 &&
+      EVP_DigestFinal_ex(ctx.get(), digest, &len) == 1;
   if (!ok) std::abort();  // SHA-256 cannot fail short of memory exhaustion
   return std::string(reinterpret_cast<char*>(digest), len);
 }
@@ -66,17 +67,6 @@ std::string DomainHash(std::string_view domain, std::string_view value) {
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
 }
 
 }  // namespace confidant::server

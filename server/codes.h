@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "server/random.h"
+#include "base/random.h"
 
 namespace confidant::server {
 
@@ -24,7 +24,7 @@ inline constexpr int kInviteGroups = 5;      // 125 bits
 inline constexpr size_t kMaxCodeInputSize = 64;
 
 // A new code of `groups` groups joined by '-', e.g. "7KQ2M-X9D4R-...".
-std::string NewCode(Random& random, int groups);
+std::string NewCode(base::Random& random, int groups);
 
 // Canonical form of a typed code: dashes and white space dropped, upper case,
 // O read as 0 and I/L as 1. INVALID_ARGUMENT for other characters, an empty
@@ -36,9 +36,6 @@ std::string DomainHash(std::string_view domain, std::string_view value);
 
 // Equality in time independent of where the inputs differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
-
-// Lowercase hex of `bytes`.
-std::string HexEncode(std::string_view bytes);
 
 }  // namespace confidant::server
 

@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/host_port.h"
 
 namespace confidant::server {
 namespace {
@@ -169,55 +170,21 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* c) {
   return status;
 }
 
-absl::Status SplitHostPort(const std::string& address, std::string* out_host,
-                           int* out_port) {
-  std::string host, port;
-  if (!address.empty() && address[0] == '[') {
-    const size_t close = address.find(']');
-    if (close == std::string::npos || close + 1 >= address.size() ||
-        address[close + 1] != ':') {
-      return absl::InvalidArgumentError(
-          absl::StrCat("listen address '", address, "' is not [HOST]:PORT"));
-    }
-    host = address.substr(1, close - 1);
-    port = address.substr(close + 2);
-  } else {
-    const size_t colon = address.rfind(':');
-    if (colon == std::string::npos || colon == 0 ||
-        address.find(':') != colon) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("listen address '", address, "' is not HOST:PORT"));
-    }
-    host = address.substr(0, colon);
-    port = address.substr(colon + 1);
-  }
-  int p = -1;
-  if (!absl::SimpleAtoi(port, &p) || p < 0 || p > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("listen address '", address, "' has no valid port"));
-  }
-  *out_host = host;
-  *out_port = p;
-  return absl::OkStatus();
-}
-
-bool IsLoopbackHost(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 absl::Status ValidateConfig(const RelayConfig& c) {
   if (c.data_dir.empty()) {
     return absl::InvalidArgumentError("--data-dir is required");
   }
-  std::string host;
-  int port = 0;
-  absl::Status st = SplitHostPort(c.listen, &host, &port);
-  if (!st.ok()) return st;
+  const absl::StatusOr<base::HostPort> listen = base::ParseHostPort(c.listen);
+  if (!listen.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen ", listen.status().message()));
+  }
   if (c.tls_cert.empty() != c.tls_key.empty()) {
     return absl::InvalidArgumentError(
         "TLS needs both --tls-cert and --tls-key");
   }
-  if (c.tls_cert.empty() && !IsLoopbackHost(host) && !c.insecure) {
+  if (c.tls_cert.empty() && !base::IsLoopbackHost(listen->host) &&
+      !c.insecure) {
     return absl::InvalidArgumentError(absl::StrCat(
         "refusing to listen on ", c.listen,
         " without TLS: give --tls-cert and --tls-key, listen on loopback, or "

@@ -56,13 +56,6 @@ absl::Status ApplyTomlFile(const std::string& path, RelayConfig* config);
 // loopback unless `insecure`.
 absl::Status ValidateConfig(const RelayConfig& config);
 
-// True for 127.0.0.0/8, ::1 and "localhost" (with or without a port).
-bool IsLoopbackHost(const std::string& host);
-
-// Splits "HOST:PORT" or "[V6]:PORT"; INVALID_ARGUMENT if malformed.
-absl::Status SplitHostPort(const std::string& address, std::string* out_host,
-                           int* out_port);
-
 }  // namespace confidant::server
 
 #endif  // CONFIDANT_SERVER_CONFIG_H_

@@ -20,7 +20,8 @@ bool ForgetSchedule::Due(absl::Time now, absl::Time clean_at) const {
   return now - clean_at >= window_ - margin;
 }
 
-Forgetter::Forgetter(Storage& storage, Clock& clock, absl::Duration window)
+Forgetter::Forgetter(Storage& storage, base::Clock& clock,
+                     absl::Duration window)
     : storage_(storage),
       clock_(clock),
       schedule_(window),

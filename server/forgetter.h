@@ -9,7 +9,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/clock.h"
+#include "base/clock.h"
 #include "server/storage/storage.h"
 
 namespace confidant::server {
@@ -38,7 +38,7 @@ class ForgetSchedule {
 // it. Failures are logged and retried.
 class Forgetter {
  public:
-  Forgetter(Storage& storage, Clock& clock, absl::Duration window);
+  Forgetter(Storage& storage, base::Clock& clock, absl::Duration window);
   ~Forgetter();  // Stop()
   Forgetter(const Forgetter&) = delete;
   Forgetter& operator=(const Forgetter&) = delete;
@@ -52,7 +52,7 @@ class Forgetter {
   bool Stopping() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_; }
 
   Storage& storage_;
-  Clock& clock_;
+  base::Clock& clock_;
   ForgetSchedule schedule_;  // used by the thread only
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

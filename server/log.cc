@@ -70,7 +70,7 @@ void ProtobufLogSink(google::protobuf::LogLevel severity, const char* filename,
     return;
   }
   static LogRateLimiter* limiter = new LogRateLimiter(
-      kProtobufLinesPerInterval, kProtobufLogInterval, RealClock());
+      kProtobufLinesPerInterval, kProtobufLogInterval, base::RealClock());
   uint64_t suppressed = 0;
   if (!limiter->Admit(&suppressed)) return;
   if (suppressed > 0) {
@@ -113,7 +113,7 @@ void InstallProtobufLogFilter() {
 }
 
 LogRateLimiter::LogRateLimiter(int max_lines, absl::Duration interval,
-                               Clock& clock)
+                               base::Clock& clock)
     : max_lines_(max_lines), interval_(interval), clock_(clock) {}
 
 bool LogRateLimiter::Admit(uint64_t* out_suppressed) {

@@ -10,7 +10,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/clock.h"
+#include "base/clock.h"
 
 namespace confidant::server {
 
@@ -35,7 +35,7 @@ void InstallProtobufLogFilter();
 // first line of each interval. Thread-safe; `clock` must outlive it.
 class LogRateLimiter {
  public:
-  LogRateLimiter(int max_lines, absl::Duration interval, Clock& clock);
+  LogRateLimiter(int max_lines, absl::Duration interval, base::Clock& clock);
 
   // Whether a line may be written now. If so, `*out_suppressed` is set to the
   // number of lines refused since the last one let through (usually 0).
@@ -44,7 +44,7 @@ class LogRateLimiter {
  private:
   const int max_lines_;
   const absl::Duration interval_;
-  Clock& clock_;
+  base::Clock& clock_;
   absl::Mutex mu_;
   absl::Time interval_start_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   int admitted_ ABSL_GUARDED_BY(mu_) = 0;

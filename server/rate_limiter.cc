@@ -10,7 +10,7 @@ constexpr size_t kPruneThreshold = 100000;
 
 }  // namespace
 
-RateLimiter::RateLimiter(double per_second, double burst, Clock& clock)
+RateLimiter::RateLimiter(double per_second, double burst, base::Clock& clock)
     : per_second_(per_second), burst_(std::max(burst, 1.0)), clock_(clock) {}
 
 bool RateLimiter::TryAcquire(std::string_view key, double cost) {

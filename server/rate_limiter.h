@@ -10,7 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/clock.h"
+#include "base/clock.h"
 
 namespace confidant::server {
 
@@ -18,7 +18,7 @@ class RateLimiter {
  public:
   // Each key may take `burst` actions at once and `per_second` more every
   // second after that. `clock` must outlive the limiter.
-  RateLimiter(double per_second, double burst, Clock& clock);
+  RateLimiter(double per_second, double burst, base::Clock& clock);
 
   // Takes `cost` tokens for `key` (for example a size in bytes); false, and
   // nothing taken, if the bucket holds fewer. A cost above the burst never
@@ -34,7 +34,7 @@ class RateLimiter {
 
   const double per_second_;
   const double burst_;
-  Clock& clock_;
+  base::Clock& clock_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
 };

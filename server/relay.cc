@@ -97,7 +97,7 @@ absl::StatusOr<std::unique_ptr<Storage>> OpenStorage(
 
 struct Relay::State {
   RelayConfig config;
-  Clock* clock = nullptr;
+  base::Clock* clock = nullptr;
   std::unique_ptr<Storage> storage;
   std::unique_ptr<RelayKeys> keys;
   std::unique_ptr<WorkerPool> pool;
@@ -147,8 +147,8 @@ absl::StatusOr<uint64_t> Relay::ExpireNow() { return state_->Expire(); }
 absl::Status Relay::ForgetNow() { return state_->storage->Forget(); }
 
 absl::StatusOr<std::unique_ptr<Relay>> Relay::Start(const RelayConfig& config,
-                                                    Clock& clock,
-                                                    Random& random) {
+                                                    base::Clock& clock,
+                                                    base::Random& random) {
   absl::Status st = ValidateConfig(config);
   if (!st.ok()) return st;
   st = PrepareDataDir(config.data_dir);

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "server/clock.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "server/config.h"
-#include "server/random.h"
 
 namespace confidant::server {
 
@@ -20,8 +20,8 @@ class Relay {
   // unusable data directory or a port in use fails with a clear message.
   // `clock` and `random` must outlive the relay.
   static absl::StatusOr<std::unique_ptr<Relay>> Start(const RelayConfig& config,
-                                                      Clock& clock,
-                                                      Random& random);
+                                                      base::Clock& clock,
+                                                      base::Random& random);
 
   // Graceful stop: at once stops listening and refuses new calls
   // (UNAVAILABLE), finishes open streams, gives calls in flight 5 s before

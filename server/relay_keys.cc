@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/bytes.h"
 #include "base/files.h"
 #include "server/log.h"
 
@@ -29,18 +30,6 @@ constexpr std::string_view kMagic = "CFDRKEYS";
 constexpr uint8_t kFileVersion = 1;
 constexpr size_t kChecksumSize = SHA256_DIGEST_LENGTH;
 constexpr uint32_t kMaxKeys = 100000;
-
-void PutU32(uint32_t v, std::string& out) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((v >> shift) & 0xff));
-  }
-}
-
-uint32_t GetU32(std::string_view in) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
-}
 
 std::string Sha256(std::string_view bytes) {
   std::string out(kChecksumSize, '\0');
@@ -202,11 +191,11 @@ crypto::SecretBytes SerializeRelayKeyFile(
     const crypto::SecretBytes& seed) {
   std::string out(kMagic);
   out.push_back(static_cast<char>(kFileVersion));
-  PutU32(static_cast<uint32_t>(chain.size()), out);
+  base::PutBigEndian(out, static_cast<uint32_t>(chain.size()), 4);
   for (const crypto::RelayPublicKey& key : chain) {
-    PutU32(key.id, out);
+    base::PutBigEndian(out, key.id, 4);
     out.append(key.public_key);
-    PutU32(key.created_hour, out);
+    base::PutBigEndian(out, key.created_hour, 4);
     out.push_back(static_cast<char>(key.endorsement.size()));
     out.append(key.endorsement);
   }
@@ -241,7 +230,8 @@ absl::StatusOr<RelayKeyFile> ParseRelayKeyFile(std::string_view bytes) {
     return corrupt("checksum mismatch");
   }
   size_t at = kMagic.size() + 1;
-  const uint32_t count = GetU32(body.substr(at, 4));
+  const uint32_t count =
+      static_cast<uint32_t>(base::GetBigEndian(body.substr(at, 4), 4));
   at += 4;
   if (count == 0 || count > kMaxKeys) return corrupt("bad key count");
   RelayKeyFile out;
@@ -250,11 +240,12 @@ absl::StatusOr<RelayKeyFile> ParseRelayKeyFile(std::string_view bytes) {
       return corrupt("truncated");
     }
     crypto::RelayPublicKey key;
-    key.id = GetU32(body.substr(at, 4));
+    key.id = static_cast<uint32_t>(base::GetBigEndian(body.substr(at, 4), 4));
     at += 4;
     key.public_key = std::string(body.substr(at, crypto::kRelayPublicKeySize));
     at += crypto::kRelayPublicKeySize;
-    key.created_hour = GetU32(body.substr(at, 4));
+    key.created_hour =
+        static_cast<uint32_t>(base::GetBigEndian(body.substr(at, 4), 4));
     at += 4;
     const size_t endorsement = static_cast<uint8_t>(body[at]);
     at += 1;
@@ -282,7 +273,7 @@ absl::StatusOr<RelayKeyFile> ParseRelayKeyFile(std::string_view bytes) {
   return out;
 }
 
-RelayKeys::RelayKeys(Clock& clock, std::string path,
+RelayKeys::RelayKeys(base::Clock& clock, std::string path,
                      std::vector<crypto::RelayPublicKey> chain,
                      crypto::RelaySigningKey current)
     : clock_(clock),
@@ -293,7 +284,7 @@ RelayKeys::RelayKeys(Clock& clock, std::string path,
 RelayKeys::~RelayKeys() = default;
 
 absl::StatusOr<std::unique_ptr<RelayKeys>> RelayKeys::Open(
-    const std::string& data_dir, Clock& clock, OpenOptions options) {
+    const std::string& data_dir, base::Clock& clock, OpenOptions options) {
   std::string dir = data_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   const std::string path = absl::StrCat(dir, "/", kRelayKeysFileName);
@@ -336,7 +327,7 @@ absl::StatusOr<std::unique_ptr<RelayKeys>> RelayKeys::Open(
 }
 
 absl::StatusOr<std::unique_ptr<RelayKeys>> RelayKeys::InMemory(
-    Clock& clock, std::string_view seed) {
+    base::Clock& clock, std::string_view seed) {
   if (seed.size() != crypto::kRelaySeedSize) {
     return absl::InvalidArgumentError("a relay key seed is 32 bytes");
   }

@@ -15,8 +15,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "base/clock.h"
 #include "crypto/sender_certificate.h"
-#include "server/clock.h"
 
 namespace confidant::server {
 
@@ -44,9 +44,9 @@ class RelayKeys {
   // and for a missing key file beside a database in use. Never replaces an
   // existing key. `clock` must outlive the result.
   static absl::StatusOr<std::unique_ptr<RelayKeys>> Open(
-      const std::string& data_dir, Clock& clock, OpenOptions options);
+      const std::string& data_dir, base::Clock& clock, OpenOptions options);
   static absl::StatusOr<std::unique_ptr<RelayKeys>> Open(
-      const std::string& data_dir, Clock& clock) {
+      const std::string& data_dir, base::Clock& clock) {
     return Open(data_dir, clock, OpenOptions());
   }
 
@@ -54,7 +54,7 @@ class RelayKeys {
   // bytes) at the current hour: for tests and fuzzers. INVALID_ARGUMENT for
   // a seed of another size.
   static absl::StatusOr<std::unique_ptr<RelayKeys>> InMemory(
-      Clock& clock, std::string_view seed);
+      base::Clock& clock, std::string_view seed);
 
   RelayKeys(const RelayKeys&) = delete;
   RelayKeys& operator=(const RelayKeys&) = delete;
@@ -85,11 +85,11 @@ class RelayKeys {
   const std::string& path() const { return path_; }
 
  private:
-  RelayKeys(Clock& clock, std::string path,
+  RelayKeys(base::Clock& clock, std::string path,
             std::vector<crypto::RelayPublicKey> chain,
             crypto::RelaySigningKey current);
 
-  Clock& clock_;
+  base::Clock& clock_;
   const std::string path_;
   mutable absl::Mutex mu_;
   std::vector<crypto::RelayPublicKey> chain_ ABSL_GUARDED_BY(mu_);

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/host_port.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/relay.h"
@@ -155,8 +156,8 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  absl::StatusOr<std::unique_ptr<srv::Relay>> relay =
-      srv::Relay::Start(config, srv::RealClock(), srv::SecureRandom());
+  absl::StatusOr<std::unique_ptr<srv::Relay>> relay = srv::Relay::Start(
+      config, confidant::base::RealClock(), confidant::base::SecureRandom());
   if (!relay.ok()) {
     const bool config_problem = absl::IsFailedPrecondition(relay.status()) ||
                                 absl::IsInvalidArgument(relay.status()) ||
@@ -168,9 +169,8 @@ int main(int argc, char** argv) {
       !WritePortFile(config.port_file, (*relay)->port())) {
     return Fail(1, absl::StrCat("cannot write port file ", config.port_file));
   }
-  std::string host;
-  int unused_port = 0;
-  (void)srv::SplitHostPort(config.listen, &host, &unused_port);
+  const auto listen = confidant::base::ParseHostPort(config.listen);
+  const std::string host = listen.ok() ? listen->host : config.listen;
   srv::Log(srv::LogLevel::kInfo,
            absl::StrCat("relay serving on ", host, ":", (*relay)->port(),
                         config.tls_cert.empty() ? " (plaintext)" : " (TLS)",

@@ -32,7 +32,6 @@ constexpr uint32_t kMaxRegistrationId = 16380;
 constexpr size_t kMaxNameBytes = 120;
 constexpr size_t kMaxIntroBytes = 1000;
 constexpr int kMaxLanguages = 10;
-constexpr size_t kMaxAcksPerCall = 1000;
 // What one Receive stream reads from storage at a time, and so at most holds
 // in memory besides the envelope being written: a client that never reads
 // pins this much, however long its queue.
@@ -186,17 +185,18 @@ uint64_t ConnectionKey(const grpc::CallbackServerContext& ctx) {
 absl::StatusOr<AccountRecord> RelayServices::Shared::Authenticate(
     const grpc::CallbackServerContext& ctx) {
   const auto& md = ctx.client_metadata();
-  auto account_it = md.find(kAccountHeader);
-  auto secret_it = md.find(kSecretHeader);
+  auto account_it = md.find(wire::kAccountHeader);
+  auto secret_it = md.find(wire::kSecretHeader);
   if (account_it == md.end() || secret_it == md.end()) {
-    return absl::UnauthenticatedError(
-        "missing credentials (x-confidant-account-bin, "
-        "x-confidant-secret-bin)");
+    return absl::UnauthenticatedError(absl::StrCat("missing credentials (",
+                                                   wire::kAccountHeader, ", ",
+                                                   wire::kSecretHeader, ")"));
   }
   const std::string account_id(account_it->second.data(),
                                account_it->second.size());
   const std::string secret(secret_it->second.data(), secret_it->second.size());
-  if (account_id.size() != kAccountIdSize || secret.size() != kSecretSize) {
+  if (account_id.size() != kAccountIdSize ||
+      secret.size() != wire::kSecretSize) {
     return absl::UnauthenticatedError("malformed credentials");
   }
   const std::string hash = DomainHash(kSecretDomain, secret);
@@ -308,7 +308,7 @@ class AccountsService final : public RawAccounts {
   absl::Status DoRegister(const v1::RegisterRequest& req,
                           v1::RegisterResponse* resp) {
     AccountRecord account;
-    const std::string secret = s_.random.Bytes(kSecretSize);
+    const std::string secret = s_.random.Bytes(wire::kSecretSize);
     account.id = s_.random.Bytes(kAccountIdSize);
     account.secret_hash = DomainHash(kSecretDomain, secret);
     account.created_hour = s_.clock.NowHour();
@@ -979,7 +979,7 @@ class MailboxService final : public RawMailbox {
         s_.OwnMailbox(ctx, req.account_id(), req.device_id());
     if (!mailbox.ok()) return mailbox.status();
     if (req.seqs().empty() ||
-        req.seqs_size() > static_cast<int>(kMaxAcksPerCall)) {
+        req.seqs_size() > static_cast<int>(wire::kMaxAcksPerCall)) {
       return absl::InvalidArgumentError("seqs must hold 1..1000 entries");
     }
     return mailbox;
@@ -991,9 +991,9 @@ class MailboxService final : public RawMailbox {
 
 }  // namespace
 
-RelayServices::RelayServices(Storage& storage, Clock& clock, Random& random,
-                             WorkerPool& pool, RelayKeys& keys,
-                             const RelayLimits& limits)
+RelayServices::RelayServices(Storage& storage, base::Clock& clock,
+                             base::Random& random, WorkerPool& pool,
+                             RelayKeys& keys, const RelayLimits& limits)
     : shared_(std::make_unique<Shared>(storage, clock, random, pool, keys,
                                        limits)) {
   services_.push_back(std::make_unique<AccountsService>(*shared_));

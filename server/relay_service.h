@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "server/clock.h"
-#include "server/random.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "confidant/v1/wire.h"
 #include "server/relay_keys.h"
 #include "server/storage/storage.h"
 #include "server/worker_pool.h"
@@ -21,11 +22,11 @@ namespace confidant::server {
 
 // Every limit the public API enforces; defaults match relay.proto.
 struct RelayLimits {
-  uint32_t max_envelope_bytes = 256 * 1024;
+  uint32_t max_envelope_bytes = wire::kMaxEnvelopeSize;
   uint32_t max_queued_per_mailbox = 10000;
   int max_streams_per_account = 4;
   uint32_t max_one_time_pre_keys = 1000;
-  uint32_t max_pre_keys_per_upload = 100;
+  uint32_t max_pre_keys_per_upload = wire::kMaxOneTimePreKeysPerUpload;
   double send_per_second = 50;
   double send_burst = 200;
   // Bytes of envelope content per account: every accepted byte is a synced
@@ -46,7 +47,7 @@ struct RelayLimits {
 // down.
 class RelayServices {
  public:
-  RelayServices(Storage& storage, Clock& clock, Random& random,
+  RelayServices(Storage& storage, base::Clock& clock, base::Random& random,
                 WorkerPool& pool, RelayKeys& keys, const RelayLimits& limits);
   ~RelayServices();
 

@@ -20,10 +20,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "confidant/v1/common.pb.h"
-#include "server/clock.h"
+#include "confidant/v1/wire.h"
 #include "server/mailbox_hub.h"
-#include "server/random.h"
 #include "server/rate_limiter.h"
 #include "server/relay_keys.h"
 #include "server/relay_service.h"
@@ -34,10 +35,6 @@
 namespace confidant::server {
 
 namespace v1 = ::confidant::v1;
-
-inline constexpr char kAccountHeader[] = "x-confidant-account-bin";
-inline constexpr char kSecretHeader[] = "x-confidant-secret-bin";
-inline constexpr size_t kSecretSize = 32;
 
 // What a call that begins after shutdown started gets, and open streams too.
 grpc::Status ShuttingDown();
@@ -58,8 +55,8 @@ uint64_t ConnectionKey(const grpc::CallbackServerContext& ctx);
 
 // What the services share. Thread-safe where its members are.
 struct RelayServices::Shared {
-  Shared(Storage& s, Clock& c, Random& r, WorkerPool& p, RelayKeys& k,
-         const RelayLimits& l)
+  Shared(Storage& s, base::Clock& c, base::Random& r, WorkerPool& p,
+         RelayKeys& k, const RelayLimits& l)
       : storage(s),
         clock(c),
         random(r),
@@ -190,8 +187,8 @@ struct RelayServices::Shared {
   }
 
   Storage& storage;
-  Clock& clock;
-  Random& random;
+  base::Clock& clock;
+  base::Random& random;
   WorkerPool& pool;
   RelayKeys& keys;
   const RelayLimits limits;

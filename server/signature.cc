@@ -7,31 +7,19 @@
 #include <array>
 #include <memory>
 
+#include "base/openssl.h"
+
 namespace confidant::server {
 namespace {
-
-struct BnFree {
-  void operator()(BIGNUM* p) const { BN_free(p); }
-};
-struct BnCtxFree {
-  void operator()(BN_CTX* p) const { BN_CTX_free(p); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 
 // Edwards y (little-endian, 32 bytes) for Montgomery u (little-endian).
 bool MontgomeryToEdwardsY(const unsigned char* u_le, unsigned char* out_y_le) {
   std::array<unsigned char, 32> u_be;
   std::reverse_copy(u_le, u_le + 32, u_be.begin());
   u_be[0] &= 0x7f;  // bit 255 is not part of the coordinate
-  std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
-  BnPtr p(BN_new()), u(BN_bin2bn(u_be.data(), 32, nullptr)), one(BN_new()),
-      num(BN_new()), den(BN_new()), inv(BN_new()), y(BN_new());
+  base::OpenSslPtr<BN_CTX> ctx(BN_CTX_new());
+  base::OpenSslPtr<BIGNUM> p(BN_new()), u(BN_bin2bn(u_be.data(), 32, nullptr)),
+      one(BN_new()), num(BN_new()), den(BN_new()), inv(BN_new()), y(BN_new());
   if (!ctx || !p || !u || !one || !num || !den || !inv || !y) return false;
   // p = 2^255 - 19
   if (!BN_set_bit(p.get(), 255) || !BN_sub_word(p.get(), 19) ||
@@ -47,10 +35,6 @@ bool MontgomeryToEdwardsY(const unsigned char* u_le, unsigned char* out_y_le) {
   }
   return BN_bn2lebinpad(y.get(), out_y_le, 32) == 32;
 }
-
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
 
 // Whether the 32-byte little-endian u, read as a 256-bit number, is below
 // p = 2^255 - 19.
@@ -78,13 +62,12 @@ PublicKeyProblem CheckCurve25519PublicKey(std::string_view public_key) {
       0x77, 0x07, 0x6d, 0x0a, 0x73, 0x18, 0xa5, 0x7d, 0x3c, 0x16, 0xc1,
       0x72, 0x51, 0xb2, 0x66, 0x45, 0xdf, 0x4c, 0x2f, 0x87, 0xeb, 0xc0,
       0x99, 0x2a, 0xb1, 0x77, 0xfb, 0xa5, 0x1d, 0xb9, 0x2c, 0x2a};
-  std::unique_ptr<EVP_PKEY, PkeyFree> mine(EVP_PKEY_new_raw_private_key(
+  base::OpenSslPtr<EVP_PKEY> mine(EVP_PKEY_new_raw_private_key(
       EVP_PKEY_X25519, nullptr, kScalar, sizeof(kScalar)));
-  std::unique_ptr<EVP_PKEY, PkeyFree> theirs(
+  base::OpenSslPtr<EVP_PKEY> theirs(
       EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, u, 32));
   if (!mine || !theirs) return PublicKeyProblem::kSmallOrder;
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
-      EVP_PKEY_CTX_new(mine.get(), nullptr));
+  base::OpenSslPtr<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(mine.get(), nullptr));
   std::array<unsigned char, 32> shared{};
   size_t size = shared.size();
   if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 ||
@@ -118,10 +101,10 @@ bool VerifyXeddsaSignature(std::string_view public_key,
       static_cast<unsigned char>((ed_public[31] & 0x7f) | (sig[63] & 0x80));
   sig[63] &= 0x7f;
 
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_PKEY_new_raw_public_key(
+  base::OpenSslPtr<EVP_PKEY> key(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_ED25519, nullptr, ed_public.data(), ed_public.size()));
   if (!key) return false;
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr,
                                    key.get()) != 1) {
     return false;

@@ -102,7 +102,8 @@ App::~App() {
 }
 
 absl::Time App::Now() const {
-  return options_.clock ? options_.clock() : absl::Now();
+  return (options_.clock != nullptr ? *options_.clock : base::RealClock())
+      .Now();
 }
 
 absl::StatusOr<std::unique_ptr<App>> App::Open(const std::string& dir,
@@ -229,7 +230,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Join(
     const std::string& dir, std::string_view passphrase,
     const ConnectionSettings& settings, std::string_view access_code,
     std::string_view expected_relay_key, AppOptions options) {
-  const absl::Time now = options.clock ? options.clock() : absl::Now();
+  const absl::Time now =
+      (options.clock != nullptr ? *options.clock : base::RealClock()).Now();
   auto stack = CreateStack(dir, passphrase, settings, expected_relay_key,
                            options, [&](AccountManager& account) {
                              return account.RegisterEmployee(access_code, now);
@@ -243,7 +245,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Enroll(
     const ConnectionSettings& settings, std::string_view invite_code,
     const TrustPersonProfile& profile, std::string_view expected_relay_key,
     AppOptions options) {
-  const absl::Time now = options.clock ? options.clock() : absl::Now();
+  const absl::Time now =
+      (options.clock != nullptr ? *options.clock : base::RealClock()).Now();
   auto stack = CreateStack(dir, passphrase, settings, expected_relay_key,
                            options, [&](AccountManager& account) {
                              return account.RegisterTrustPerson(invite_code,

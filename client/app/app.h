@@ -40,6 +40,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "client/account.h"
 #include "client/app/settings.h"
 #include "client/messenger.h"
@@ -102,8 +104,10 @@ struct AppOptions {
   std::function<absl::StatusOr<std::unique_ptr<RelayTransport>>(
       const ConnectionSettings&)>
       make_transport;
-  // The time; absl::Now when unset.
-  std::function<absl::Time()> clock;
+  // The time and randomness (reconnection jitter); the system's when unset.
+  // Must outlive the App.
+  base::Clock* clock = nullptr;
+  base::Random* random = nullptr;
   // Argon2id parameters of a new profile.
   crypto::Argon2Params argon2 = crypto::kDefaultArgon2Params;
   MessengerOptions messenger;
@@ -217,6 +221,7 @@ class App {
   explicit App(std::unique_ptr<AppStack> stack, AppOptions options);
 
   absl::Time Now() const;
+  base::Random& Random() const;
 
   // Envelopes received in one atomic batch, with the relay's keys learnt
   // once if needed; their events published and counts added to `report`.

@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -35,15 +34,15 @@ bool IsTransient(const absl::Status& s) {
 }
 
 // A wait drawn at random from the upper half of `backoff`.
-absl::Duration Jittered(absl::Duration backoff) {
-  static absl::Mutex mu(absl::kConstInit);
-  static absl::BitGen* gen ABSL_GUARDED_BY(mu) = new absl::BitGen();
-  absl::MutexLock lock(&mu);
-  const double f = absl::Uniform(*gen, 0.5, 1.0);
-  return backoff * f;
+absl::Duration Jittered(base::Random& random, absl::Duration backoff) {
+  return random.UniformDuration(backoff / 2, backoff);
 }
 
 }  // namespace
+
+base::Random& App::Random() const {
+  return options_.random != nullptr ? *options_.random : base::SecureRandom();
+}
 
 absl::Status App::AckAll(absl::Span<const uint64_t> seqs) {
   absl::Status error;
@@ -475,7 +474,7 @@ void App::ReceiveLoop() {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
     }
-    const absl::Duration wait = Jittered(backoff);
+    const absl::Duration wait = Jittered(Random(), backoff);
     SetState(ConnectionState::kOffline, error, wait);
     if (!SleepUnlessStopped(wait)) return;
     backoff = std::min(backoff * 2, options_.reconnect_max);
@@ -511,7 +510,7 @@ void App::SendLoop() {
       const absl::Status failed = sent.status();
       Emit([failed](AppObserver& o) { o.OnError(failed); });
     }
-    if (!SleepUnlessStopped(Jittered(backoff))) return;
+    if (!SleepUnlessStopped(Jittered(Random(), backoff))) return;
     backoff = std::min(backoff * 2, options_.reconnect_max);
   }
 }

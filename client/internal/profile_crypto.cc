@@ -15,20 +15,12 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "base/openssl.h"
 
 namespace confidant::client::internal {
 namespace {
 
 using crypto::SecretBytes;
-
-struct KdfCtxDeleter {
-  void operator()(EVP_KDF_CTX* p) const { EVP_KDF_CTX_free(p); }
-};
-struct CipherCtxDeleter {
-  void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
-};
-using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, KdfCtxDeleter>;
-using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
 
 const uint8_t* Bytes(std::string_view s) {
   return reinterpret_cast<const uint8_t*>(s.data());
@@ -64,7 +56,7 @@ absl::StatusOr<SecretBytes> Hkdf(const SecretBytes& ikm,
                                  std::string_view info) {
   static EVP_KDF* const kdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
   if (kdf == nullptr) return absl::InternalError("HKDF is not available");
-  KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf));
+  base::OpenSslPtr<EVP_KDF_CTX> ctx(EVP_KDF_CTX_new(kdf));
   if (ctx == nullptr) return absl::InternalError("HKDF setup failed");
   char digest[] = "SHA256";
   const OSSL_PARAM params[] = {
@@ -84,7 +76,7 @@ absl::StatusOr<SecretBytes> Hkdf(const SecretBytes& ikm,
 
 absl::StatusOr<std::string> GcmSeal(const SecretBytes& key, std::string_view ad,
                                     std::string_view plaintext) {
-  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  base::OpenSslPtr<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
   std::string out = RandomBytes(kNonceSize);
   out.resize(kNonceSize + plaintext.size() + kTagSize);
   auto* cipher = reinterpret_cast<uint8_t*>(out.data()) + kNonceSize;
@@ -112,7 +104,7 @@ bool GcmOpen(const SecretBytes& key, std::string_view ad,
       sealed.substr(kNonceSize, sealed.size() - kNonceSize - kTagSize);
   std::array<uint8_t, kTagSize> tag;
   std::memcpy(tag.data(), sealed.data() + sealed.size() - kTagSize, kTagSize);
-  CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
+  base::OpenSslPtr<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
   SecretBytes plain(cipher.size());
   int len = 0;
   if (ctx == nullptr ||

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/openssl.h"
 #include "crypto/errors.h"
 
 namespace confidant::crypto::internal {
@@ -50,16 +51,6 @@ const Algorithms& GetAlgorithms() {
   return *algorithms;
 }
 
-struct MacCtxFree {
-  void operator()(EVP_MAC_CTX* p) const { EVP_MAC_CTX_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct CipherCtxFree {
-  void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
-};
-
 int Random(uint8_t* data, size_t len, void*) {
   while (len > 0) {
     const int chunk = len > INT_MAX ? INT_MAX : static_cast<int>(len);
@@ -72,8 +63,7 @@ int Random(uint8_t* data, size_t len, void*) {
 
 int HmacInit(void** hmac_context, const uint8_t* key, size_t key_len, void*) {
   const Algorithms& algorithms = GetAlgorithms();
-  std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx(
-      EVP_MAC_CTX_new(algorithms.hmac));
+  base::OpenSslPtr<EVP_MAC_CTX> ctx(EVP_MAC_CTX_new(algorithms.hmac));
   if (ctx == nullptr) return SG_ERR_NOMEM;
   char digest[] = "SHA256";
   const OSSL_PARAM params[] = {
@@ -118,7 +108,7 @@ void HmacCleanup(void* hmac_context, void*) {
 }
 
 int Sha512Init(void** digest_context, void*) {
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   if (ctx == nullptr) return SG_ERR_NOMEM;
   if (EVP_DigestInit_ex2(ctx.get(), GetAlgorithms().sha512, nullptr) != 1) {
     return SG_ERR_UNKNOWN;
@@ -188,7 +178,7 @@ int AesCrypt(bool encrypt, signal_buffer** output, int cipher,
   if (input_len > static_cast<size_t>(INT_MAX) - kAesBlockSize) {
     return SG_ERR_INVAL;
   }
-  std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree> ctx(EVP_CIPHER_CTX_new());
+  base::OpenSslPtr<EVP_CIPHER_CTX> ctx(EVP_CIPHER_CTX_new());
   if (ctx == nullptr) return SG_ERR_NOMEM;
   if (EVP_CipherInit_ex2(ctx.get(), evp_cipher, key, iv, encrypt ? 1 : 0,
                          nullptr) != 1) {

@@ -54,11 +54,6 @@ inline std::string_view ToView(const rocksdb::Slice& s) {
   return {s.data(), s.size()};
 }
 
-void AppendBigEndian32(std::string* out, uint32_t v);
-void AppendBigEndian64(std::string* out, uint64_t v);
-uint32_t ReadBigEndian32(std::string_view in);  // in.size() >= 4
-uint64_t ReadBigEndian64(std::string_view in);  // in.size() >= 8
-
 // DATA_LOSS for corruption, INTERNAL otherwise; `what` leads the message.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
 

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "base/bytes.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "rocksdb/write_batch.h"
 #include "server/log.h"
@@ -35,19 +36,19 @@ constexpr size_t kExpiryKeySize = 4 + kEnvelopeKeySize;
 
 std::string MailboxKey(const MailboxId& mailbox) {
   std::string key = mailbox.account_id;
-  AppendBigEndian32(&key, mailbox.device_id);
+  base::PutBigEndian(key, mailbox.device_id, 4);
   return key;
 }
 
 std::string EnvelopeKey(std::string_view mailbox_key, uint64_t seq) {
   std::string key(mailbox_key);
-  AppendBigEndian64(&key, seq);
+  base::PutBigEndian(key, seq, 8);
   return key;
 }
 
 std::string ExpiryKey(uint32_t hour, std::string_view envelope_key) {
   std::string key;
-  AppendBigEndian32(&key, hour);
+  base::PutBigEndian(key, hour, 4);
   key.append(envelope_key);
   return key;
 }
@@ -59,20 +60,21 @@ struct MailboxMeta {
 
 std::string EncodeMeta(const MailboxMeta& meta) {
   std::string out;
-  AppendBigEndian64(&out, meta.last_seq);
-  AppendBigEndian64(&out, meta.count);
+  base::PutBigEndian(out, meta.last_seq, 8);
+  base::PutBigEndian(out, meta.count, 8);
   return out;
 }
 
 absl::StatusOr<MailboxMeta> DecodeMeta(std::string_view in) {
   if (in.size() != 16) return absl::DataLossError("corrupt mailbox record");
-  return MailboxMeta{ReadBigEndian64(in), ReadBigEndian64(in.substr(8))};
+  return MailboxMeta{base::GetBigEndian(in, 8),
+                     base::GetBigEndian(in.substr(8), 8)};
 }
 
 std::string EncodeEnvelope(uint32_t hour, std::string_view content) {
   std::string out;
   out.reserve(4 + content.size());
-  AppendBigEndian32(&out, hour);
+  base::PutBigEndian(out, hour, 4);
   out.append(content);
   return out;
 }
@@ -80,7 +82,8 @@ std::string EncodeEnvelope(uint32_t hour, std::string_view content) {
 absl::StatusOr<StoredEnvelope> DecodeEnvelope(uint64_t seq,
                                               std::string_view in) {
   if (in.size() < 4) return absl::DataLossError("corrupt envelope record");
-  return StoredEnvelope{seq, std::string(in.substr(4)), ReadBigEndian32(in)};
+  return StoredEnvelope{seq, std::string(in.substr(4)),
+                        static_cast<uint32_t>(base::GetBigEndian(in, 4))};
 }
 
 // ---- Mailboxes ----
@@ -178,7 +181,7 @@ class RocksMailboxStore : public MailboxStore {
         return absl::DataLossError("corrupt envelope key");
       }
       const uint64_t seq =
-          ReadBigEndian64(ToView(it->key()).substr(kMailboxKeySize));
+          base::GetBigEndian(ToView(it->key()).substr(kMailboxKeySize), 8);
       auto envelope = DecodeEnvelope(seq, ToView(it->value()));
       if (!envelope.ok()) return envelope.status();
       if (!out.empty() && bytes + envelope->content.size() > max_bytes) break;
@@ -434,7 +437,7 @@ class RocksMailboxStore : public MailboxStore {
 
   absl::Status ApplyExpire(Op& op, rocksdb::WriteBatchWithIndex& batch) {
     std::string end;
-    AppendBigEndian32(&end, op.hour);
+    base::PutBigEndian(end, op.hour, 4);
     std::vector<std::string> due;  // expiry keys
     std::unique_ptr<rocksdb::Iterator> it(batch.NewIteratorWithBase(
         db_.cf(kExpiry),

@@ -35,6 +35,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "base/bytes.h"
 #include "confidant/storage/records.pb.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
@@ -50,7 +51,6 @@ namespace fs = std::filesystem;
 using rocks::Cf;
 using rocks::Database;
 using rocks::FromRocks;
-using rocks::ReadBigEndian32;
 using rocks::ToSlice;
 using rocks::ToView;
 using enum rocks::Cf;
@@ -60,7 +60,7 @@ constexpr std::string_view kFormatVersion = "confidant-storage-1";
 
 std::string OneTimePreKeyKey(std::string_view account_id, uint32_t key_id) {
   std::string key(account_id);
-  rocks::AppendBigEndian32(&key, key_id);
+  base::PutBigEndian(key, key_id, 4);
   return key;
 }
 
@@ -509,9 +509,10 @@ class RocksKeyStore : public KeyStore {
       if (it->key().size() != kAccountIdSize + 4) {
         return absl::DataLossError("corrupt one-time pre-key entry");
       }
-      bundle.one_time_pre_key = OneTimePreKeyRecord{
-          ReadBigEndian32(ToView(it->key()).substr(kAccountIdSize)),
-          it->value().ToString()};
+      bundle.one_time_pre_key =
+          OneTimePreKeyRecord{static_cast<uint32_t>(base::GetBigEndian(
+                                  ToView(it->key()).substr(kAccountIdSize), 4)),
+                              it->value().ToString()};
       rocksdb::WriteBatch batch;
       batch.Delete(db_.cf(kOneTimePreKeys), it->key());
       if (absl::Status s = db_.WriteSynced(&batch); !s.ok()) return s;
@@ -549,7 +550,8 @@ class RocksKeyStore : public KeyStore {
       if (it->key().size() != kAccountIdSize + 4) {
         return absl::DataLossError("corrupt one-time pre-key entry");
       }
-      ids.push_back(ReadBigEndian32(ToView(it->key()).substr(kAccountIdSize)));
+      ids.push_back(static_cast<uint32_t>(
+          base::GetBigEndian(ToView(it->key()).substr(kAccountIdSize), 4)));
     }
     if (!it->status().ok()) return FromRocks(it->status(), "storage scan");
     return ids;

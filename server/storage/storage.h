@@ -21,11 +21,12 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "confidant/v1/common.pb.h"
+#include "confidant/v1/wire.h"
 
 namespace confidant::server {
 
 // 16-byte account ids and 32-byte hashes are kept as std::string of bytes.
-inline constexpr size_t kAccountIdSize = 16;
+inline constexpr size_t kAccountIdSize = wire::kAccountIdSize;
 inline constexpr size_t kHashSize = 32;
 
 struct OrganisationRecord {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/testing/fake_clock.h"
 #include "client/account.h"
 #include "client/app/app.h"
 #include "client/app/app_stack.h"
@@ -42,22 +43,7 @@ constexpr char kPassphrase[] = "correct horse battery staple";
 constexpr crypto::Argon2Params kCheapArgon2 = {1, 8192, 1};
 
 // A clock the test sets; every party's App reads it.
-class TestClock {
- public:
-  explicit TestClock(absl::Time t) : now_(t) {}
-  absl::Time Now() {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Set(absl::Time t) {
-    absl::MutexLock lock(&mu_);
-    now_ = t;
-  }
-
- private:
-  absl::Mutex mu_;
-  absl::Time now_ ABSL_GUARDED_BY(mu_);
-};
+using TestClock = base::FakeClock;
 
 // The messenger calls of a party as the tests make them, over the App:
 // each sets the party's clock to `now`, and what is queued is sent at once.
@@ -137,7 +123,7 @@ struct Party {
     options.relay = relay_address;
     options.insecure = true;
     options.argon2 = kCheapArgon2;
-    options.clock = [this] { return clock.Now(); };
+    options.clock = &clock;
     options.messenger.receipt_delay_min = absl::ZeroDuration();
     options.messenger.receipt_delay_max = absl::ZeroDuration();
     options.reconnect_min = absl::Milliseconds(100);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/hex.h"
 #include "crypto/errors.h"
 #include "crypto/keys.h"
 #include "gtest/gtest.h"
@@ -29,23 +30,13 @@ std::string NewKey() {
   return pair->public_key();
 }
 
-std::string Hex(std::string_view bytes) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
+std::string Hex(std::string_view bytes) { return base::HexEncode(bytes); }
 
+// The vector files hold well-formed hex; anything else fails the test.
 std::string Unhex(std::string_view hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(
-        std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
+  std::optional<std::string> bytes = base::HexDecode(hex);
+  EXPECT_TRUE(bytes.has_value()) << hex;
+  return bytes.value_or("");
 }
 
 // libsignal's numeric fingerprint of one side, recomputed with OpenSSL:

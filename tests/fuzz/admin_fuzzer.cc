@@ -29,12 +29,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/testing/fake_clock.h"
+#include "base/testing/fake_random.h"
 #include "confidant/v1/admin.pb.h"
 #include "server/admin_service.h"
-#include "server/clock.h"
 #include "server/codes.h"
 #include "server/log.h"
-#include "server/random.h"
 #include "server/storage/memory_storage.h"
 #include "server/storage/rocksdb_storage.h"
 #include "tests/fuzz/relay_world.h"
@@ -183,7 +183,7 @@ class AdminHarness {
     clock_.Advance(absl::Hours(1));
     now_hour_ = clock_.NowHour();
     service_.reset();
-    random_ = std::make_unique<server::FakeRandom>(0xad417);
+    random_ = std::make_unique<base::FakeRandom>(0xad417);
     storage_ = server::NewMemoryStorage();
     if (absl::Status s = SeedWorld(*storage_, now_hour_); !s.ok()) {
       Abort("harness", absl::StrCat("seeding failed: ", s.ToString()));
@@ -441,7 +441,7 @@ class AdminHarness {
           !s.ok()) {
         Abort("harness", absl::StrCat("seeding failed: ", s.ToString()));
       }
-      rocks_random_ = std::make_unique<server::FakeRandom>(0xad417);
+      rocks_random_ = std::make_unique<base::FakeRandom>(0xad417);
       rocks_service_ = std::make_unique<server::AdminServiceImpl>(
           *rocks_storage_, clock_, *rocks_random_);
       // Registered after RocksDB made its own statics, so it runs before
@@ -463,14 +463,14 @@ class AdminHarness {
 
   static AdminHarness* instance_;
   int method_ = 0;
-  server::FakeClock clock_;
+  base::FakeClock clock_;
   uint32_t now_hour_ = 0;
   Dirs dirs_;
-  std::unique_ptr<server::FakeRandom> random_;
+  std::unique_ptr<base::FakeRandom> random_;
   std::unique_ptr<server::Storage> storage_;
   std::unique_ptr<server::AdminServiceImpl> service_;
   std::string before_;
-  std::unique_ptr<server::FakeRandom> rocks_random_;
+  std::unique_ptr<base::FakeRandom> rocks_random_;
   std::unique_ptr<server::Storage> rocks_storage_;
   std::unique_ptr<server::AdminServiceImpl> rocks_service_;
 };

@@ -19,12 +19,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "base/hex.h"
+#include "base/testing/fake_clock.h"
+#include "base/testing/fake_random.h"
 #include "confidant/v1/relay.pb.h"
 #include "crypto/sender_certificate.h"
-#include "server/clock.h"
 #include "server/codes.h"
 #include "server/log.h"
-#include "server/random.h"
 #include "server/relay_keys.h"
 #include "server/relay_service.h"
 #include "server/storage/memory_storage.h"
@@ -141,13 +142,13 @@ class SwappableStorage final : public server::Storage {
   std::unique_ptr<server::Storage> current_;
 };
 
-// FakeRandom restarted from the same seed for every input, so that ids and
-// secrets handed out by Register repeat from run to run.
-class ResettableRandom final : public server::Random {
+// base::FakeRandom restarted from the same seed for every input, so that ids
+// and secrets handed out by Register repeat from run to run.
+class ResettableRandom final : public base::Random {
  public:
   void Reset() {
     absl::MutexLock lock(&mu_);
-    fake_ = std::make_unique<server::FakeRandom>(0x5eed);
+    fake_ = std::make_unique<base::FakeRandom>(0x5eed);
   }
   std::string Bytes(size_t n) override {
     absl::MutexLock lock(&mu_);
@@ -156,8 +157,8 @@ class ResettableRandom final : public server::Random {
 
  private:
   absl::Mutex mu_;
-  std::unique_ptr<server::FakeRandom> fake_ ABSL_GUARDED_BY(mu_) =
-      std::make_unique<server::FakeRandom>(0x5eed);
+  std::unique_ptr<base::FakeRandom> fake_ ABSL_GUARDED_BY(mu_) =
+      std::make_unique<base::FakeRandom>(0x5eed);
 };
 
 // What the relay holds about the world, as text: equal before and after a
@@ -176,7 +177,7 @@ std::string Describe(server::Storage& storage, uint32_t now_hour) {
                   "\n");
   for (const auto& org : *orgs) absl::StrAppend(&out, "org ", org.id, "\n");
   for (const WorldAccount& account : WorldAccounts()) {
-    absl::StrAppend(&out, "account ", server::HexEncode(account.id), ":");
+    absl::StrAppend(&out, "account ", base::HexEncode(account.id), ":");
     absl::StatusOr<server::AccountRecord> record =
         storage.accounts().Get(account.id);
     if (record.ok()) {
@@ -187,10 +188,10 @@ std::string Describe(server::Storage& storage, uint32_t now_hour) {
         storage.keys().GetIdentity(account.id);
     if (identity.ok()) {
       absl::StrAppend(&out,
-                      " identity=", server::HexEncode(identity->identity_key),
+                      " identity=", base::HexEncode(identity->identity_key),
                       " reg=", identity->registration_id,
                       " spk=", identity->signed_pre_key.id, "/",
-                      server::HexEncode(identity->signed_pre_key.public_key));
+                      base::HexEncode(identity->signed_pre_key.public_key));
     }
     absl::StatusOr<uint32_t> one_time =
         storage.keys().CountOneTimePreKeys(account.id);
@@ -821,7 +822,7 @@ class Harness {
   std::set<std::string> reported_;
   RelayHandler handler_ = RelayHandler::kRegister;
   uint32_t now_hour_ = 0;
-  server::FakeClock clock_;
+  base::FakeClock clock_;
   SwappableStorage storage_;
   ResettableRandom random_;
   server::WorkerPool pool_;

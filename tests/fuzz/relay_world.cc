@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "base/hex.h"
 #include "server/codes.h"
 
 namespace confidant::fuzz {
@@ -258,7 +259,7 @@ CallerCredentials CredentialsFor(Caller caller) {
 
 std::string SeededEnvelope(std::string_view account_id, int index) {
   return absl::StrCat("sealed envelope ", index, " for ",
-                      server::HexEncode(account_id),
+                      base::HexEncode(account_id),
                       std::string(16 + 8 * index, static_cast<char>(index)));
 }
 

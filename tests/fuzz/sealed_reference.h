@@ -16,16 +16,11 @@
 #include <string>
 #include <string_view>
 
+#include "base/openssl.h"
+
 namespace confidant::testing {
 
 namespace sealed_reference_internal {
-struct Free {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-  void operator()(EVP_KDF* p) const { EVP_KDF_free(p); }
-  void operator()(EVP_KDF_CTX* p) const { EVP_KDF_CTX_free(p); }
-  void operator()(EVP_CIPHER_CTX* p) const { EVP_CIPHER_CTX_free(p); }
-};
 inline const unsigned char* U(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
@@ -33,9 +28,8 @@ inline const unsigned char* U(std::string_view s) {
 
 // The X25519 public key (32 bytes) of a 32-byte private key, or "".
 inline std::string ReferenceX25519Public(std::string_view private_key) {
-  using sealed_reference_internal::Free;
   using sealed_reference_internal::U;
-  std::unique_ptr<EVP_PKEY, Free> key(EVP_PKEY_new_raw_private_key(
+  base::OpenSslPtr<EVP_PKEY> key(EVP_PKEY_new_raw_private_key(
       EVP_PKEY_X25519, nullptr, U(private_key), private_key.size()));
   std::string out(32, '\0');
   size_t len = out.size();
@@ -54,17 +48,16 @@ inline std::string ReferenceSealInner(std::string_view inner,
                                       std::string_view ephemeral_private,
                                       std::string_view recipient_identity_key,
                                       std::string_view recipient_account_id) {
-  using sealed_reference_internal::Free;
   using sealed_reference_internal::U;
   const std::string ephemeral_public = ReferenceX25519Public(ephemeral_private);
-  std::unique_ptr<EVP_PKEY, Free> own(EVP_PKEY_new_raw_private_key(
+  base::OpenSslPtr<EVP_PKEY> own(EVP_PKEY_new_raw_private_key(
       EVP_PKEY_X25519, nullptr, U(ephemeral_private), 32));
-  std::unique_ptr<EVP_PKEY, Free> peer(EVP_PKEY_new_raw_public_key(
+  base::OpenSslPtr<EVP_PKEY> peer(EVP_PKEY_new_raw_public_key(
       EVP_PKEY_X25519, nullptr, U(recipient_identity_key.substr(1)), 32));
   if (ephemeral_public.empty() || own == nullptr || peer == nullptr) {
     return "";
   }
-  std::unique_ptr<EVP_PKEY_CTX, Free> dh(
+  base::OpenSslPtr<EVP_PKEY_CTX> dh(
       EVP_PKEY_CTX_new_from_pkey(nullptr, own.get(), nullptr));
   unsigned char shared[32];
   size_t shared_len = sizeof(shared);
@@ -86,11 +79,11 @@ inline std::string ReferenceSealInner(std::string_view inner,
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info,
                                         sizeof(info) - 1),
       OSSL_PARAM_construct_end()};
-  std::unique_ptr<EVP_KDF, Free> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr));
+  base::OpenSslPtr<EVP_KDF> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr));
   if (kdf == nullptr) {
     return "";
   }
-  std::unique_ptr<EVP_KDF_CTX, Free> kctx(EVP_KDF_CTX_new(kdf.get()));
+  base::OpenSslPtr<EVP_KDF_CTX> kctx(EVP_KDF_CTX_new(kdf.get()));
   unsigned char key_nonce[44];
   if (kctx == nullptr ||
       EVP_KDF_derive(kctx.get(), key_nonce, sizeof(key_nonce), params) != 1) {
@@ -103,7 +96,7 @@ inline std::string ReferenceSealInner(std::string_view inner,
   std::string out = "\x02" + ephemeral_public;
   out.resize(out.size() + inner.size() + 16);
   unsigned char* ct = reinterpret_cast<unsigned char*>(out.data()) + 33;
-  std::unique_ptr<EVP_CIPHER_CTX, Free> gcm(EVP_CIPHER_CTX_new());
+  base::OpenSslPtr<EVP_CIPHER_CTX> gcm(EVP_CIPHER_CTX_new());
   int len = 0;
   if (gcm == nullptr ||
       EVP_EncryptInit_ex(gcm.get(), EVP_aes_256_gcm(), nullptr, key_nonce,

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/openssl.h"
 #include "confidant/v1/admin.pb.h"
 #include "confidant/v1/relay.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -68,8 +69,7 @@ void Auth(grpc::ClientContext* ctx, const Account& a, int deadline_ms) {
 
 // SHA-256 of the payload without its digest field.
 std::string Checksum(const std::string& payload) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                              EVP_MD_CTX_free);
+  base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   std::string digest(kDigestBytes, '\0');
   unsigned int len = 0;
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);

@@ -20,12 +20,13 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/bytes.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "confidant/v1/admin.grpc.pb.h"
 #include "confidant/v1/relay.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "server/admin_service.h"
-#include "server/clock.h"
-#include "server/random.h"
 #include "server/relay.h"
 #include "tests/testing/disk_examination.h"
 #include "tests/testing/test_util.h"
@@ -42,7 +43,7 @@ using ::confidant::testing::XeddsaTestKey;
 constexpr int kForgetSeconds = 3;
 
 // Real time plus an offset the test moves forward (to expire envelopes).
-class OffsetClock : public Clock {
+class OffsetClock : public base::Clock {
  public:
   absl::Time Now() override {
     absl::MutexLock lock(&mu_);
@@ -179,7 +180,7 @@ class RelayForgettingTest : public ::testing::Test {
     config.forget_after_seconds = kForgetSeconds;
     config.limits.bundle_burst = 1000;
     absl::StatusOr<std::unique_ptr<Relay>> relay =
-        Relay::Start(config, clock_, SecureRandom());
+        Relay::Start(config, clock_, base::SecureRandom());
     ASSERT_TRUE(relay.ok()) << relay.status();
     relay_ = *std::move(relay);
     client_ = std::make_unique<Client>(relay_->port());
@@ -237,9 +238,7 @@ class RelayForgettingTest : public ::testing::Test {
   // tombstones and the key ranges of deleted files are looked for too.
   static std::string BigEndian(uint64_t v, int bytes) {
     std::string out;
-    for (int i = bytes - 1; i >= 0; --i) {
-      out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-    }
+    base::PutBigEndian(out, v, bytes);
     return out;
   }
 

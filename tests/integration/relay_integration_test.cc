@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/hex.h"
 #include "confidant/v1/admin.pb.h"
 #include "confidant/v1/relay.grpc.pb.h"
 #include "crypto/sender_certificate.h"
@@ -31,16 +32,6 @@ using ::confidant::testing::RelayProcess;
 using ::confidant::testing::RunCommand;
 using ::confidant::testing::TempDir;
 using ::confidant::testing::XeddsaTestKey;
-
-std::string Hex(const std::string& bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 0xf]);
-  }
-  return out;
-}
 
 struct Account {
   std::string id;
@@ -415,8 +406,8 @@ TEST_F(RelayIntegrationTest, ConversationSurvivesRestarts) {
 
   // The relay's log names no account and no content.
   const std::string log = relay_->Log();
-  EXPECT_EQ(log.find(Hex(emp.id)), std::string::npos);
-  EXPECT_EQ(log.find(Hex(tp.id)), std::string::npos);
+  EXPECT_EQ(log.find(base::HexEncode(emp.id)), std::string::npos);
+  EXPECT_EQ(log.find(base::HexEncode(tp.id)), std::string::npos);
   EXPECT_EQ(log.find("reply-"), std::string::npos);
   EXPECT_EQ(log.find("ipv4:"), std::string::npos);
   EXPECT_EQ(log.find("Anna"), std::string::npos);
@@ -834,8 +825,8 @@ TEST_F(RelayIntegrationTest, IssuesSenderCertificatesAndRotatesItsKey) {
 
   // Issuing names nobody in the log.
   const std::string log = relay_->Log();
-  EXPECT_EQ(log.find(Hex(emp.id)), std::string::npos);
-  EXPECT_EQ(log.find(Hex(tp.id)), std::string::npos);
+  EXPECT_EQ(log.find(base::HexEncode(emp.id)), std::string::npos);
+  EXPECT_EQ(log.find(base::HexEncode(tp.id)), std::string::npos);
 }
 
 TEST_F(RelayIntegrationTest, RefusesToStartWithoutItsKeys) {

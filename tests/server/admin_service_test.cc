@@ -28,6 +28,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "base/testing/fake_clock.h"
+#include "base/testing/fake_random.h"
 #include "confidant/v1/admin.grpc.pb.h"
 #include "server/codes.h"
 #include "server/storage/memory_storage.h"
@@ -264,8 +266,8 @@ class AdminServiceTest : public Test {
   }
 
   TempDir dir_;
-  FakeClock clock_{Start()};
-  FakeRandom random_{42};
+  base::FakeClock clock_{Start()};
+  base::FakeRandom random_{42};
   std::unique_ptr<Storage> storage_;
   std::unique_ptr<AdminServer> server_;
   std::unique_ptr<v1::Admin::Stub> stub_;
@@ -331,8 +333,8 @@ TEST_F(AdminServiceTest, InvalidNamesAreRejected) {
 // Protobuf refuses such strings on the wire; the service checks them too.
 TEST(AdminServiceImplTest, NamesThatAreNotUtf8AreRejected) {
   std::unique_ptr<Storage> storage = NewMemoryStorage();
-  FakeClock clock(Start());
-  FakeRandom random(1);
+  base::FakeClock clock(Start());
+  base::FakeRandom random(1);
   AdminServiceImpl service(*storage, clock, random);
   for (const std::string& name : {
            std::string("Acme \xff"),
@@ -558,8 +560,8 @@ TEST_F(AdminServiceTest, BackupChecksItsTargetAndNeedsADiskStore) {
 
 TEST(AdminServerTest, BackupOfADiskStoreCanBeOpened) {
   TempDir dir;
-  FakeClock clock(Start());
-  FakeRandom random(1);
+  base::FakeClock clock(Start());
+  base::FakeRandom random(1);
   std::string code;
   {
     absl::StatusOr<std::unique_ptr<Storage>> storage =
@@ -626,8 +628,8 @@ TEST(AdminServerTest, StartFixesModesAndReplacesAStaleSocket) {
   ASSERT_EQ(chmod(admin_dir.c_str(), 0755), 0);
   MakeStaleSocket(admin_dir + "/admin.sock");
   std::unique_ptr<Storage> storage = NewMemoryStorage();
-  FakeClock clock(Start());
-  FakeRandom random(1);
+  base::FakeClock clock(Start());
+  base::FakeRandom random(1);
 
   absl::StatusOr<std::unique_ptr<AdminServer>> server =
       AdminServer::Start(dir.path(), *storage, clock, random);
@@ -646,8 +648,8 @@ TEST(AdminServerTest, StartFixesModesAndReplacesAStaleSocket) {
 
 TEST(AdminServerTest, StartRejectsUnusablePaths) {
   std::unique_ptr<Storage> storage = NewMemoryStorage();
-  FakeClock clock(Start());
-  FakeRandom random(1);
+  base::FakeClock clock(Start());
+  base::FakeRandom random(1);
   TempDir dir;
 
   const std::string long_dir = dir.path() + "/" + std::string(100, 'd');

@@ -7,8 +7,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "base/testing/fake_clock.h"
 #include "gtest/gtest.h"
-#include "server/clock.h"
 #include "server/storage/memory_storage.h"
 
 namespace confidant::server {
@@ -101,7 +101,7 @@ class CountingStorage : public Storage {
 // A window of 1 s polls every 50 ms; the fake clock says when a pass is due.
 TEST(ForgetterTest, FirstPassAtOnceThenOnlyAfterWritesAndBeforeTheWindowEnds) {
   CountingStorage storage;
-  FakeClock clock(kStart);
+  base::FakeClock clock(kStart);
   Forgetter forgetter(storage, clock, absl::Seconds(1));
   ASSERT_TRUE(storage.AwaitPasses(1));
 
@@ -125,7 +125,7 @@ TEST(ForgetterTest, FirstPassAtOnceThenOnlyAfterWritesAndBeforeTheWindowEnds) {
 TEST(ForgetterTest, AFailedPassIsRetried) {
   CountingStorage storage;
   storage.SetFailing(true);
-  FakeClock clock(kStart);
+  base::FakeClock clock(kStart);
   Forgetter forgetter(storage, clock, absl::Seconds(1));
   ASSERT_TRUE(storage.AwaitPasses(3));
   EXPECT_TRUE(storage.HasUnforgottenWrites());
@@ -137,7 +137,7 @@ TEST(ForgetterTest, AFailedPassIsRetried) {
 
 TEST(ForgetterTest, StopsPromptly) {
   CountingStorage storage;
-  FakeClock clock(kStart);
+  base::FakeClock clock(kStart);
   const absl::Time begin = absl::Now();
   {
     Forgetter forgetter(storage, clock, absl::Minutes(10));

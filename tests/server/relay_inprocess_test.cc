@@ -17,14 +17,14 @@
 #include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "base/testing/fake_clock.h"
+#include "base/testing/fake_random.h"
 #include "confidant/v1/admin.grpc.pb.h"
 #include "confidant/v1/relay.grpc.pb.h"
 #include "crypto/sender_certificate.h"
 #include "gtest/gtest.h"
 #include "server/admin_service.h"
-#include "server/clock.h"
 #include "server/codes.h"
-#include "server/random.h"
 #include "server/relay.h"
 #include "server/relay_service.h"
 #include "server/storage/memory_storage.h"
@@ -60,7 +60,7 @@ class RelayInProcessTest : public ::testing::Test {
     config.limits.send_bytes_burst = 1 << 30;
     config.limits.max_queued_per_mailbox = 20000;
     absl::StatusOr<std::unique_ptr<Relay>> relay =
-        Relay::Start(config, clock_, SecureRandom());
+        Relay::Start(config, clock_, base::SecureRandom());
     ASSERT_TRUE(relay.ok()) << relay.status();
     relay_ = *std::move(relay);
     channel_ =
@@ -163,7 +163,7 @@ class RelayInProcessTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  FakeClock clock_{absl::FromUnixSeconds(1790000000)};
+  base::FakeClock clock_{absl::FromUnixSeconds(1790000000)};
   std::unique_ptr<Relay> relay_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Accounts::Stub> accounts_;
@@ -366,8 +366,8 @@ class RelayServicesTest : public ::testing::Test {
     return identity.ok() ? identity->registration_id : 0;
   }
 
-  FakeClock clock_{absl::FromUnixSeconds(1790000000)};
-  FakeRandom random_{3};
+  base::FakeClock clock_{absl::FromUnixSeconds(1790000000)};
+  base::FakeRandom random_{3};
   std::unique_ptr<Storage> storage_;
   WorkerPool pool_{1};
   std::unique_ptr<RelayKeys> relay_keys_;

@@ -12,9 +12,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
+#include "base/testing/fake_clock.h"
 #include "crypto/sender_certificate.h"
 #include "gtest/gtest.h"
-#include "server/clock.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant::server {
@@ -61,7 +61,7 @@ class RelayKeysTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  FakeClock clock_{absl::FromUnixSeconds(1790000000)};
+  base::FakeClock clock_{absl::FromUnixSeconds(1790000000)};
 };
 
 TEST_F(RelayKeysTest, MadeAtFirstStartAndKeptAcrossRestarts) {

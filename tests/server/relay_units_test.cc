@@ -10,8 +10,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "base/testing/fake_clock.h"
+#include "base/testing/fake_random.h"
 #include "gtest/gtest.h"
-#include "server/clock.h"
 #include "server/codes.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -232,7 +233,7 @@ TEST(ValidateConfigTest, PlaintextOnlyOnLoopbackUnlessInsecure) {
 }
 
 TEST(RateLimiterTest, BurstThenSteadyRatePerKey) {
-  FakeClock clock(absl::FromUnixSeconds(1000));
+  base::FakeClock clock(absl::FromUnixSeconds(1000));
   RateLimiter limiter(/*per_second=*/2, /*burst=*/3, clock);
   EXPECT_TRUE(limiter.TryAcquire("a"));
   EXPECT_TRUE(limiter.TryAcquire("a"));
@@ -248,7 +249,7 @@ TEST(RateLimiterTest, BurstThenSteadyRatePerKey) {
 }
 
 TEST(RateLimiterTest, CostsTakeThatManyTokens) {
-  FakeClock clock(absl::FromUnixSeconds(1000));
+  base::FakeClock clock(absl::FromUnixSeconds(1000));
   RateLimiter bytes(/*per_second=*/1000, /*burst=*/4000, clock);
   EXPECT_TRUE(bytes.TryAcquire("a", 3000));
   EXPECT_FALSE(bytes.TryAcquire("a", 1500));  // refused: nothing taken
@@ -419,7 +420,7 @@ TEST(LogTest, ScrubsAddresses) {
 }
 
 TEST(LogRateLimiterTest, AtMostMaxLinesPerIntervalThenCountsTheRest) {
-  FakeClock clock(absl::FromUnixSeconds(1000));
+  base::FakeClock clock(absl::FromUnixSeconds(1000));
   LogRateLimiter limiter(/*max_lines=*/3, absl::Minutes(1), clock);
   uint64_t suppressed = 99;
   for (int i = 0; i < 3; ++i) {
@@ -443,7 +444,7 @@ TEST(LogRateLimiterTest, AtMostMaxLinesPerIntervalThenCountsTheRest) {
 }
 
 TEST(CodesTest, NormaliseAndHash) {
-  FakeRandom random(7);
+  base::FakeRandom random(7);
   const std::string code = NewCode(random, kAccessCodeGroups);
   EXPECT_EQ(code.size(), 4u * 5 + 3);
   std::string typed = code;

@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "base/openssl.h"
+
 namespace confidant::testing {
 namespace fs = std::filesystem;
 
@@ -185,25 +187,18 @@ std::string EdwardsYToMontgomeryU(const unsigned char* y_le) {
   std::array<unsigned char, 32> y_be;
   std::reverse_copy(y_le, y_le + 32, y_be.begin());
   y_be[0] &= 0x7f;
-  BN_CTX* ctx = BN_CTX_new();
-  BIGNUM *p = BN_new(), *y = BN_bin2bn(y_be.data(), 32, nullptr),
-         *one = BN_new(), *num = BN_new(), *den = BN_new(), *u = BN_new();
-  BN_set_bit(p, 255);
-  BN_sub_word(p, 19);
-  BN_one(one);
-  BN_mod_add(num, one, y, p, ctx);
-  BN_mod_sub(den, one, y, p, ctx);
-  BN_mod_inverse(den, den, p, ctx);
-  BN_mod_mul(u, num, den, p, ctx);
+  base::OpenSslPtr<BN_CTX> ctx(BN_CTX_new());
+  base::OpenSslPtr<BIGNUM> p(BN_new()), y(BN_bin2bn(y_be.data(), 32, nullptr)),
+      one(BN_new()), num(BN_new()), den(BN_new()), u(BN_new());
+  BN_set_bit(p.get(), 255);
+  BN_sub_word(p.get(), 19);
+  BN_one(one.get());
+  BN_mod_add(num.get(), one.get(), y.get(), p.get(), ctx.get());
+  BN_mod_sub(den.get(), one.get(), y.get(), p.get(), ctx.get());
+  BN_mod_inverse(den.get(), den.get(), p.get(), ctx.get());
+  BN_mod_mul(u.get(), num.get(), den.get(), p.get(), ctx.get());
   std::string out(32, '\0');
-  BN_bn2lebinpad(u, reinterpret_cast<unsigned char*>(out.data()), 32);
-  BN_free(p);
-  BN_free(y);
-  BN_free(one);
-  BN_free(num);
-  BN_free(den);
-  BN_free(u);
-  BN_CTX_free(ctx);
+  BN_bn2lebinpad(u.get(), reinterpret_cast<unsigned char*>(out.data()), 32);
   return out;
 }
 
@@ -226,15 +221,14 @@ XeddsaTestKey::~XeddsaTestKey() {
 }
 
 std::string XeddsaTestKey::Sign(const std::string& message) const {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
   std::string sig(64, '\0');
   size_t len = sig.size();
-  EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr,
+  EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr,
                      static_cast<EVP_PKEY*>(pkey_));
-  EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
+  EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
                  reinterpret_cast<const unsigned char*>(message.data()),
                  message.size());
-  EVP_MD_CTX_free(ctx);
   sig[63] = static_cast<char>(static_cast<unsigned char>(sig[63]) | sign_bit_);
   return sig;
 }

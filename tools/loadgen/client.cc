@@ -7,14 +7,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "confidant/v1/wire.h"
 #include "tools/loadgen/payload.h"
 
 namespace confidant::loadgen {
 namespace {
 
-constexpr char kAccountHeader[] = "x-confidant-account-bin";
-constexpr char kSecretHeader[] = "x-confidant-secret-bin";
-constexpr size_t kMaxAcksPerCall = 1000;
 // A loop that fails this many calls in a row stops instead of spinning.
 constexpr int kMaxConsecutiveFailures = 1000;
 // Calls completing inline may start the next one this deep before the
@@ -63,8 +61,8 @@ absl::Status WaitConnected(const std::vector<std::unique_ptr<Endpoint>>& eps,
 void PrepareCall(grpc::ClientContext* ctx, const Account* account,
                  absl::Duration timeout) {
   if (account != nullptr) {
-    ctx->AddMetadata(kAccountHeader, account->id);
-    ctx->AddMetadata(kSecretHeader, account->secret);
+    ctx->AddMetadata(wire::kAccountHeader, account->id);
+    ctx->AddMetadata(wire::kSecretHeader, account->secret);
   }
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
 }
@@ -330,7 +328,7 @@ bool ReceiveStream::DrainFinishedLocked() {
 void ReceiveStream::SendAck() {
   {
     absl::MutexLock lock(&mu_);
-    const size_t n = std::min(kMaxAcksPerCall, pending_acks_.size());
+    const size_t n = std::min(wire::kMaxAcksPerCall, pending_acks_.size());
     ack_request_.Clear();
     ack_request_.set_device_id(1);
     for (size_t i = 0; i < n; ++i) ack_request_.add_seqs(pending_acks_[i]);

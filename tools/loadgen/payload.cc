@@ -15,7 +15,7 @@ namespace confidant::loadgen {
 namespace {
 
 constexpr char kMagic[4] = {'C', 'L', 'G', '1'};
-constexpr size_t kPoolSize = (1 << 20) + 262144;
+constexpr size_t kPoolSize = (1 << 20) + wire::kMaxEnvelopeSize;
 
 void PutLittleEndian(char* out, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i)

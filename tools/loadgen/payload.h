@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "confidant/v1/wire.h"
 
 namespace confidant::loadgen {
 
@@ -25,7 +26,8 @@ struct Stamp {
 inline constexpr size_t kStampSize = 32;
 
 // The sealed-envelope buckets clients pad to (docs/protocol.md section 4).
-inline constexpr size_t kBucketSizes[] = {1024, 4096, 16384, 65536, 262144};
+inline constexpr size_t kBucketSizes[] = {1024, 4096, 16384, 65536,
+                                          wire::kMaxEnvelopeSize};
 
 // A weighted choice of envelope sizes, e.g. "1k:90,4k:10".
 class SizeMix {

@@ -13,26 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "base/openssl.h"
 #include "tools/loadgen/process.h"
 
 namespace confidant::loadgen {
 namespace {
 
 constexpr absl::Duration kAdminTimeout = absl::Seconds(60);
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct BnDeleter {
-  void operator()(BIGNUM* p) const { BN_free(p); }
-};
-struct BnCtxDeleter {
-  void operator()(BN_CTX* p) const { BN_CTX_free(p); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnDeleter>;
 
 // A Curve25519 identity key held as its Ed25519 twin, so that signatures the
 // relay checks as XEdDSA (libsignal's format) can be made with OpenSSL alone.
@@ -60,7 +47,7 @@ class XeddsaKey {
   const std::string& public_key() const { return public_key_; }
 
   absl::StatusOr<std::string> Sign(const std::string& message) const {
-    std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+    base::OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
     std::string sig(64, '\0');
     size_t len = sig.size();
     if (ctx == nullptr ||
@@ -84,9 +71,10 @@ class XeddsaKey {
     std::array<unsigned char, 32> y_be;
     std::reverse_copy(y_le, y_le + 32, y_be.begin());
     y_be[0] &= 0x7f;
-    std::unique_ptr<BN_CTX, BnCtxDeleter> ctx(BN_CTX_new());
-    Bn p(BN_new()), y(BN_bin2bn(y_be.data(), 32, nullptr)), one(BN_new()),
-        num(BN_new()), den(BN_new()), u(BN_new());
+    base::OpenSslPtr<BN_CTX> ctx(BN_CTX_new());
+    base::OpenSslPtr<BIGNUM> p(BN_new()),
+        y(BN_bin2bn(y_be.data(), 32, nullptr)), one(BN_new()), num(BN_new()),
+        den(BN_new()), u(BN_new());
     std::string out(32, '\0');
     if (!ctx || !p || !y || !one || !num || !den || !u ||
         !BN_set_bit(p.get(), 255) || !BN_sub_word(p.get(), 19) ||
@@ -102,7 +90,7 @@ class XeddsaKey {
     return out;
   }
 
-  std::unique_ptr<EVP_PKEY, PkeyDeleter> pkey_;
+  base::OpenSslPtr<EVP_PKEY> pkey_;
   std::string public_key_;
   unsigned char sign_bit_ = 0;
 };
