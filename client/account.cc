@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "confidant/v1/wire.h"
 #include "crypto/keys.h"
 #include "crypto/stores.h"
 
@@ -20,7 +21,8 @@ namespace confidant::client {
 namespace {
 
 // The relay accepts at most this many one-time pre-keys per upload.
-constexpr uint32_t kMaxOneTimePreKeysPerUpload = 100;
+constexpr uint32_t kMaxOneTimePreKeysPerUpload =
+    wire::kMaxOneTimePreKeysPerUpload;
 
 // Hands out `count` ids starting at `*next` and advances `*next` past them.
 uint32_t ReserveIds(uint32_t count, uint32_t* next) {

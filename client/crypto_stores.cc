@@ -17,17 +17,13 @@ constexpr std::string_view kIdentityKeyPairKey = "identity_key_pair";
 constexpr std::string_view kRegistrationIdKey = "registration_id";
 
 std::string U32Be(uint32_t v) {
-  std::string out(4, '\0');
-  for (int i = 0; i < 4; ++i) out[i] = static_cast<char>(v >> (8 * (3 - i)));
+  std::string out;
+  base::PutBigEndian(out, v, 4);
   return out;
 }
 
 uint32_t ParseU32Be(std::string_view in) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) {
-    v = (v << 8) | static_cast<uint8_t>(in[i]);
-  }
-  return v;
+  return static_cast<uint32_t>(base::GetBigEndian(in, 4));
 }
 
 // name | 0x00 | device id (u32 big-endian): the fixed-size suffix keeps it

@@ -14,12 +14,15 @@
 #include "absl/time/time.h"
 #include "client/profile_store.h"
 #include "confidant/client/v1/message.pb.h"
+#include "confidant/v1/wire.h"
 
 namespace confidant::client::internal {
 
-inline constexpr size_t kIdSize = 16;
+// Case, message and account ids all have this size (confidant/v1/wire.h).
+inline constexpr size_t kIdSize = wire::kCaseIdSize;
+static_assert(wire::kMessageIdSize == kIdSize &&
+              wire::kAccountIdSize == kIdSize);
 inline constexpr size_t kMaxReceiptIds = 1000;
-inline constexpr size_t kMaxAckBatch = 1000;
 // kMeta key prefix of the safety number the user verified with a peer.
 inline constexpr char kVerifiedPrefix[] = "verified.";
 

@@ -54,8 +54,7 @@ absl::Status NotCurrentError() {
 
 }  // namespace
 
-absl::StatusOr<Received> Messenger::Receive(const Envelope& e,
-                                            absl::Time now,
+absl::StatusOr<Received> Messenger::Receive(const Envelope& e, absl::Time now,
                                             bool relay_keys_fresh) {
   absl::StatusOr<std::vector<Received>> received =
       ReceiveBatch(absl::MakeConstSpan(&e, 1), now, relay_keys_fresh);

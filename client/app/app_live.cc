@@ -14,13 +14,14 @@
 #include "absl/types/span.h"
 #include "client/app/app.h"
 #include "client/app/app_stack.h"
+#include "confidant/v1/wire.h"
 #include "crypto/errors.h"
 
 namespace confidant::client {
 namespace {
 
-// Envelopes acked together while catching up on a queue.
-constexpr size_t kAckBatch = 1000;
+// Envelopes acked in one call at most.
+constexpr size_t kAckBatch = wire::kMaxAcksPerCall;
 // Envelopes received in one atomic batch while catching up on a queue.
 constexpr size_t kReceiveBatch = 256;
 // Outbox items read per round.

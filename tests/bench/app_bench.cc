@@ -62,7 +62,8 @@ class Arrivals : public AppObserver {
       return times_.size() >= n;
     };
     mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(60));
-    if (times_.size() < n) std::fprintf(stderr, "%zu of %zu arrived\n", times_.size(), n);
+    if (times_.size() < n)
+      std::fprintf(stderr, "%zu of %zu arrived\n", times_.size(), n);
     return times_.size() >= n ? times_[n - 1] : absl::InfiniteFuture();
   }
 
@@ -102,10 +103,10 @@ class AppBench : public ::testing::Test {
   }
 
   std::unique_ptr<App> TrustPerson() {
-    auto invite = ::confidant::testing::AdminJson<
-        ::confidant::v1::CreateInviteResponse>(
-        CONFIDANT_ADMIN_BIN, data_dir_,
-        {"invite", "create", "--org", org_.organisation().id()});
+    auto invite =
+        ::confidant::testing::AdminJson<::confidant::v1::CreateInviteResponse>(
+            CONFIDANT_ADMIN_BIN, data_dir_,
+            {"invite", "create", "--org", org_.organisation().id()});
     TrustPersonProfile p;
     p.display_name = "Bench";
     p.affiliation = Affiliation::kInternal;
@@ -157,10 +158,11 @@ TEST_F(AppBench, LiveLatency) {
   emp->Stop();
   tp->RemoveObserver(&arrivals);
   std::sort(latencies.begin(), latencies.end());
-  std::printf("live latency over %d messages: p50 %.2f ms, p99 %.2f ms, "
-              "max %.2f ms\n",
-              kMessages, latencies[kMessages / 2],
-              latencies[kMessages * 99 / 100], latencies.back());
+  std::printf(
+      "live latency over %d messages: p50 %.2f ms, p99 %.2f ms, "
+      "max %.2f ms\n",
+      kMessages, latencies[kMessages / 2], latencies[kMessages * 99 / 100],
+      latencies.back());
 }
 
 TEST_F(AppBench, BurstOfTenThousand) {
@@ -191,11 +193,12 @@ TEST_F(AppBench, BurstOfTenThousand) {
   tp->RemoveObserver(&arrivals);
   ASSERT_NE(done, absl::InfiniteFuture());
   const absl::Duration handling = done - start;
-  std::printf("burst: %d queued envelopes handled in %.2f s = %.0f msg/s "
-              "(the sender's outbox sent them at %.0f msg/s)\n",
-              kBurst, absl::ToDoubleSeconds(handling),
-              kBurst / absl::ToDoubleSeconds(handling),
-              kBurst / absl::ToDoubleSeconds(sending));
+  std::printf(
+      "burst: %d queued envelopes handled in %.2f s = %.0f msg/s "
+      "(the sender's outbox sent them at %.0f msg/s)\n",
+      kBurst, absl::ToDoubleSeconds(handling),
+      kBurst / absl::ToDoubleSeconds(handling),
+      kBurst / absl::ToDoubleSeconds(sending));
 }
 
 // A profile of `cases` cases of `messages` messages each, written straight
