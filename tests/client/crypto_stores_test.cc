@@ -189,6 +189,37 @@ INSTANTIATE_TEST_SUITE_P(Stores, CryptoStoreContractTest,
                                                                : "Persistent";
                          });
 
+// libsignal saves the peer's identity with every message: the same key
+// again must not rewrite (and so compact away) key material each time.
+TEST(PersistentCryptoStoreTest, SavingTheSameIdentityAgainWritesNothing) {
+  testing::TempDir tmp;
+  auto profile = ProfileStore::Create(tmp.path() + "/p", kPassphrase,
+                                      kFastParams);
+  ASSERT_TRUE(profile.ok());
+  auto identity = crypto::IdentityKeyPair::Generate();
+  ASSERT_TRUE(identity.ok());
+  auto store = PersistentCryptoStore::Create(**profile, identity->Clone(), 7);
+  ASSERT_TRUE(store.ok());
+  auto peer = crypto::IdentityKeyPair::Generate();
+  auto other = crypto::IdentityKeyPair::Generate();
+  ASSERT_TRUE(peer.ok() && other.ok());
+  const crypto::Address bob{"bob", 1};
+  ASSERT_TRUE((*store)->SaveIdentity(bob, peer->public_key()).ok());
+  int writes = 0;
+  (*profile)->SetWriteFaultForTesting([&](const ProfileStore::Batch&) {
+    ++writes;
+    return absl::OkStatus();
+  });
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE((*store)->SaveIdentity(bob, peer->public_key()).ok());
+  }
+  EXPECT_EQ(writes, 0);
+  ASSERT_TRUE((*store)->SaveIdentity(bob, other->public_key()).ok());
+  EXPECT_EQ(writes, 1);
+  EXPECT_EQ(*(*store)->GetIdentity(bob), other->public_key());
+  (*profile)->SetWriteFaultForTesting(nullptr);
+}
+
 TEST(PersistentCryptoStoreTest, CreateAndLoad) {
   testing::TempDir tmp;
   const std::string dir = tmp.path() + "/profile";
