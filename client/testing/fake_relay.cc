@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "crypto/keys.h"
+#include "server/codes.h"
 
 namespace confidant::client {
 namespace {
@@ -28,30 +29,11 @@ constexpr size_t kMaxAcksPerCall = 1000;
 constexpr std::string_view kCodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr int kAccessCodeGroups = 4;
 constexpr int kInviteGroups = 5;
-constexpr size_t kMaxCodeInputSize = 64;
 
 size_t Index(RelayMethod method) { return static_cast<size_t>(method); }
 
-// server/codes.cc NormaliseCode.
-absl::StatusOr<std::string> NormaliseCode(std::string_view typed) {
-  if (typed.size() > kMaxCodeInputSize) {
-    return absl::InvalidArgumentError("code is too long");
-  }
-  std::string out;
-  for (char c : typed) {
-    if (c == '-' || c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c == 'O') c = '0';
-    if (c == 'I' || c == 'L') c = '1';
-    if (kCodeAlphabet.find(c) == std::string_view::npos) {
-      return absl::InvalidArgumentError(
-          "code contains a character that is not part of any code");
-    }
-    out.push_back(c);
-  }
-  if (out.empty()) return absl::InvalidArgumentError("code is empty");
-  return out;
-}
+// The relay's own rules for a typed code.
+using ::confidant::server::NormaliseCode;
 
 // The relay checks Unicode categories; the fake only ASCII controls.
 bool IsCleanText(std::string_view s, bool allow_newlines) {
