@@ -293,6 +293,32 @@ TEST_F(CliTest, NoPassphraseAndFailedJoinLeavesNoProfile) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+TEST_F(CliTest, PassphraseChangeWithStrongerArgon2) {
+  CommandResult r = Cli(emp_, {"join", "--access-code", org_.access_code()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string fresh = dir_.path() + "/fresh";
+  std::ofstream(fresh) << "a new and longer passphrase for the profile\n";
+  const std::string weak = dir_.path() + "/weak";
+  std::ofstream(weak) << "welkom123\n";
+  r = Cli(emp_, {"passphrase", "--new-passphrase-file", weak});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("passphrase too weak"));
+  r = Cli(emp_, {"passphrase", "--new-passphrase-file", fresh,
+                 "--argon2-memory", "3"});
+  EXPECT_EQ(r.exit_code, 2) << "7..4096 MiB";
+  r = Cli(emp_, {"passphrase", "--new-passphrase-file", fresh,
+                 "--argon2-memory", "96", "--argon2-passes", "4"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("passphrase changed"));
+  // The old passphrase opens nothing any more; the new one does.
+  r = Cli(emp_, {"whoami"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "confidant: wrong passphrase\n");
+  r = Cli(emp_, {"--passphrase-file", fresh, "whoami"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("role:          employee"));
+}
+
 TEST_F(CliTest, WeakPassphraseIsRefusedAtJoin) {
   ASSERT_EQ(setenv("CONFIDANT_PASSPHRASE", "welkom123", 1), 0);
   CommandResult r = Cli(emp_, {"join", "--access-code", org_.access_code()});
