@@ -15,7 +15,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libsignal-protocol-c-dev libargon2-dev libbenchmark-dev
-  libicu-dev libzxcvbn-dev rocksdb-tools
+  libicu-dev libzxcvbn-dev rocksdb-tools tzdata
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

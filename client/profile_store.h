@@ -73,6 +73,7 @@ enum class Namespace : uint8_t {
   // One-time pre-key id -> when the relay was first seen to have handed it
   // out (client/account.h); the key is deleted 90 days later if unused.
   kPreKeyHandout = 14,
+  kCaseFile = 15,  // a trust person's registration of each case (casework.h)
 };
 
 // An encrypted key-value store in a profile directory. Every write is synced

@@ -51,6 +51,7 @@ absl::StatusOr<std::unique_ptr<RelayTransport>> MakeTransport(
 }  // namespace
 
 void AppStack::Close() {
+  case_files.reset();
   messenger.reset();
   crypto.reset();
   certificates.reset();
@@ -75,7 +76,8 @@ absl::Status AppStack::OpenAccount(const AccountOptions& options) {
   return absl::OkStatus();
 }
 
-absl::Status AppStack::StartMessenger(const MessengerOptions& options) {
+absl::Status AppStack::StartMessenger(const MessengerOptions& options,
+                                      const std::string& time_zone) {
   absl::StatusOr<crypto::IdentityKeyPair> identity = store->LocalIdentity();
   if (!identity.ok()) return identity.status();
   account_id = account->state().account_id;
@@ -90,6 +92,12 @@ absl::Status AppStack::StartMessenger(const MessengerOptions& options) {
       *sessions, certificates->verifier(), account_id, *std::move(identity));
   messenger = std::make_unique<Messenger>(*profile, *sessions, *crypto,
                                           account_id, kind, options);
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(time_zone, &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown time zone ", time_zone));
+  }
+  case_files = std::make_unique<CaseFiles>(*profile, *messenger, kind, zone);
   return absl::OkStatus();
 }
 
@@ -152,7 +160,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const std::string& dir,
         "this profile has no registered account; remove it and enroll or join "
         "again");
   }
-  if (absl::Status s = stack->StartMessenger(options.messenger); !s.ok()) {
+  if (absl::Status s =
+          stack->StartMessenger(options.messenger, options.time_zone);
+      !s.ok()) {
     return s;
   }
   return std::unique_ptr<App>(new App(std::move(stack), std::move(options)));
@@ -209,7 +219,9 @@ absl::StatusOr<std::unique_ptr<AppStack>> CreateStack(
     if (!fingerprint.ok()) return fingerprint.status();
     return do_register(*stack->account);
   }();
-  if (status.ok()) status = stack->StartMessenger(options.messenger);
+  if (status.ok()) {
+    status = stack->StartMessenger(options.messenger, options.time_zone);
+  }
   if (!status.ok()) {
     const bool registered =
         stack->account != nullptr && stack->account->registered();
@@ -329,6 +341,28 @@ absl::Status App::MarkRead(std::string_view case_id) {
     Emit([id](AppObserver& o) { o.OnCaseChanged(id); });
   }
   return s;
+}
+
+absl::StatusOr<v1::CaseFile> App::CaseFile(std::string_view case_id) {
+  return stack_->case_files->Get(case_id, Now());
+}
+
+absl::StatusOr<v1::CaseFile> App::UpdateCaseFile(std::string_view case_id,
+                                                 const CaseFileUpdate& update) {
+  return stack_->case_files->Update(case_id, update, Now());
+}
+
+absl::StatusOr<v1::CaseFile> App::AddNote(std::string_view case_id,
+                                          std::string_view text) {
+  return stack_->case_files->AddNote(case_id, text, Now());
+}
+
+absl::StatusOr<std::vector<v1::Category>> App::Categories() {
+  return stack_->case_files->Categories();
+}
+
+absl::Status App::SetCategories(const std::vector<v1::Category>& categories) {
+  return stack_->case_files->SetCategories(categories);
 }
 
 absl::StatusOr<SafetyNumberState> App::SafetyNumber(std::string_view case_id) {

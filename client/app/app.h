@@ -43,6 +43,7 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "client/account.h"
+#include "client/app/casework.h"
 #include "client/app/settings.h"
 #include "client/messenger.h"
 #include "client/transport.h"
@@ -112,6 +113,8 @@ struct AppOptions {
   crypto::Argon2Params argon2 = crypto::kDefaultArgon2Params;
   MessengerOptions messenger;
   AccountOptions account;
+  // The trust person's time zone (case numbers, deadlines); IANA name.
+  std::string time_zone = "Europe/Amsterdam";
   // Reconnection backoff: from `reconnect_min`, doubling up to
   // `reconnect_max`, each wait drawn at random from its upper half.
   absl::Duration reconnect_min = absl::Seconds(1);
@@ -188,6 +191,17 @@ class App {
   // See Messenger::VerifySafetyNumber; held messages then arrive as events.
   absl::StatusOr<SyncReport> Verify(std::string_view case_id,
                                     std::string_view compared);
+
+  // The trust person's registration of a case (casework.h): registered with
+  // the next case number on first use. PERMISSION_DENIED for an employee.
+  absl::StatusOr<v1::CaseFile> CaseFile(std::string_view case_id);
+  absl::StatusOr<v1::CaseFile> UpdateCaseFile(std::string_view case_id,
+                                              const CaseFileUpdate& update);
+  // A private note: never sent to anyone.
+  absl::StatusOr<v1::CaseFile> AddNote(std::string_view case_id,
+                                       std::string_view text);
+  absl::StatusOr<std::vector<v1::Category>> Categories();
+  absl::Status SetCategories(const std::vector<v1::Category>& categories);
 
   // One round without live threads (what `confidant sync` does): key
   // maintenance, every queued envelope received and acked, then the outbox

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "client/account.h"
+#include "client/app/casework.h"
 #include "client/app/settings.h"
 #include "client/certificates.h"
 #include "client/crypto_stores.h"
@@ -36,11 +37,13 @@ struct AppStack {
   std::unique_ptr<CertificateManager> certificates;
   std::unique_ptr<crypto::MessageCrypto> crypto;
   std::unique_ptr<Messenger> messenger;
+  std::unique_ptr<CaseFiles> case_files;
 
   // Account manager and sessions on `profile` and `store`.
   absl::Status OpenAccount(const AccountOptions& options);
   // Certificates, message crypto and messenger; needs a registered account.
-  absl::Status StartMessenger(const MessengerOptions& options);
+  absl::Status StartMessenger(const MessengerOptions& options,
+                              const std::string& time_zone);
   // Closes everything above the transport.
   void Close();
 
