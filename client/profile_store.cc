@@ -363,16 +363,15 @@ absl::Status ProfileStore::Remove(const std::string& dir) {
   if (std::filesystem::exists(header, error)) {
     std::filesystem::rename(header, staged, error);
     if (error) {
-      return absl::InternalError(
-          absl::StrCat("cannot remove the profile in ", dir, ": ",
-                       error.message()));
+      return absl::InternalError(absl::StrCat("cannot remove the profile in ",
+                                              dir, ": ", error.message()));
     }
     if (absl::Status s = base::SyncDirectory(dir); !s.ok()) return s;
   }
   std::filesystem::remove_all(internal::DatabaseRoot(dir), error);
   if (error) {
-    return absl::InternalError(absl::StrCat(
-        "cannot remove the profile in ", dir, ": ", error.message()));
+    return absl::InternalError(absl::StrCat("cannot remove the profile in ",
+                                            dir, ": ", error.message()));
   }
   std::filesystem::remove(staged, error);
   return base::SyncDirectory(dir);

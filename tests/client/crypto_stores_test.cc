@@ -193,8 +193,8 @@ INSTANTIATE_TEST_SUITE_P(Stores, CryptoStoreContractTest,
 // again must not rewrite (and so compact away) key material each time.
 TEST(PersistentCryptoStoreTest, SavingTheSameIdentityAgainWritesNothing) {
   testing::TempDir tmp;
-  auto profile = ProfileStore::Create(tmp.path() + "/p", kPassphrase,
-                                      kFastParams);
+  auto profile =
+      ProfileStore::Create(tmp.path() + "/p", kPassphrase, kFastParams);
   ASSERT_TRUE(profile.ok());
   auto identity = crypto::IdentityKeyPair::Generate();
   ASSERT_TRUE(identity.ok());

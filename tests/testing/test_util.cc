@@ -105,8 +105,8 @@ bool RelayProcess::Launch() {
   std::error_code ec;
   fs::remove(port_file, ec);
   port_ = 0;
-  std::vector<std::string> argv = {binary_,    "--data-dir",  data_dir_,
-                                   "--listen", listen_, "--port-file",
+  std::vector<std::string> argv = {binary_,    "--data-dir", data_dir_,
+                                   "--listen", listen_,      "--port-file",
                                    port_file};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> args = Argv(argv);
