@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "confidant/v1/relay.grpc.pb.h"
+#include "confidant/v1/wire.h"
 #include "server/codes.h"
 #include "server/mailbox_hub.h"
 #include "server/rate_limiter.h"
@@ -27,11 +28,11 @@
 namespace confidant::server {
 namespace {
 
-constexpr uint32_t kMaxKeyId = 0xFFFFFF;
-constexpr uint32_t kMaxRegistrationId = 16380;
-constexpr size_t kMaxNameBytes = 120;
-constexpr size_t kMaxIntroBytes = 1000;
-constexpr int kMaxLanguages = 10;
+using wire::kMaxIntroBytes;
+using wire::kMaxKeyId;
+using wire::kMaxNameBytes;
+using wire::kMaxRegistrationId;
+constexpr int kMaxLanguages = static_cast<int>(wire::kMaxLanguages);
 // What one Receive stream reads from storage at a time, and so at most holds
 // in memory besides the envelope being written: a client that never reads
 // pins this much, however long its queue.

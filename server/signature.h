@@ -11,12 +11,14 @@
 
 #include <string_view>
 
+#include "confidant/v1/wire.h"
+
 namespace confidant::server {
 
 // Serialized Curve25519 public keys are 33 bytes: this type byte, then 32.
 inline constexpr unsigned char kCurve25519KeyType = 0x05;
-inline constexpr size_t kSerializedPublicKeySize = 33;
-inline constexpr size_t kSignatureSize = 64;
+inline constexpr size_t kSerializedPublicKeySize = wire::kPublicKeySize;
+inline constexpr size_t kSignatureSize = wire::kSignatureSize;
 
 // True iff `signature` is a valid XEdDSA signature of `message` by the
 // serialized Curve25519 key `public_key`. Any malformed input gives false.

@@ -8,23 +8,24 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "confidant/v1/wire.h"
 #include "crypto/keys.h"
 #include "server/codes.h"
 
 namespace confidant::client {
 namespace {
 
-// The relay's wire limits (server/relay_service.cc).
-constexpr size_t kAccountIdSize = 16;
-constexpr size_t kSecretSize = 32;
-constexpr size_t kPublicKeySize = 33;
-constexpr size_t kSignatureSize = 64;
-constexpr uint32_t kMaxKeyId = 0xFFFFFF;
-constexpr uint32_t kMaxRegistrationId = 16380;
-constexpr size_t kMaxNameBytes = 120;
-constexpr size_t kMaxIntroBytes = 1000;
-constexpr size_t kMaxLanguages = 10;
-constexpr size_t kMaxAcksPerCall = 1000;
+// The relay's wire limits.
+using wire::kAccountIdSize;
+using wire::kMaxAcksPerCall;
+using wire::kMaxIntroBytes;
+using wire::kMaxKeyId;
+using wire::kMaxLanguages;
+using wire::kMaxNameBytes;
+using wire::kMaxRegistrationId;
+using wire::kPublicKeySize;
+using wire::kSecretSize;
+using wire::kSignatureSize;
 // Codes as server/codes.h makes and reads them.
 constexpr std::string_view kCodeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr int kAccessCodeGroups = 4;

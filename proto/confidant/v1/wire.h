@@ -32,6 +32,18 @@ inline constexpr size_t kMaxAcksPerCall = 1000;
 // limits.max_pre_keys_per_upload).
 inline constexpr uint32_t kMaxOneTimePreKeysPerUpload = 100;
 
+// Keys and signatures as UploadKeys takes them: a 33-byte Curve25519 key
+// (0x05 prefix) and a 64-byte XEdDSA signature; key ids fit 24 bits and
+// registration ids libsignal's range.
+inline constexpr size_t kPublicKeySize = 33;
+inline constexpr size_t kSignatureSize = 64;
+inline constexpr uint32_t kMaxKeyId = 0xFFFFFF;
+inline constexpr uint32_t kMaxRegistrationId = 16380;
+// A trust person's public profile: bytes of UTF-8 and number of languages.
+inline constexpr size_t kMaxNameBytes = 120;
+inline constexpr size_t kMaxIntroBytes = 1000;
+inline constexpr size_t kMaxLanguages = 10;
+
 }  // namespace confidant::wire
 
 #endif  // CONFIDANT_PROTO_CONFIDANT_V1_WIRE_H_
