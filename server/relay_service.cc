@@ -728,11 +728,13 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     task_running_ = true;
     s_.pool.Schedule(
         [this] {
+          Decision next;
           {
             absl::MutexLock lock(&mu_);
             task_running_ = false;
+            next = DecideLocked();
           }
-          Step();
+          Run(next);
         },
         connection_key_);
   }
@@ -742,6 +744,7 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     v1::ReceiveRequest req;
     absl::Status st = ParseRequest(in, &req);
     if (st.ok()) st = Setup(ctx, req);
+    Decision next;
     {
       absl::MutexLock lock(&mu_);
       task_running_ = false;
@@ -751,8 +754,9 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
       } else {
         dirty_ = true;  // read the queue
       }
+      next = DecideLocked();
     }
-    Step();
+    Run(next);
   }
 
   absl::Status Setup(const grpc::CallbackServerContext& ctx,
@@ -772,6 +776,7 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     absl::StatusOr<std::vector<StoredEnvelope>> batch =
         s_.storage.mailboxes().Read(mailbox_, cursor_, kReadBatchCount,
                                     kReadBatchBytes);
+    Decision next;
     {
       absl::MutexLock lock(&mu_);
       task_running_ = false;
@@ -787,52 +792,74 @@ class ReceiveReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
         }
         for (StoredEnvelope& e : *batch) pending_.push_back(std::move(e));
       }
+      next = DecideLocked();
     }
-    Step();
+    Run(next);
   }
 
-  // Decides the next operation under mu_ and starts it outside.
-  void Step() {
-    enum class Next { kNothing, kWrite, kFinish, kRead } next = Next::kNothing;
+  // What to do next, decided under mu_ and started outside it.
+  enum class Next { kNothing, kWrite, kFinish, kRead };
+  struct Decision {
+    Next next = Next::kNothing;
     grpc::Status status;
+  };
+
+  // Decides the next operation and starts it outside mu_.
+  void Step() {
+    Decision next;
     {
       absl::MutexLock lock(&mu_);
-      if (finished_ || writing_ || task_running_) return;
-      if (finish_requested_) {
-        finished_ = true;
-        status = finish_status_;
-        next = Next::kFinish;
-      } else if (!pending_.empty()) {
-        StoredEnvelope e = std::move(pending_.front());
-        pending_.pop_front();
-        v1::ReceiveResponse response;
-        v1::Envelope* out = response.mutable_envelope();
-        out->set_seq(e.seq);
-        out->set_content(std::move(e.content));
-        out->set_stored_hour(e.stored_hour);
-        (void)SerializeResponse(response, &out_);
-        writing_ = true;
-        next = Next::kWrite;
-      } else if (queue_empty_due_) {
-        queue_empty_due_ = false;
-        sent_queue_empty_ = true;
-        v1::ReceiveResponse response;
-        response.mutable_queue_empty();
-        (void)SerializeResponse(response, &out_);
-        writing_ = true;
-        next = Next::kWrite;
-      } else if (dirty_) {
-        dirty_ = false;
-        task_running_ = true;
-        next = Next::kRead;
-      }
+      next = DecideLocked();
     }
-    switch (next) {
+    Run(next);
+  }
+
+  // A task clears task_running_ and decides in one critical section: were
+  // the two apart, another thread could finish the call in between and the
+  // reactor be deleted under the task.
+  Decision DecideLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Decision d;
+    if (finished_ || writing_ || task_running_) return d;
+    if (finish_requested_) {
+      finished_ = true;
+      d.status = finish_status_;
+      d.next = Next::kFinish;
+    } else if (!pending_.empty()) {
+      StoredEnvelope e = std::move(pending_.front());
+      pending_.pop_front();
+      v1::ReceiveResponse response;
+      v1::Envelope* out = response.mutable_envelope();
+      out->set_seq(e.seq);
+      out->set_content(std::move(e.content));
+      out->set_stored_hour(e.stored_hour);
+      (void)SerializeResponse(response, &out_);
+      writing_ = true;
+      d.next = Next::kWrite;
+    } else if (queue_empty_due_) {
+      queue_empty_due_ = false;
+      sent_queue_empty_ = true;
+      v1::ReceiveResponse response;
+      response.mutable_queue_empty();
+      (void)SerializeResponse(response, &out_);
+      writing_ = true;
+      d.next = Next::kWrite;
+    } else if (dirty_) {
+      dirty_ = false;
+      task_running_ = true;
+      d.next = Next::kRead;
+    }
+    return d;
+  }
+
+  // Starts what DecideLocked chose. After Finish the reactor may already be
+  // gone, so nothing here touches it afterwards.
+  void Run(const Decision& d) {
+    switch (d.next) {
       case Next::kWrite:
         StartWrite(&out_);  // untouched until OnWriteDone
         break;
       case Next::kFinish:
-        Finish(status);
+        Finish(d.status);
         break;
       case Next::kRead:
         s_.pool.Schedule([this] { ReadTask(); }, connection_key_);

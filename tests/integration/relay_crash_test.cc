@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <limits>
 #include <random>
 #include <set>
 #include <string>
@@ -631,24 +632,33 @@ TEST(RelayFirstStartCrashTest, StartsAfterBeingKilledWhileCreatingItsDatabase) {
   std::printf("CONFIDANT_CRASH_SEED=%llu\n",
               static_cast<unsigned long long>(seed));
   std::mt19937_64 rng(seed);
-  // How long a first start takes here, to kill at moments inside it.
-  long startup_ms = 0;
-  {
-    RelayProcess probe(CONFIDANT_RELAY_BIN, dir.path() + "/probe");
+  // How long a first start takes here, to kill at moments inside it: the
+  // shortest of three, since a loaded machine makes some starts slower and
+  // a kill after the relay served tests nothing.
+  long startup_ms = std::numeric_limits<long>::max();
+  for (int p = 0; p < 3; ++p) {
+    RelayProcess probe(CONFIDANT_RELAY_BIN,
+                       dir.path() + "/probe" + std::to_string(p));
     const auto before = Clock::now();
     ASSERT_TRUE(probe.Start()) << probe.Log();
-    startup_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     Clock::now() - before)
-                     .count();
+    startup_ms = std::min<long>(
+        startup_ms, std::chrono::duration_cast<std::chrono::milliseconds>(
+                        Clock::now() - before)
+                        .count());
     EXPECT_EQ(probe.Stop(), 0);
   }
+  // One kill in each twelfth of the start, at a random moment within it, so
+  // the kills cover the whole start whatever the seed.
   int killed_before_serving = 0;
   for (int i = 0; i < 12; ++i) {
     const std::string data_dir = dir.path() + "/relay" + std::to_string(i);
     RelayProcess relay(CONFIDANT_RELAY_BIN, data_dir);
     ASSERT_TRUE(relay.Launch());
-    std::this_thread::sleep_for(std::chrono::milliseconds(
-        std::uniform_int_distribution<long>(0, startup_ms)(rng)));
+    const long slice_begin = startup_ms * i / 12;
+    const long slice_end = startup_ms * (i + 1) / 12;
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<long>(
+            slice_begin, std::max(slice_begin, slice_end - 1))(rng)));
     std::error_code ec;
     if (!std::filesystem::exists(data_dir + ".port", ec)) {
       ++killed_before_serving;

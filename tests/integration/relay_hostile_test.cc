@@ -33,6 +33,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "confidant/v1/admin.pb.h"
 #include "confidant/v1/relay.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -1184,7 +1187,9 @@ TEST_F(RelayHostileTest, IdleConnections) {
   // 1500 gRPC connections that make one call each and then sit idle, made
   // from several threads so that all are open before the first idles out.
   std::vector<std::shared_ptr<grpc::Channel>> channels(1500);
-  std::atomic<int> failed{0};
+  absl::Mutex failures_mu;
+  std::vector<std::string> failures;  // guarded by failures_mu
+  int retried = 0;                    // guarded by failures_mu
   {
     const Account nobody{std::string(16, 'n'), std::string(32, 's')};
     std::vector<std::thread> threads;
@@ -1193,19 +1198,41 @@ TEST_F(RelayHostileTest, IdleConnections) {
         for (size_t i = t; i < channels.size(); i += 10) {
           channels[i] = NewChannel(address_);
           auto stub = v1::Accounts::NewStub(channels[i]);
-          grpc::ClientContext ctx;
-          Auth(&ctx, nobody);
-          v1::GetAccountResponse resp;
-          if (stub->GetAccount(&ctx, v1::GetAccountRequest(), &resp)
-                  .error_code() != grpc::StatusCode::UNAUTHENTICATED) {
-            ++failed;
+          // While 1500 connections are being made on a loaded machine one
+          // may be reset (UNAVAILABLE) or wait past its deadline; such a
+          // call is tried once more and counted. Any other answer than
+          // UNAUTHENTICATED, or a second such failure, fails the test.
+          grpc::Status st;
+          for (int attempt = 0; attempt < 2; ++attempt) {
+            grpc::ClientContext ctx;
+            Auth(&ctx, nobody);
+            v1::GetAccountResponse resp;
+            st = stub->GetAccount(&ctx, v1::GetAccountRequest(), &resp);
+            if (st.error_code() != grpc::StatusCode::UNAVAILABLE &&
+                st.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
+              break;
+            }
+            if (attempt == 0) {
+              absl::MutexLock lock(&failures_mu);
+              ++retried;
+            }
+          }
+          if (st.error_code() != grpc::StatusCode::UNAUTHENTICATED) {
+            absl::MutexLock lock(&failures_mu);
+            failures.push_back(absl::StrCat("call ", i, ": code ",
+                                            st.error_code(), " ",
+                                            st.error_message()));
           }
         }
       });
     }
     for (auto& t : threads) t.join();
   }
-  EXPECT_EQ(failed, 0);
+  {
+    absl::MutexLock lock(&failures_mu);
+    EXPECT_TRUE(failures.empty()) << absl::StrJoin(failures, "\n");
+    std::printf("calls tried again: %d\n", retried);
+  }
   const int fds_during = ::confidant::testing::OpenFileCount(relay_->pid());
   EXPECT_GE(fds_during, fds_before + 1000);
   ExpectOthersServed("idle connections");
