@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "base/bytes.h"
+#include "client/case_policy.h"
 #include "client/messenger_internal.h"
 #include "confidant/client/v1/message.pb.h"
 #include "crypto/errors.h"
@@ -24,6 +25,8 @@
 namespace confidant::client {
 
 using ::confidant::client::v1::AppMessage;
+using ::confidant::client::v1::BlockedSender;
+using ::confidant::client::v1::CaseEvent;
 using ::confidant::client::v1::CaseRecord;
 using ::confidant::client::v1::MessageIndex;
 using ::confidant::client::v1::MessageRecord;
@@ -58,6 +61,7 @@ void SyncReport::Add(const SyncReport& other) {
   identity_changes += other.identity_changes;
   held_dropped += other.held_dropped;
   unsolicited += other.unsolicited;
+  blocked += other.blocked;
   sent += other.sent;
   warnings.insert(warnings.end(), other.warnings.begin(), other.warnings.end());
 }
@@ -119,6 +123,113 @@ absl::StatusOr<std::string> Messenger::SendText(std::string_view case_id,
   return queued;
 }
 
+absl::StatusOr<std::string> Messenger::SendEvent(std::string_view case_id,
+                                                 const CaseEvent& event,
+                                                 absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<std::optional<CaseRecord>> record =
+      LoadRecord<CaseRecord>(profile_, Namespace::kCase, case_id);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) return absl::NotFoundError("unknown case");
+  if ((*record)->status() == CaseRecord::CLOSED) {
+    return absl::FailedPreconditionError("the case is closed");
+  }
+  ProfileStore::Batch batch;
+  absl::StatusOr<std::string> queued =
+      QueueEventLocked(case_id, **record, event, now, batch);
+  if (!queued.ok()) return queued.status();
+  if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
+  return queued;
+}
+
+absl::StatusOr<std::string> Messenger::OpenCaseWithEvents(
+    std::string_view trust_person_account_id,
+    const std::vector<CaseEvent>& events, absl::Time now) {
+  if (trust_person_account_id.size() != kIdSize) {
+    return absl::InvalidArgumentError("an account id has 16 bytes");
+  }
+  if (trust_person_account_id == own_account_id_) {
+    return absl::InvalidArgumentError("a case needs another account");
+  }
+  if (events.empty() || !MayOpenCase(events.front())) {
+    return absl::InvalidArgumentError(
+        "a case is opened by text or a hand-over's introduction");
+  }
+  absl::MutexLock lock(&mu_);
+  const std::string case_id = RandomId();
+  CaseRecord record;
+  record.set_peer_account_id(std::string(trust_person_account_id));
+  record.set_created_unix(absl::ToUnixSeconds(now));
+  record.set_status(CaseRecord::OPEN);
+  record.set_next_sequence(1);
+  record.set_opened_by_us(true);
+  ProfileStore::Batch batch;
+  for (const CaseEvent& event : events) {
+    absl::StatusOr<std::string> queued =
+        QueueEventLocked(case_id, record, event, now, batch);
+    if (!queued.ok()) return queued.status();
+  }
+  if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
+  return case_id;
+}
+
+absl::Status Messenger::Block(std::string_view peer, absl::Time now) {
+  if (absl::Status s = MayKeepCaseFiles(own_kind_); !s.ok()) {
+    return absl::PermissionDeniedError("only a trust person blocks senders");
+  }
+  if (peer.size() != kIdSize) {
+    return absl::InvalidArgumentError("an account id has 16 bytes");
+  }
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<std::optional<BlockedSender>> blocked =
+      LoadRecord<BlockedSender>(profile_, Namespace::kBlockedSender, peer);
+  if (!blocked.ok()) return blocked.status();
+  if (blocked->has_value()) return absl::OkStatus();
+  BlockedSender record;
+  record.set_blocked_unix(absl::ToUnixSeconds(now));
+  return profile_.Put(Namespace::kBlockedSender, peer,
+                      record.SerializeAsString());
+}
+
+absl::Status Messenger::Unblock(std::string_view peer) {
+  absl::MutexLock lock(&mu_);
+  return profile_.Delete(Namespace::kBlockedSender, peer);
+}
+
+absl::StatusOr<std::optional<BlockedSender>> Messenger::Blocked(
+    std::string_view peer) {
+  absl::MutexLock lock(&mu_);
+  return LoadRecord<BlockedSender>(profile_, Namespace::kBlockedSender, peer);
+}
+
+absl::Status Messenger::Purge(std::string_view case_id) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<std::optional<CaseRecord>> record =
+      LoadRecord<CaseRecord>(profile_, Namespace::kCase, case_id);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) return absl::NotFoundError("unknown case");
+  ProfileStore::Batch batch;
+  for (uint64_t seq = 1; seq < (*record)->next_sequence(); ++seq) {
+    const std::string key = SequenceKey(case_id, seq);
+    absl::StatusOr<std::optional<MessageRecord>> stored =
+        LoadRecord<MessageRecord>(profile_, Namespace::kMessage, key);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) continue;
+    batch.Delete(Namespace::kMessageIndex, (*stored)->message_id());
+    batch.Delete(Namespace::kMessage, key);
+  }
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> outbox =
+      profile_.Scan(Namespace::kOutbox);
+  if (!outbox.ok()) return outbox.status();
+  for (const auto& [key, raw] : *outbox) {
+    OutboxEntry entry;
+    if (!entry.ParseFromString(raw)) return Corrupt();
+    if (entry.case_id() == case_id) batch.Delete(Namespace::kOutbox, key);
+  }
+  batch.Delete(Namespace::kCase, case_id);
+  return profile_.Write(batch);
+}
+
 absl::StatusOr<uint64_t> Messenger::NextOrder(ProfileStore::Batch& batch) {
   absl::StatusOr<std::optional<std::string>> raw =
       profile_.Get(Namespace::kMeta, kOutboxNextKey);
@@ -141,6 +252,25 @@ absl::StatusOr<std::string> Messenger::QueueTextLocked(
   if (!internal::IsValidUtf8(text)) {
     return absl::InvalidArgumentError("a message must be UTF-8");
   }
+  MessageRecord stored;
+  stored.set_body(std::string(text));
+  return QueueLocked(case_id, record, std::move(stored), now, batch);
+}
+
+absl::StatusOr<std::string> Messenger::QueueEventLocked(
+    std::string_view case_id, CaseRecord& record, const CaseEvent& event,
+    absl::Time now, ProfileStore::Batch& batch) {
+  if (absl::Status s = Validate(event); !s.ok()) return s;
+  if (absl::Status s = MaySend(own_kind_, event); !s.ok()) return s;
+  internal::ApplyEvent(event, record);
+  MessageRecord stored;
+  *stored.mutable_event() = event;
+  return QueueLocked(case_id, record, std::move(stored), now, batch);
+}
+
+absl::StatusOr<std::string> Messenger::QueueLocked(
+    std::string_view case_id, CaseRecord& record, MessageRecord stored,
+    absl::Time now, ProfileStore::Batch& batch) {
   absl::StatusOr<std::optional<PendingIdentity>> pending =
       Pending(record.peer_account_id());
   if (!pending.ok()) return pending.status();
@@ -152,10 +282,11 @@ absl::StatusOr<std::string> Messenger::QueueTextLocked(
   const uint64_t sequence = record.next_sequence();
   record.set_next_sequence(sequence + 1);
   record.set_last_activity_unix(absl::ToUnixSeconds(now));
-  MessageRecord stored;
+  if (record.first_outgoing_unix() == 0) {
+    record.set_first_outgoing_unix(absl::ToUnixSeconds(now));
+  }
   stored.set_message_id(message_id);
   stored.set_direction(MessageRecord::OUTGOING);
-  stored.set_body(std::string(text));
   stored.set_local_unix(absl::ToUnixSeconds(now));
   stored.set_client_hour(ClientHour(now));
   stored.set_delivery(MessageRecord::QUEUED);
@@ -239,8 +370,13 @@ absl::StatusOr<std::vector<Outgoing>> Messenger::ReadyToSend(absl::Time now,
     AppMessage message;
     message.set_message_id(entry.message_id());
     message.set_case_id(entry.case_id());
-    message.set_kind(AppMessage::TEXT);
-    message.set_body((*stored)->body());
+    if ((*stored)->has_event()) {
+      message.set_kind(AppMessage::CASE_EVENT);
+      *message.mutable_event() = (*stored)->event();
+    } else {
+      message.set_kind(AppMessage::TEXT);
+      message.set_body((*stored)->body());
+    }
     message.set_client_hour((*stored)->client_hour());
     Outgoing item;
     item.order = order;

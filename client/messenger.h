@@ -102,6 +102,13 @@ struct CaseSummary {
   // The trust person opened this case although this employee never wrote
   // to them: a first contact to be wary of.
   bool unsolicited = false;
+  // The last status the trust person shared.
+  client::v1::CaseEvent::SharedStatus shared_status =
+      client::v1::CaseEvent::SHARED_STATUS_UNSPECIFIED;
+  // Closed because it was handed over to another trust person.
+  bool handed_over = false;
+  // Our first outgoing entry; InfinitePast if none yet.
+  absl::Time first_outgoing = absl::InfinitePast();
 };
 
 // A case's safety number as the user should compare it.
@@ -121,6 +128,10 @@ struct CaseMessage {
   std::string body;
   absl::Time time;  // local time of sending or receiving
   DeliveryState delivery = DeliveryState::kSent;
+  // Set for an entry that is a case event (body empty); see case_policy.h.
+  std::optional<client::v1::CaseEvent> event;
+  // The sender's coarse clock, whole hours since the epoch.
+  uint32_t client_hour = 0;
 };
 
 // What receiving did, in counts: never content, ids or sizes.
@@ -137,6 +148,8 @@ struct SyncReport {
   int held_dropped = 0;
   // Cases a trust person opened although this employee never wrote to them.
   int unsolicited = 0;
+  // Envelopes of a blocked sender, dropped (and acked).
+  int blocked = 0;
   // Outgoing messages and receipts that left for the relay.
   int sent = 0;
   // One reason per dropped envelope ("tampered", "malformed message", ...).
@@ -148,7 +161,7 @@ struct SyncReport {
 // What became of one envelope, for the app's observers.
 struct Received {
   enum class Kind {
-    kMessage,    // a new TEXT message was stored
+    kMessage,    // a new TEXT message or case event was stored
     kDuplicate,  // already stored
     kReceipt,    // a delivery receipt was applied
     kHeld,       // the sender proved a new identity key: kept for the check
@@ -162,6 +175,10 @@ struct Received {
   std::string case_id;     // kMessage, kReceipt
   bool new_case = false;   // kMessage: the peer opened this case
   std::string message_id;  // kMessage
+  // kMessage: which case event it was, EVENT_NOT_SET for text.
+  client::v1::CaseEvent::EventCase event = client::v1::CaseEvent::EVENT_NOT_SET;
+  // kMessage: the event's content, when `event` is set.
+  client::v1::CaseEvent event_content;
   // kReceipt: our messages that became delivered.
   std::vector<std::string> delivered;
   std::string peer_account_id;  // kHeld: whose identity changed
@@ -219,6 +236,34 @@ class Messenger {
   // number changed.
   absl::StatusOr<std::string> SendText(std::string_view case_id,
                                        std::string_view text, absl::Time now);
+  // Queues a case event (client/case_policy.h decides whether we may send
+  // it: PERMISSION_DENIED; INVALID_ARGUMENT if malformed); returns the
+  // message id. The case's record takes what the event changes (a shared
+  // status; a consented hand-over closes the case). NOT_FOUND "unknown
+  // case"; FAILED_PRECONDITION while the peer's safety number changed or
+  // the case is closed.
+  absl::StatusOr<std::string> SendEvent(std::string_view case_id,
+                                        const client::v1::CaseEvent& event,
+                                        absl::Time now);
+  // Opens a new case with a trust person whose entries are `events`, the
+  // first of which must be one that may open a case (a hand-over's intro).
+  // Returns the case id; all of it is queued in one batch.
+  absl::StatusOr<std::string> OpenCaseWithEvents(
+      std::string_view trust_person_account_id,
+      const std::vector<client::v1::CaseEvent>& events, absl::Time now);
+
+  // Blocks `peer`: its later envelopes are dropped and acked, and counted.
+  // Blocking again keeps the count. Only trust persons block
+  // (PERMISSION_DENIED).
+  absl::Status Block(std::string_view peer, absl::Time now);
+  absl::Status Unblock(std::string_view peer);
+  // The block of `peer`, or nullopt.
+  absl::StatusOr<std::optional<client::v1::BlockedSender>> Blocked(
+      std::string_view peer);
+  // Removes a case and everything of it from the profile: its record,
+  // messages, index entries and outbox entries. NOT_FOUND "unknown case".
+  // Whether the case may go is the caller's policy.
+  absl::Status Purge(std::string_view case_id);
 
   // Opens one envelope of our mailbox and stores, applies, holds or drops it
   // (see Received). An error means nothing was stored and the envelope must
@@ -306,6 +351,19 @@ class Messenger {
                                               std::string_view text,
                                               absl::Time now,
                                               ProfileStore::Batch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The same for a case event (checked against the policy).
+  absl::StatusOr<std::string> QueueEventLocked(
+      std::string_view case_id, client::v1::CaseRecord& record,
+      const client::v1::CaseEvent& event, absl::Time now,
+      ProfileStore::Batch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stores `stored` (text or event) as our next entry of the case and its
+  // outbox entry.
+  absl::StatusOr<std::string> QueueLocked(std::string_view case_id,
+                                          client::v1::CaseRecord& record,
+                                          client::v1::MessageRecord stored,
+                                          absl::Time now,
+                                          ProfileStore::Batch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The next outbox key; bumps the counter in `batch`.
   absl::StatusOr<uint64_t> NextOrder(ProfileStore::Batch& batch)

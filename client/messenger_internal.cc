@@ -63,8 +63,20 @@ bool IsWellFormed(const AppMessage& m) {
       return std::all_of(
           m.receipt_for().begin(), m.receipt_for().end(),
           [](const std::string& id) { return id.size() == kIdSize; });
+    case AppMessage::CASE_EVENT:
+      return m.body().empty() && m.receipt_for().empty();
     default:
       return false;
+  }
+}
+
+void ApplyEvent(const client::v1::CaseEvent& event,
+                client::v1::CaseRecord& record) {
+  if (event.has_status_shared()) {
+    record.set_shared_status(event.status_shared().status());
+  } else if (event.has_handover_answer() && event.handover_answer().consent()) {
+    record.set_status(client::v1::CaseRecord::CLOSED);
+    record.set_handed_over(true);
   }
 }
 

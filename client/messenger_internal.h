@@ -61,8 +61,14 @@ absl::StatusOr<std::optional<Record>> LoadRecord(ProfileStore& profile,
   return std::optional<Record>(std::move(record));
 }
 
-// A structurally valid AppMessage.
+// A structurally valid AppMessage. A CASE_EVENT's event is checked apart
+// (it may be one a newer client knows).
 bool IsWellFormed(const client::v1::AppMessage& m);
+
+// What `event` changes in its case's record, the same on both sides: a
+// shared status is remembered, a consented hand-over closes the case.
+void ApplyEvent(const client::v1::CaseEvent& event,
+                client::v1::CaseRecord& record);
 
 }  // namespace confidant::client::internal
 

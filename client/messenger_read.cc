@@ -41,6 +41,11 @@ CaseSummary ToSummary(std::string case_id, const CaseRecord& r) {
   s.unread_count = r.unread_count();
   s.opened_by_us = r.opened_by_us();
   s.unsolicited = r.unsolicited();
+  s.shared_status = r.shared_status();
+  s.handed_over = r.handed_over();
+  if (r.first_outgoing_unix() != 0) {
+    s.first_outgoing = absl::FromUnixSeconds(r.first_outgoing_unix());
+  }
   return s;
 }
 
@@ -68,6 +73,8 @@ CaseMessage ToMessage(const MessageRecord& record) {
   m.body = record.body();
   m.time = absl::FromUnixSeconds(record.local_unix());
   m.delivery = ToDelivery(record.delivery());
+  m.client_hour = record.client_hour();
+  if (record.has_event()) m.event = record.event();
   return m;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/types/span.h"
 #include "base/bytes.h"
 #include "client/messenger.h"
+#include "client/case_policy.h"
 #include "client/messenger_internal.h"
 #include "confidant/client/v1/message.pb.h"
 #include "crypto/errors.h"
@@ -22,6 +23,8 @@
 namespace confidant::client {
 
 using ::confidant::client::v1::AppMessage;
+using ::confidant::client::v1::BlockedSender;
+using ::confidant::client::v1::CaseEvent;
 using ::confidant::client::v1::CaseRecord;
 using ::confidant::client::v1::HeldEnvelope;
 using ::confidant::client::v1::MessageIndex;
@@ -128,6 +131,23 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
     report.warnings.push_back(std::move(reason));
     return absl::OkStatus();
   };
+  const std::string& sender = opened.sender_account_id;
+  // A blocked sender's envelopes are acked like any other, so the relay
+  // sees nothing new; only the count remembers them.
+  absl::StatusOr<std::optional<BlockedSender>> blocked =
+      LoadRecord<BlockedSender>(profile_, Namespace::kBlockedSender, sender);
+  if (!blocked.ok()) return blocked.status();
+  if (blocked->has_value()) {
+    (*blocked)->set_dropped((*blocked)->dropped() + 1);
+    if (absl::Status s = profile_.Put(Namespace::kBlockedSender, sender,
+                                      (*blocked)->SerializeAsString());
+        !s.ok()) {
+      return s;
+    }
+    out.kind = Received::Kind::kDropped;
+    ++report.blocked;
+    return absl::OkStatus();
+  }
   AppMessage message;
   if (!message.ParseFromString(opened.plaintext)) {
     return drop("malformed message");
@@ -135,11 +155,19 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
   if (!internal::IsWellFormed(message)) {
     // A kind a newer client knows, or garbage: acked, never shown.
     const bool unknown = message.kind() != AppMessage::KIND_UNSPECIFIED &&
-                         message.kind() != AppMessage::TEXT &&
-                         message.kind() != AppMessage::DELIVERY_RECEIPT;
+                         !AppMessage::Kind_IsValid(message.kind());
     return drop(unknown ? "unknown message kind" : "malformed message");
   }
-  const std::string& sender = opened.sender_account_id;
+  if (message.kind() == AppMessage::CASE_EVENT) {
+    if (message.event().event_case() == CaseEvent::EVENT_NOT_SET) {
+      // An event a newer client knows: acked, never shown.
+      return drop("unknown case event");
+    }
+    if (!Validate(message.event()).ok()) return drop("malformed case event");
+    if (!MaySend(PeerKind(own_kind_), message.event()).ok()) {
+      return drop("case event from the wrong side");
+    }
+  }
   absl::StatusOr<std::optional<CaseRecord>> record =
       LoadRecord<CaseRecord>(profile_, Namespace::kCase, message.case_id());
   if (!record.ok()) return record.status();
@@ -180,7 +208,7 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
     return absl::OkStatus();
   }
 
-  // TEXT.
+  // TEXT or CASE_EVENT.
   absl::StatusOr<std::optional<MessageIndex>> seen = LoadRecord<MessageIndex>(
       profile_, Namespace::kMessageIndex, message.message_id());
   if (!seen.ok()) return seen.status();
@@ -189,9 +217,12 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
     ++report.duplicates;
     return absl::OkStatus();
   }
+  const bool is_event = message.kind() == AppMessage::CASE_EVENT;
   CaseRecord updated;
   if (record->has_value()) {
     updated = **record;
+  } else if (is_event && !MayOpenCase(message.event())) {
+    return drop("case event for an unknown case");
   } else {
     out.new_case = true;
     updated.set_peer_account_id(sender);
@@ -225,7 +256,14 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
   MessageRecord stored;
   stored.set_message_id(message.message_id());
   stored.set_direction(MessageRecord::INCOMING);
-  stored.set_body(message.body());
+  if (is_event) {
+    internal::ApplyEvent(message.event(), updated);
+    *stored.mutable_event() = message.event();
+    out.event = message.event().event_case();
+    out.event_content = message.event();
+  } else {
+    stored.set_body(message.body());
+  }
   stored.set_local_unix(absl::ToUnixSeconds(now));
   stored.set_client_hour(message.client_hour());
   stored.set_delivery(MessageRecord::RECEIVED);

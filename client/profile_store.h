@@ -74,6 +74,7 @@ enum class Namespace : uint8_t {
   // out (client/account.h); the key is deleted 90 days later if unused.
   kPreKeyHandout = 14,
   kCaseFile = 15,  // a trust person's registration of each case (casework.h)
+  kBlockedSender = 16,  // account id -> BlockedSender (client/messenger.h)
 };
 
 // An encrypted key-value store in a profile directory. Every write is synced

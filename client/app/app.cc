@@ -301,11 +301,7 @@ absl::StatusOr<std::string> App::OpenCase(
   absl::StatusOr<std::string> case_id = stack_->messenger->OpenCase(
       trust_person_account_id, first_message, Now());
   if (!case_id.ok()) return case_id;
-  {
-    absl::MutexLock lock(&mu_);
-    send_wanted_ = true;
-  }
-  PublishConnection();
+  OutboxChanged();
   return case_id;
 }
 
@@ -314,12 +310,16 @@ absl::StatusOr<std::string> App::Send(std::string_view case_id,
   absl::StatusOr<std::string> id =
       stack_->messenger->SendText(case_id, text, Now());
   if (!id.ok()) return id;
+  OutboxChanged();
+  return id;
+}
+
+void App::OutboxChanged() {
   {
     absl::MutexLock lock(&mu_);
     send_wanted_ = true;
   }
   PublishConnection();
-  return id;
 }
 
 absl::StatusOr<std::vector<CaseSummary>> App::Cases() {
@@ -341,28 +341,6 @@ absl::Status App::MarkRead(std::string_view case_id) {
     Emit([id](AppObserver& o) { o.OnCaseChanged(id); });
   }
   return s;
-}
-
-absl::StatusOr<v1::CaseFile> App::CaseFile(std::string_view case_id) {
-  return stack_->case_files->Get(case_id, Now());
-}
-
-absl::StatusOr<v1::CaseFile> App::UpdateCaseFile(std::string_view case_id,
-                                                 const CaseFileUpdate& update) {
-  return stack_->case_files->Update(case_id, update, Now());
-}
-
-absl::StatusOr<v1::CaseFile> App::AddNote(std::string_view case_id,
-                                          std::string_view text) {
-  return stack_->case_files->AddNote(case_id, text, Now());
-}
-
-absl::StatusOr<std::vector<v1::Category>> App::Categories() {
-  return stack_->case_files->Categories();
-}
-
-absl::Status App::SetCategories(const std::vector<v1::Category>& categories) {
-  return stack_->case_files->SetCategories(categories);
 }
 
 absl::StatusOr<SafetyNumberState> App::SafetyNumber(std::string_view case_id) {

@@ -43,7 +43,9 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "client/account.h"
+#include "client/app/case_events.h"
 #include "client/app/casework.h"
+#include "client/app/deadlines.h"
 #include "client/app/settings.h"
 #include "client/messenger.h"
 #include "client/transport.h"
@@ -202,6 +204,68 @@ class App {
                                        std::string_view text);
   absl::StatusOr<std::vector<v1::Category>> Categories();
   absl::Status SetCategories(const std::vector<v1::Category>& categories);
+  absl::StatusOr<v1::CaseworkSettings> CaseworkSettings();
+  absl::Status SaveCaseworkSettings(const v1::CaseworkSettings& settings);
+
+  // Whistleblower reports (deadlines.h): feedback given, the feedback
+  // deadline extended with a reason, the deadlines of one case, and what is
+  // due across all cases.
+  absl::StatusOr<v1::CaseFile> RecordFeedback(std::string_view case_id);
+  absl::StatusOr<v1::CaseFile> ExtendDeadline(std::string_view case_id,
+                                              std::string_view reason);
+  absl::StatusOr<WbkDeadlines> Deadlines(std::string_view case_id);
+  absl::StatusOr<std::vector<DueItem>> Due();
+  // Removes a closed case entirely; and the closed cases whose retention
+  // period ended (also done by Open()).
+  absl::Status Purge(std::string_view case_id);
+  absl::StatusOr<int> PurgeExpired();
+
+  // Shared with the employee, inside the encryption (case_policy.h says
+  // which side may do what). Each queues one case event and returns its
+  // message id; works offline.
+  absl::StatusOr<std::string> ShareStatus(std::string_view case_id,
+                                          v1::CaseEvent::SharedStatus status);
+  // The acknowledgement of receipt: `text`, or the trust person's edited
+  // bilingual text (CaseworkSettings) when empty. Recorded for the deadline
+  // of a whistleblower report in the same batch.
+  absl::StatusOr<std::string> Acknowledge(std::string_view case_id,
+                                          std::string_view text = {});
+  // Trust person: proposes 1..3 slots; returns the proposal id (16 bytes).
+  absl::StatusOr<std::string> ProposeAppointment(
+      std::string_view case_id, const std::vector<v1::CaseEvent::Slot>& slots,
+      std::string_view note = {});
+  // Employee: accepts slot 1..3 of the latest proposal, or 0 to ask for
+  // other times. NOT_FOUND for an unknown proposal; FAILED_PRECONDITION if
+  // it was replaced by a newer one or answered already.
+  absl::StatusOr<std::string> AnswerAppointment(std::string_view case_id,
+                                                std::string_view proposal_id,
+                                                uint32_t slot,
+                                                std::string_view note = {});
+  absl::StatusOr<AppointmentState> Appointment(std::string_view case_id);
+  absl::StatusOr<std::string> AppointmentICalendar(std::string_view case_id,
+                                                   std::string_view summary);
+  // Trust person: proposes that `colleague` (a trust person of the case's
+  // organisation in the directory: asks the relay) takes the case over;
+  // returns the hand-over id. INVALID_ARGUMENT for anyone outside the
+  // organisation or oneself.
+  absl::StatusOr<std::string> ProposeHandover(
+      std::string_view case_id, std::string_view colleague_account_id,
+      v1::CaseEvent::HandoverReason reason, std::string_view note = {});
+  // Employee: consents to the pending hand-over, forwarding the messages
+  // `forward` (ids of text messages of this case, in the case's order) to
+  // the new trust person in a new case, and closing this one; or refuses.
+  // Returns the new case id on consent, empty on refusal. The colleague is
+  // checked against the organisation's directory (asks the relay).
+  absl::StatusOr<std::string> AnswerHandover(
+      std::string_view case_id, std::string_view handover_id, bool consent,
+      const std::vector<std::string>& forward = {});
+  absl::StatusOr<HandoverState> Handover(std::string_view case_id);
+  // Trust person: drops every later envelope of the case's peer (acked and
+  // counted, the relay learns nothing); and undoes it.
+  absl::Status Block(std::string_view case_id);
+  absl::Status Unblock(std::string_view case_id);
+  absl::StatusOr<std::optional<v1::BlockedSender>> Blocked(
+      std::string_view case_id);
 
   // One round without live threads (what `confidant sync` does): key
   // maintenance, every queued envelope received and acked, then the outbox
@@ -236,6 +300,11 @@ class App {
 
   absl::Time Now() const;
   base::Random& Random() const;
+  // Something was queued: the sender wakes and observers see the count.
+  void OutboxChanged();
+  // Queues `event` in a case and wakes the sender.
+  absl::StatusOr<std::string> SendEvent(std::string_view case_id,
+                                        const v1::CaseEvent& event);
 
   // Envelopes received in one atomic batch, with the relay's keys learnt
   // once if needed; their events published and counts added to `report`.

@@ -91,6 +91,14 @@ void App::Publish(const Received& r, SyncReport* report) {
   }
   switch (r.kind) {
     case Received::Kind::kMessage: {
+      if (r.event == v1::CaseEvent::kHandoverAnswer &&
+          r.event_content.handover_answer().consent() &&
+          kind() == AccountKind::kTrustPerson) {
+        // The employee took the case to a colleague: our file closes too.
+        // (CaseFiles also does this when it next reads the file, should
+        // this write fail.)
+        (void)stack_->case_files->MarkHandedOver(r.case_id, Now());
+      }
       absl::StatusOr<CaseMessage> message =
           stack_->messenger->ReadMessage(r.case_id, r.message_id);
       if (!message.ok()) break;

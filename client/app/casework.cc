@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "base/bytes.h"
 #include "base/utf8.h"
+#include "client/case_policy.h"
 
 namespace confidant::client {
 namespace {
@@ -79,9 +80,7 @@ CaseFiles::CaseFiles(ProfileStore& profile, Messenger& messenger,
       time_zone_(time_zone) {}
 
 absl::Status CaseFiles::Allowed(std::string_view case_id) {
-  if (kind_ != AccountKind::kTrustPerson) {
-    return absl::PermissionDeniedError("only a trust person keeps case files");
-  }
+  if (absl::Status s = MayKeepCaseFiles(kind_); !s.ok()) return s;
   return messenger_.GetCase(case_id).status();
 }
 
@@ -100,6 +99,22 @@ absl::StatusOr<CaseFile> CaseFiles::GetLocked(std::string_view case_id,
   CaseFile file;
   if (raw->has_value()) {
     if (!file.ParseFromString(**raw)) return Corrupt();
+    if (!file.handed_over()) {
+      absl::StatusOr<CaseSummary> summary = messenger_.GetCase(case_id);
+      if (!summary.ok()) return summary.status();
+      if (summary->handed_over) {
+        file.set_handed_over(true);
+        if (file.status() != CaseFile::CLOSED) {
+          file.set_status(CaseFile::CLOSED);
+          file.set_closed_unix(absl::ToUnixSeconds(now));
+        }
+        if (absl::Status s = profile_.Put(Namespace::kCaseFile, case_id,
+                                          file.SerializeAsString());
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
     return file;
   }
   // Registered now, with the next number of this year.
@@ -174,11 +189,33 @@ absl::StatusOr<CaseFile> CaseFiles::Update(std::string_view case_id,
   }
   if (update.support.has_value()) {
     next.clear_support();
+    bool whistleblower = false;
     for (CaseFile::Support s : *update.support) {
       if (!CaseFile::Support_IsValid(s) || s == CaseFile::SUPPORT_UNSPECIFIED) {
         return absl::InvalidArgumentError("unknown kind of support");
       }
       next.add_support(s);
+      whistleblower |= s == CaseFile::WHISTLEBLOWER_REPORT;
+    }
+    if (!whistleblower) {
+      next.clear_wbk();
+    } else if (!next.has_wbk()) {
+      // Received when the case's first message was.
+      absl::StatusOr<CaseSummary> summary = messenger_.GetCase(case_id);
+      if (!summary.ok()) return summary.status();
+      next.mutable_wbk()->set_received_unix(
+          absl::ToUnixSeconds(summary->created));
+      // An acknowledgement sent before the case was marked counts.
+      absl::StatusOr<std::vector<CaseMessage>> messages =
+          messenger_.ReadCase(case_id);
+      if (!messages.ok()) return messages.status();
+      for (const CaseMessage& m : *messages) {
+        if (m.direction == Direction::kOutgoing && m.event.has_value() &&
+            m.event->has_acknowledgement()) {
+          next.mutable_wbk()->set_acknowledged_unix(absl::ToUnixSeconds(m.time));
+          break;
+        }
+      }
     }
   }
   if (update.referrals.has_value()) {
@@ -254,9 +291,7 @@ absl::StatusOr<std::vector<Category>> CaseFiles::CategoriesLocked() {
 }
 
 absl::Status CaseFiles::SetCategories(const std::vector<Category>& categories) {
-  if (kind_ != AccountKind::kTrustPerson) {
-    return absl::PermissionDeniedError("only a trust person keeps case files");
-  }
+  if (absl::Status s = MayKeepCaseFiles(kind_); !s.ok()) return s;
   std::set<std::string> keys;
   CategoryList list;
   for (const Category& c : categories) {

@@ -7,13 +7,17 @@
 //   kCaseFile  case id -> CaseFile (proto/confidant/client/v1/message.proto)
 //   kMeta "casework.categories"   CategoryList (the defaults until changed)
 //   kMeta "casework.next.<year>"  the next case number of that year (u32)
+//   kMeta "casework.settings"     CaseworkSettings
 //
-// Policy, in one place: only a trust person keeps case files
-// (PERMISSION_DENIED otherwise), only for a case that exists (NOT_FOUND).
+// Policy, in one place (client/case_policy.h): only a trust person keeps
+// case files (PERMISSION_DENIED otherwise), only for a case that exists
+// (NOT_FOUND). A case is a whistleblower report exactly while its support
+// holds WHISTLEBLOWER_REPORT; it then has the deadlines of deadlines.h.
 #ifndef CONFIDANT_CLIENT_APP_CASEWORK_H_
 #define CONFIDANT_CLIENT_APP_CASEWORK_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "client/app/deadlines.h"
 #include "client/messenger.h"
 #include "client/profile_store.h"
 #include "client/transport.h"
@@ -33,6 +38,14 @@ namespace confidant::client {
 
 // The longest private note, in bytes of UTF-8.
 inline constexpr size_t kMaxNoteBytes = 16 * 1024;
+// The longest reason for an extension, in bytes of UTF-8.
+inline constexpr size_t kMaxReasonBytes = 1000;
+inline constexpr uint32_t kDefaultWarningDays = 3;
+inline constexpr uint32_t kDefaultRetentionReminderDays = 14;
+
+// The acknowledgement of receipt a trust person sends unless edited.
+std::string DefaultAcknowledgementNl();
+std::string DefaultAcknowledgementEn();
 
 // What Dutch trust persons report on, in Dutch and English: the list a new
 // profile starts with.
@@ -79,6 +92,48 @@ class CaseFiles {
   absl::StatusOr<std::vector<v1::Category>> Categories();
   absl::Status SetCategories(const std::vector<v1::Category>& categories);
 
+  // The trust person's settings, with the defaults filled in, and replaced
+  // (warning days at most 60; retention 0 (off) or 30..3650 days; reminder
+  // 1..60 days; acknowledgement texts UTF-8, at most 8192 bytes each, empty
+  // for the default).
+  absl::StatusOr<v1::CaseworkSettings> Settings();
+  absl::Status SaveSettings(const v1::CaseworkSettings& settings);
+  // The text of the acknowledgement of receipt: Dutch, then English.
+  absl::StatusOr<std::string> AcknowledgementText();
+
+  // The acknowledgement of receipt was sent (recorded for a whistleblower
+  // report; the first one counts).
+  absl::StatusOr<v1::CaseFile> RecordAcknowledgement(std::string_view case_id,
+                                                     absl::Time now);
+  // Feedback was given to the reporter of a whistleblower report.
+  // FAILED_PRECONDITION if the case is no whistleblower report or feedback
+  // was recorded before.
+  absl::StatusOr<v1::CaseFile> RecordFeedback(std::string_view case_id,
+                                              absl::Time now);
+  // Extends the feedback deadline by 3 months, with `reason` (UTF-8,
+  // 1..kMaxReasonBytes). FAILED_PRECONDITION if the case is no whistleblower
+  // report, was extended before, or feedback was given.
+  absl::StatusOr<v1::CaseFile> ExtendDeadline(std::string_view case_id,
+                                              std::string_view reason,
+                                              absl::Time now);
+  // The deadlines of a whistleblower report; FAILED_PRECONDITION otherwise.
+  absl::StatusOr<WbkDeadlines> Deadlines(std::string_view case_id,
+                                         absl::Time now);
+  // The case was handed over: closed, and marked so.
+  absl::StatusOr<v1::CaseFile> MarkHandedOver(std::string_view case_id,
+                                              absl::Time now);
+
+  // Every open deadline and purge reminder across all cases, soonest first:
+  // each with its state at `now` (warnings from Settings().warning_days,
+  // purge reminders from retention_reminder_days before).
+  absl::StatusOr<std::vector<DueItem>> Due(absl::Time now);
+
+  // Removes a closed case and all of it (messages, file, notes) in one
+  // batch. FAILED_PRECONDITION "only a closed case can be purged".
+  absl::Status Purge(std::string_view case_id);
+  // Purges the closed cases whose retention period ended; how many.
+  absl::StatusOr<int> PurgeExpired(absl::Time now);
+
  private:
   absl::Status Allowed(std::string_view case_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -86,6 +141,16 @@ class CaseFiles {
                                          absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::vector<v1::Category>> CategoriesLocked()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<v1::CaseworkSettings> SettingsLocked()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Loads the file, lets `change` edit it (an error leaves it as it was)
+  // and stores it.
+  absl::StatusOr<v1::CaseFile> Change(
+      std::string_view case_id, absl::Time now,
+      const std::function<absl::Status(v1::CaseFile&)>& change)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status PurgeLocked(std::string_view case_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   ProfileStore& profile_;
