@@ -115,6 +115,12 @@ absl::StatusOr<std::string> Messenger::SendText(std::string_view case_id,
       LoadRecord<CaseRecord>(profile_, Namespace::kCase, case_id);
   if (!record.ok()) return record.status();
   if (!record->has_value()) return absl::NotFoundError("unknown case");
+  if ((*record)->status() == CaseRecord::CLOSED) {
+    return absl::FailedPreconditionError(
+        (*record)->handed_over()
+            ? "the case was handed over; write in the new case"
+            : "the case is closed");
+  }
   ProfileStore::Batch batch;
   absl::StatusOr<std::string> queued =
       QueueTextLocked(case_id, **record, text, now, batch);
@@ -132,7 +138,10 @@ absl::StatusOr<std::string> Messenger::SendEvent(std::string_view case_id,
   if (!record.ok()) return record.status();
   if (!record->has_value()) return absl::NotFoundError("unknown case");
   if ((*record)->status() == CaseRecord::CLOSED) {
-    return absl::FailedPreconditionError("the case is closed");
+    return absl::FailedPreconditionError(
+        (*record)->handed_over()
+            ? "the case was handed over; write in the new case"
+            : "the case is closed");
   }
   ProfileStore::Batch batch;
   absl::StatusOr<std::string> queued =
@@ -164,9 +173,10 @@ absl::StatusOr<std::string> Messenger::OpenCaseWithEvents(
   record.set_next_sequence(1);
   record.set_opened_by_us(true);
   ProfileStore::Batch batch;
+  std::optional<uint64_t> next_order;
   for (const CaseEvent& event : events) {
     absl::StatusOr<std::string> queued =
-        QueueEventLocked(case_id, record, event, now, batch);
+        QueueEventLocked(case_id, record, event, now, batch, &next_order);
     if (!queued.ok()) return queued.status();
   }
   if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
@@ -230,16 +240,23 @@ absl::Status Messenger::Purge(std::string_view case_id) {
   return profile_.Write(batch);
 }
 
-absl::StatusOr<uint64_t> Messenger::NextOrder(ProfileStore::Batch& batch) {
-  absl::StatusOr<std::optional<std::string>> raw =
-      profile_.Get(Namespace::kMeta, kOutboxNextKey);
-  if (!raw.ok()) return raw.status();
+absl::StatusOr<uint64_t> Messenger::NextOrder(ProfileStore::Batch& batch,
+                                              std::optional<uint64_t>* cache) {
   uint64_t order = 1;
-  if (raw->has_value()) {
-    if ((*raw)->size() != 8) return Corrupt();
-    order = base::GetBigEndian(**raw, 8);
+  if (cache != nullptr && cache->has_value()) {
+    order = **cache;
+  } else {
+    absl::StatusOr<std::optional<std::string>> raw =
+        profile_.Get(Namespace::kMeta, kOutboxNextKey);
+    if (!raw.ok()) return raw.status();
+    if (raw->has_value()) {
+      if ((*raw)->size() != 8) return Corrupt();
+      order = base::GetBigEndian(**raw, 8);
+    }
   }
+  // The last put of a batch wins.
   batch.Put(Namespace::kMeta, kOutboxNextKey, OrderKey(order + 1));
+  if (cache != nullptr) *cache = order + 1;
   return order;
 }
 
@@ -259,23 +276,26 @@ absl::StatusOr<std::string> Messenger::QueueTextLocked(
 
 absl::StatusOr<std::string> Messenger::QueueEventLocked(
     std::string_view case_id, CaseRecord& record, const CaseEvent& event,
-    absl::Time now, ProfileStore::Batch& batch) {
+    absl::Time now, ProfileStore::Batch& batch,
+    std::optional<uint64_t>* next_order) {
   if (absl::Status s = Validate(event); !s.ok()) return s;
   if (absl::Status s = MaySend(own_kind_, event); !s.ok()) return s;
   internal::ApplyEvent(event, record);
   MessageRecord stored;
   *stored.mutable_event() = event;
-  return QueueLocked(case_id, record, std::move(stored), now, batch);
+  return QueueLocked(case_id, record, std::move(stored), now, batch,
+                     next_order);
 }
 
 absl::StatusOr<std::string> Messenger::QueueLocked(
     std::string_view case_id, CaseRecord& record, MessageRecord stored,
-    absl::Time now, ProfileStore::Batch& batch) {
+    absl::Time now, ProfileStore::Batch& batch,
+    std::optional<uint64_t>* next_order) {
   absl::StatusOr<std::optional<PendingIdentity>> pending =
       Pending(record.peer_account_id());
   if (!pending.ok()) return pending.status();
   if (pending->has_value()) return IdentityChangedError();
-  absl::StatusOr<uint64_t> order = NextOrder(batch);
+  absl::StatusOr<uint64_t> order = NextOrder(batch, next_order);
   if (!order.ok()) return order.status();
 
   const std::string message_id = RandomId();

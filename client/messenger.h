@@ -233,7 +233,7 @@ class Messenger {
 
   // Queues `text` (UTF-8, 1..kMaxTextBytes) in a case; returns the message
   // id. NOT_FOUND "unknown case"; FAILED_PRECONDITION while the peer's safety
-  // number changed.
+  // number changed, or once the case is closed (handed over).
   absl::StatusOr<std::string> SendText(std::string_view case_id,
                                        std::string_view text, absl::Time now);
   // Queues a case event (client/case_policy.h decides whether we may send
@@ -356,17 +356,20 @@ class Messenger {
   absl::StatusOr<std::string> QueueEventLocked(
       std::string_view case_id, client::v1::CaseRecord& record,
       const client::v1::CaseEvent& event, absl::Time now,
-      ProfileStore::Batch& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Stores `stored` (text or event) as our next entry of the case and its
-  // outbox entry.
-  absl::StatusOr<std::string> QueueLocked(std::string_view case_id,
-                                          client::v1::CaseRecord& record,
-                                          client::v1::MessageRecord stored,
-                                          absl::Time now,
-                                          ProfileStore::Batch& batch)
+      ProfileStore::Batch& batch, std::optional<uint64_t>* next_order = nullptr)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The next outbox key; bumps the counter in `batch`.
-  absl::StatusOr<uint64_t> NextOrder(ProfileStore::Batch& batch)
+  // Stores `stored` (text or event) as our next entry of the case and its
+  // outbox entry. `next_order` carries the outbox counter between several
+  // items queued in one batch.
+  absl::StatusOr<std::string> QueueLocked(
+      std::string_view case_id, client::v1::CaseRecord& record,
+      client::v1::MessageRecord stored, absl::Time now,
+      ProfileStore::Batch& batch, std::optional<uint64_t>* next_order = nullptr)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The next outbox key; bumps the counter in `batch` (and in `cache`, if
+  // given, which is read instead of the profile once set).
+  absl::StatusOr<uint64_t> NextOrder(ProfileStore::Batch& batch,
+                                     std::optional<uint64_t>* cache = nullptr)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // One envelope, inside the caller's ProfileStore::Transaction.
   absl::StatusOr<Received> ReceiveLocked(const Envelope& envelope,

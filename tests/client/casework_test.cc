@@ -14,78 +14,16 @@
 #include "base/testing/fake_clock.h"
 #include "client/app/app.h"
 #include "client/testing/fake_relay.h"
+#include "tests/client/casework_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_util.h"
 
-namespace confidant::client {
+namespace confidant::client::casework_testing {
 namespace {
 
-using ::confidant::testing::TempDir;
 using ::testing::ElementsAre;
 using v1::CaseFile;
-
-constexpr char kPassphrase[] = "correct horse battery staple";
-constexpr crypto::Argon2Params kCheapArgon2 = {1, 8192, 1};
-
-absl::Time Utc(int y, int mo, int d, int h, int mi) {
-  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi),
-                         absl::UTCTimeZone());
-}
-
-class CaseworkTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto relay = FakeRelay::Create();
-    ASSERT_TRUE(relay.ok());
-    relay_ = *std::move(relay);
-    auto org = relay_->CreateOrganisation("Gemeente Voorbeeld");
-    ASSERT_TRUE(org.ok());
-    org_ = *std::move(org);
-    auto invite = relay_->CreateInvite({org_.organisation.id});
-    ASSERT_TRUE(invite.ok());
-    TrustPersonProfile p;
-    p.display_name = "Anna de Vries";
-    p.affiliation = Affiliation::kExternal;
-    p.languages = {"nl"};
-    auto tp = App::Enroll(dir_.path() + "/tp", kPassphrase, {}, *invite, p,
-                          relay_->RootFingerprint(), Options());
-    ASSERT_TRUE(tp.ok()) << tp.status();
-    tp_ = *std::move(tp);
-    auto emp =
-        App::Join(dir_.path() + "/emp", kPassphrase, {}, org_.access_code,
-                  relay_->RootFingerprint(), Options());
-    ASSERT_TRUE(emp.ok()) << emp.status();
-    emp_ = *std::move(emp);
-  }
-
-  AppOptions Options() {
-    AppOptions options;
-    options.argon2 = kCheapArgon2;
-    options.clock = &clock_;
-    options.make_transport = [this](const ConnectionSettings&)
-        -> absl::StatusOr<std::unique_ptr<RelayTransport>> {
-      return relay_->NewTransport();
-    };
-    return options;
-  }
-
-  // A new case from the employee, as the trust person has it.
-  std::string NewCase() {
-    absl::StatusOr<std::string> id = emp_->OpenCase(tp_->account_id(), "hoi");
-    EXPECT_TRUE(id.ok()) << id.status();
-    EXPECT_TRUE(emp_->SendQueued().ok());
-    EXPECT_TRUE(tp_->SyncOnce().ok());
-    return id.value_or("");
-  }
-
-  base::FakeClock clock_{Utc(2026, 3, 2, 9, 0)};
-  TempDir dir_;
-  std::unique_ptr<FakeRelay> relay_;
-  FakeRelay::CreatedOrganisation org_;
-  std::unique_ptr<App> tp_;
-  std::unique_ptr<App> emp_;
-};
 
 TEST_F(CaseworkTest, NumbersCountPerYearInTheTrustPersonsTimeZone) {
   const std::string a = NewCase();
@@ -221,4 +159,4 @@ TEST_F(CaseworkTest, CategoriesStartDutchAndEnglishAndCanBeChanged) {
 }
 
 }  // namespace
-}  // namespace confidant::client
+}  // namespace confidant::client::casework_testing
