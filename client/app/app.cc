@@ -92,7 +92,6 @@ absl::Status AppStack::StartMessenger(const MessengerOptions& options,
       *sessions, certificates->verifier(), account_id, *std::move(identity));
   messenger = std::make_unique<Messenger>(*profile, *sessions, *crypto,
                                           account_id, kind, options);
-  absl::TimeZone zone;
   if (!absl::LoadTimeZone(time_zone, &zone)) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown time zone ", time_zone));
@@ -165,7 +164,13 @@ absl::StatusOr<std::unique_ptr<App>> App::Open(const std::string& dir,
       !s.ok()) {
     return s;
   }
-  return std::unique_ptr<App>(new App(std::move(stack), std::move(options)));
+  std::unique_ptr<App> app(new App(std::move(stack), std::move(options)));
+  if (app->kind() == AccountKind::kTrustPerson) {
+    // Closed cases past the trust person's retention period go now. A
+    // failure leaves them for the next time and opens the profile anyway.
+    (void)app->PurgeExpired();
+  }
+  return app;
 }
 
 namespace {

@@ -163,6 +163,8 @@ class App {
   const std::string& identity_key() const;
   // The fingerprint of the relay's root key, as pinned.
   const std::string& relay_fingerprint() const;
+  // The time zone of case numbers, deadlines and appointments.
+  absl::TimeZone time_zone() const;
   // The effective connection settings, and the stored ones replaced (used
   // from the next Open()).
   const ConnectionSettings& settings() const;

@@ -26,6 +26,8 @@ std::string NewId(base::Random& random) { return random.Bytes(16); }
 
 }  // namespace
 
+absl::TimeZone App::time_zone() const { return stack_->zone; }
+
 absl::StatusOr<v1::CaseFile> App::CaseFile(std::string_view case_id) {
   return stack_->case_files->Get(case_id, Now());
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "client/account.h"
 #include "client/app/casework.h"
 #include "client/app/settings.h"
@@ -38,6 +39,8 @@ struct AppStack {
   std::unique_ptr<crypto::MessageCrypto> crypto;
   std::unique_ptr<Messenger> messenger;
   std::unique_ptr<CaseFiles> case_files;
+  // The trust person's time zone (AppOptions::time_zone).
+  absl::TimeZone zone;
 
   // Account manager and sessions on `profile` and `store`.
   absl::Status OpenAccount(const AccountOptions& options);

@@ -228,7 +228,9 @@ int Read(const Request& req) {
           "\n");
   } else {
     std::string text;
-    for (const client::CaseMessage& m : *messages) text += MessageText(m);
+    for (const client::CaseMessage& m : *messages) {
+      text += MessageText(m, (*app)->time_zone());
+    }
     Print(text);
   }
   return kExitOk;

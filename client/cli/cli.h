@@ -54,7 +54,59 @@ struct Request {
   std::string new_passphrase_file;
   uint32_t argon2_memory_mib = 0;  // 0: keep
   uint32_t argon2_passes = 0;      // 0: keep
+  std::string time_zone = "Europe/Amsterdam";
+
+  // Case work (casework_commands.cc, case_event_commands.cc).
+  std::string value;  // the positional word of `case status` and the like
+  std::string org;
+  std::string role;
+  std::string support;   // comma-separated
+  std::string referral;  // comma-separated
+  std::string outcome;
+  std::optional<uint32_t> conversations;
+  std::optional<int32_t> minutes;
+  std::string reason;
+  std::string note;
+  std::vector<std::string> slots;
+  std::string proposal;
+  std::string handover;
+  std::string forward = "none";  // all, none, or comma-separated ids
+  uint32_t slot = 0;
+  bool other_times = false;
+  std::string ics;
+  std::string summary = "Gesprek (Confidant) / Conversation";
+  bool all = false;
+  bool yes = false;
+  std::optional<uint32_t> warning_days;
+  std::optional<uint32_t> retention_days;
+  std::optional<uint32_t> reminder_days;
+  std::string acknowledgement_nl_file;
+  std::string acknowledgement_en_file;
 };
+
+// Words for case-work values, both ways (casework_names.cc).
+std::string Name(client::v1::CaseFile::Status v);
+std::string Name(client::v1::CaseFile::ReporterRole v);
+std::string Name(client::v1::CaseFile::Support v);
+std::string Name(client::v1::CaseFile::Referral v);
+std::string Name(client::v1::CaseFile::Outcome v);
+std::string Name(client::v1::CaseEvent::SharedStatus v);
+std::string Name(client::v1::CaseEvent::HandoverReason v);
+std::string Name(client::v1::CaseEvent::Mode v);
+absl::StatusOr<client::v1::CaseFile::Status> ParseStatus(std::string_view w);
+absl::StatusOr<client::v1::CaseFile::ReporterRole> ParseRole(
+    std::string_view w);
+absl::StatusOr<client::v1::CaseFile::Support> ParseSupport(std::string_view w);
+absl::StatusOr<client::v1::CaseFile::Referral> ParseReferral(
+    std::string_view w);
+absl::StatusOr<client::v1::CaseFile::Outcome> ParseOutcome(std::string_view w);
+absl::StatusOr<client::v1::CaseEvent::SharedStatus> ParseShared(
+    std::string_view w);
+absl::StatusOr<client::v1::CaseEvent::HandoverReason> ParseReason(
+    std::string_view w);
+absl::StatusOr<client::v1::CaseEvent::Mode> ParseMode(std::string_view w);
+// "in behandeling / in progress".
+std::string SharedText(client::v1::CaseEvent::SharedStatus v);
 
 // Commands; each returns the process's exit code.
 int Enroll(const Request& req);                     // account_commands.cc
@@ -68,6 +120,26 @@ int Cases(const Request& req);                      // case_commands.cc
 int Read(const Request& req);                       // case_commands.cc
 int Sync(const Request& req);                       // sync_command.cc
 int SafetyNumber(const Request& req, bool verify);  // safety_commands.cc
+// `confidant case SUB` (casework_commands.cc, case_event_commands.cc).
+int CaseShow(const Request& req);
+int CaseStatus(const Request& req);
+int CaseCategory(const Request& req);
+int CaseSet(const Request& req);
+int CaseNote(const Request& req);
+int CaseTime(const Request& req);
+int CaseFeedback(const Request& req);
+int CaseExtend(const Request& req);
+int CasePurge(const Request& req);
+int Due(const Request& req);
+int CaseworkSettings(const Request& req);
+int CaseShareStatus(const Request& req);
+int CaseAck(const Request& req);
+int CaseProposeAppointment(const Request& req);
+int CaseAnswerAppointment(const Request& req);
+int CaseAppointment(const Request& req);
+int CaseHandover(const Request& req);
+int CaseAnswerHandover(const Request& req, bool consent);
+int CaseBlock(const Request& req, bool block);
 
 // The app (open_app.cc).
 std::string ProfileDir(const Request& req);
@@ -109,7 +181,13 @@ std::string DeliveryName(client::DeliveryState d);
 std::string StatusName(client::CaseStatus s);
 std::string MessageJson(const std::string& case_id,
                         const client::CaseMessage& m);
-std::string MessageText(const client::CaseMessage& m);
+std::string MessageText(const client::CaseMessage& m,
+                        absl::TimeZone zone = absl::UTCTimeZone());
+// A case event in words (Dutch / English) and as JSON.
+std::string EventText(const client::v1::CaseEvent& e, absl::TimeZone zone);
+std::string EventJson(const client::v1::CaseEvent& e);
+// A local time in `zone`: "2026-12-07 14:00 CET".
+std::string LocalTimeText(absl::Time t, absl::TimeZone zone);
 
 // Builds one JSON object, members in insertion order.
 class JsonObject {

@@ -33,6 +33,9 @@ int Main(int argc, char** argv) {
   app.add_option("--passphrase-file", req.passphrase_file,
                  "Read the passphrase from this file");
   app.add_flag("--json", req.json, "Print one JSON document");
+  app.add_option("--time-zone", req.time_zone,
+                 "IANA time zone of case numbers, deadlines and appointments "
+                 "(default Europe/Amsterdam)");
 
   CLI::App* enroll =
       app.add_subcommand("enroll", "Register as trust person with an invite");
@@ -102,6 +105,120 @@ int Main(int argc, char** argv) {
                    "Argon2id passes (default: keep)")
       ->check(CLI::Range(1, 100));
 
+  // `confidant case SUB --case ID ...`: the trust person's case work and
+  // what the two sides tell each other besides text.
+  CLI::App* kase = app.add_subcommand("case", "Case work (see docs/cli.md)");
+  kase->require_subcommand(1);
+  auto sub = [&](const char* name, const char* help) {
+    CLI::App* c = kase->add_subcommand(name, help);
+    c->add_option("--case", req.case_id, "Case id")->required();
+    return c;
+  };
+  CLI::App* c_show = sub("show", "Show the case file (trust person)");
+  CLI::App* c_status = sub("status", "Set the registration status");
+  c_status->add_option("STATUS", req.value, "new, in-progress, waiting, closed")
+      ->required();
+  CLI::App* c_category = sub("category", "Set the categories");
+  c_category
+      ->add_option("KEYS", req.value, "Comma-separated category keys, or none")
+      ->required();
+  CLI::App* c_set = sub("set", "Set registration fields");
+  c_set->add_option("--org", req.org, "Organisation id, or none");
+  c_set->add_option("--role", req.role, "employee, manager, hr, other, none");
+  c_set->add_option("--support", req.support,
+                    "Comma-separated: listening, referral, mediation, "
+                    "complaint, whistleblower; or none");
+  c_set->add_option("--referral", req.referral,
+                    "Comma-separated: company-doctor, gp, mediator, lawyer, "
+                    "complaints-committee, police, social-work, other; or "
+                    "none");
+  c_set->add_option("--outcome", req.outcome,
+                    "resolved, referred, formal-complaint, withdrawn, "
+                    "no-further-contact, other, none");
+  c_set->add_option("--conversations", req.conversations,
+                    "Number of conversations");
+  CLI::App* c_note = sub("note", "Add a private note (never sent)");
+  c_note->add_option("TEXT", req.text, "The note")->required();
+  CLI::App* c_time = sub("time", "Add time spent");
+  c_time->add_option("MINUTES", req.minutes,
+                     "Minutes to add (negative to correct)")
+      ->required();
+  c_time->add_option("--conversations", req.conversations,
+                     "Number of conversations");
+  CLI::App* c_feedback =
+      sub("feedback", "Record that feedback was given (Wbk)");
+  CLI::App* c_extend =
+      sub("extend", "Extend the feedback deadline by 3 months (Wbk)");
+  c_extend->add_option("--reason", req.reason, "Why")->required();
+  CLI::App* c_purge = sub("purge", "Remove a closed case for good");
+  c_purge->add_flag("--yes", req.yes, "Yes, remove it");
+  CLI::App* c_share = sub("share-status", "Share a status with the employee");
+  c_share->add_option("STATUS", req.value, "received, in-progress, closed")
+      ->required();
+  CLI::App* c_ack = sub("ack", "Send the acknowledgement of receipt");
+  c_ack->add_option("--text", req.text,
+                    "Instead of the standard text (casework-settings)");
+  CLI::App* c_propose =
+      sub("propose-appointment", "Propose 1 to 3 times for a conversation");
+  c_propose
+      ->add_option("--slot", req.slots,
+                   "\"YYYY-MM-DD HH:MM,MINUTES,online|phone|location[,PLACE]\" "
+                   "(local time; 1 to 3 times)")
+      ->required();
+  c_propose->add_option("--note", req.note, "A note with the proposal");
+  CLI::App* c_accept_appointment =
+      sub("accept-appointment", "Accept a proposed time, or ask for others");
+  c_accept_appointment->add_option("--proposal", req.proposal, "Proposal id")
+      ->required();
+  c_accept_appointment->add_option("--slot", req.slot, "Time 1, 2 or 3");
+  c_accept_appointment->add_flag("--other", req.other_times,
+                                 "Ask for other times");
+  c_accept_appointment->add_option("--note", req.note, "A note");
+  CLI::App* c_appointment =
+      sub("appointment", "Show the appointment; --ics FILE exports it");
+  c_appointment->add_option("--ics", req.ics, "Write an iCalendar file");
+  c_appointment->add_option("--summary", req.summary,
+                            "The calendar entry's title");
+  CLI::App* c_handover =
+      sub("handover", "Propose a colleague to take the case over");
+  c_handover->add_option("--to", req.to, "The colleague's id")->required();
+  c_handover
+      ->add_option("--reason", req.reason,
+                   "conflict-of-interest, other-party, absence")
+      ->required();
+  c_handover->add_option("--note", req.note, "A note for the employee");
+  CLI::App* c_accept_handover =
+      sub("accept-handover", "Consent to a hand-over (employee)");
+  CLI::App* c_refuse_handover =
+      sub("refuse-handover", "Refuse a hand-over (employee)");
+  for (CLI::App* c : {c_accept_handover, c_refuse_handover}) {
+    c->add_option("--handover", req.handover, "Hand-over id")->required();
+  }
+  c_accept_handover->add_option(
+      "--forward", req.forward,
+      "Messages to forward: all, none (default) or comma-separated ids");
+  CLI::App* c_block = sub("block", "Drop every later message of the sender");
+  CLI::App* c_unblock = sub("unblock", "Undo block");
+
+  CLI::App* due = app.add_subcommand(
+      "due", "Deadlines and reminders across all cases (trust person)");
+  due->add_flag("--all", req.all, "Also those not yet near");
+  CLI::App* casework_settings = app.add_subcommand(
+      "casework-settings", "Show or change the case-work settings");
+  casework_settings->add_option("--warning-days", req.warning_days,
+                                "Warn this many days before a deadline");
+  casework_settings->add_option(
+      "--retention-days", req.retention_days,
+      "Purge closed cases this many days after closing (0: never)");
+  casework_settings->add_option("--reminder-days", req.reminder_days,
+                                "Announce a purge this many days before");
+  casework_settings->add_option("--acknowledgement-nl-file",
+                                req.acknowledgement_nl_file,
+                                "The Dutch acknowledgement text");
+  casework_settings->add_option("--acknowledgement-en-file",
+                                req.acknowledgement_en_file,
+                                "The English acknowledgement text");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -123,6 +240,27 @@ int Main(int argc, char** argv) {
   if (verify->parsed()) return SafetyNumber(req, true);
   if (whoami->parsed()) return WhoAmI(req);
   if (passphrase->parsed()) return Passphrase(req);
+  if (due->parsed()) return Due(req);
+  if (casework_settings->parsed()) return CaseworkSettings(req);
+  if (c_show->parsed()) return CaseShow(req);
+  if (c_status->parsed()) return CaseStatus(req);
+  if (c_category->parsed()) return CaseCategory(req);
+  if (c_set->parsed()) return CaseSet(req);
+  if (c_note->parsed()) return CaseNote(req);
+  if (c_time->parsed()) return CaseTime(req);
+  if (c_feedback->parsed()) return CaseFeedback(req);
+  if (c_extend->parsed()) return CaseExtend(req);
+  if (c_purge->parsed()) return CasePurge(req);
+  if (c_share->parsed()) return CaseShareStatus(req);
+  if (c_ack->parsed()) return CaseAck(req);
+  if (c_propose->parsed()) return CaseProposeAppointment(req);
+  if (c_accept_appointment->parsed()) return CaseAnswerAppointment(req);
+  if (c_appointment->parsed()) return CaseAppointment(req);
+  if (c_handover->parsed()) return CaseHandover(req);
+  if (c_accept_handover->parsed()) return CaseAnswerHandover(req, true);
+  if (c_refuse_handover->parsed()) return CaseAnswerHandover(req, false);
+  if (c_block->parsed()) return CaseBlock(req, true);
+  if (c_unblock->parsed()) return CaseBlock(req, false);
   std::fprintf(stderr, "%s", app.help().c_str());
   return kExitUsage;
 }

@@ -33,6 +33,7 @@ client::AppOptions AppOptionsFor(const Request& req) {
   if (req.tls_ca_given) options.tls_ca = req.tls_ca;
   if (req.proxy_given) options.proxy = req.proxy;
   options.insecure = req.insecure;
+  options.time_zone = req.time_zone;
   return options;
 }
 

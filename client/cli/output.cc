@@ -145,18 +145,180 @@ std::string MessageJson(const std::string& case_id,
                         const client::CaseMessage& m) {
   JsonObject o;
   if (!case_id.empty()) o.Str("case", Hex(case_id));
-  return o.Str("id", Hex(m.message_id))
+  o.Str("id", Hex(m.message_id))
       .Str("direction", DirectionName(m.direction))
       .Str("delivery", DeliveryName(m.delivery))
-      .Str("time", TimeText(m.time))
-      .Str("body", m.body)
-      .Build();
+      .Str("time", TimeText(m.time));
+  if (m.event.has_value()) {
+    o.Raw("event", EventJson(*m.event));
+  } else {
+    o.Str("body", m.body);
+  }
+  return o.Build();
 }
 
-std::string MessageText(const client::CaseMessage& m) {
+std::string MessageText(const client::CaseMessage& m, absl::TimeZone zone) {
   const bool in = m.direction == client::Direction::kIncoming;
   return absl::StrCat(TimeText(m.time), "  ", in ? "them -> me" : "me -> them",
-                      "  [", DeliveryName(m.delivery), "]  ", m.body, "\n");
+                      "  [", DeliveryName(m.delivery), "]  ",
+                      m.event.has_value() ? EventText(*m.event, zone) : m.body,
+                      "\n");
+}
+
+std::string LocalTimeText(absl::Time t, absl::TimeZone zone) {
+  return absl::FormatTime("%Y-%m-%d %H:%M %Z", t, zone);
+}
+
+namespace {
+
+using client::v1::CaseEvent;
+
+std::string SlotText(const CaseEvent::Slot& slot, absl::TimeZone zone) {
+  std::string mode;
+  switch (slot.mode()) {
+    case CaseEvent::ONLINE:
+      mode = "online";
+      break;
+    case CaseEvent::PHONE:
+      mode = "telefonisch / by phone";
+      break;
+    default:
+      mode = absl::StrCat("op locatie / on location: ", slot.place());
+  }
+  return absl::StrCat(LocalTimeText(absl::FromUnixSeconds(slot.start_unix()),
+                                    zone),
+                      ", ", slot.duration_minutes(), " min, ", mode);
+}
+
+std::string SlotJson(const CaseEvent::Slot& slot) {
+  JsonObject o;
+  o.Str("start", TimeText(absl::FromUnixSeconds(slot.start_unix())))
+      .Int("minutes", slot.duration_minutes())
+      .Str("mode", Name(slot.mode()));
+  if (!slot.place().empty()) o.Str("place", slot.place());
+  return o.Build();
+}
+
+}  // namespace
+
+std::string EventText(const CaseEvent& e, absl::TimeZone zone) {
+  switch (e.event_case()) {
+    case CaseEvent::kStatusShared:
+      return absl::StrCat("status: ", SharedText(e.status_shared().status()));
+    case CaseEvent::kAcknowledgement:
+      return absl::StrCat(
+          "ontvangstbevestiging / acknowledgement of receipt:\n",
+          e.acknowledgement().text());
+    case CaseEvent::kAppointmentProposal: {
+      const CaseEvent::AppointmentProposal& p = e.appointment_proposal();
+      std::string out = absl::StrCat("afspraakvoorstel / appointment proposal ",
+                                     Hex(p.proposal_id()), ":");
+      for (int i = 0; i < p.slots_size(); ++i) {
+        absl::StrAppend(&out, "\n  ", i + 1, ") ", SlotText(p.slots(i), zone));
+      }
+      if (!p.note().empty()) absl::StrAppend(&out, "\n  ", p.note());
+      return out;
+    }
+    case CaseEvent::kAppointmentAnswer: {
+      const CaseEvent::AppointmentAnswer& a = e.appointment_answer();
+      std::string out =
+          a.accepted_slot() == 0
+              ? std::string("andere tijden gevraagd / other times asked")
+              : absl::StrCat("afspraak geaccepteerd / appointment accepted: ",
+                             "tijd / slot ", a.accepted_slot());
+      if (!a.note().empty()) absl::StrAppend(&out, " — ", a.note());
+      return out;
+    }
+    case CaseEvent::kHandoverProposal: {
+      const CaseEvent::HandoverProposal& p = e.handover_proposal();
+      std::string out = absl::StrCat(
+          "overdrachtsvoorstel / hand-over proposal ", Hex(p.handover_id()),
+          ": ", p.trust_person_name(), " (", Name(p.reason()), ")");
+      if (!p.note().empty()) absl::StrAppend(&out, " — ", p.note());
+      return out;
+    }
+    case CaseEvent::kHandoverAnswer:
+      return e.handover_answer().consent()
+                 ? "overgedragen met toestemming; deze melding is gesloten / "
+                   "handed over with consent; this case is closed"
+                 : "overdracht geweigerd / hand-over refused";
+    case CaseEvent::kHandoverIntro:
+      return absl::StrCat(
+          "overgedragen door een collega (", Name(e.handover_intro().reason()),
+          "), ", e.handover_intro().forwarded(),
+          " doorgestuurde berichten / handed over by a colleague, ",
+          e.handover_intro().forwarded(), " forwarded messages");
+    case CaseEvent::kForwarded:
+      return absl::StrCat("doorgestuurd / forwarded (",
+                          e.forwarded().from_employee()
+                              ? "medewerker / employee"
+                              : "vorige vertrouwenspersoon / previous trust "
+                                "person",
+                          ", ",
+                          TimeText(absl::FromUnixSeconds(
+                              int64_t{e.forwarded().client_hour()} * 3600)),
+                          "): ", e.forwarded().body());
+    case CaseEvent::EVENT_NOT_SET:
+      break;
+  }
+  return "?";
+}
+
+std::string EventJson(const CaseEvent& e) {
+  JsonObject o;
+  switch (e.event_case()) {
+    case CaseEvent::kStatusShared:
+      o.Str("kind", "status").Str("status", Name(e.status_shared().status()));
+      break;
+    case CaseEvent::kAcknowledgement:
+      o.Str("kind", "acknowledgement").Str("text", e.acknowledgement().text());
+      break;
+    case CaseEvent::kAppointmentProposal: {
+      std::vector<std::string> slots;
+      for (const CaseEvent::Slot& s : e.appointment_proposal().slots()) {
+        slots.push_back(SlotJson(s));
+      }
+      o.Str("kind", "appointment-proposal")
+          .Str("proposal", Hex(e.appointment_proposal().proposal_id()))
+          .Raw("slots", JsonArray(slots))
+          .Str("note", e.appointment_proposal().note());
+      break;
+    }
+    case CaseEvent::kAppointmentAnswer:
+      o.Str("kind", "appointment-answer")
+          .Str("proposal", Hex(e.appointment_answer().proposal_id()))
+          .Int("slot", e.appointment_answer().accepted_slot())
+          .Str("note", e.appointment_answer().note());
+      break;
+    case CaseEvent::kHandoverProposal:
+      o.Str("kind", "handover-proposal")
+          .Str("handover", Hex(e.handover_proposal().handover_id()))
+          .Str("to", Hex(e.handover_proposal().trust_person_account_id()))
+          .Str("name", e.handover_proposal().trust_person_name())
+          .Str("reason", Name(e.handover_proposal().reason()))
+          .Str("note", e.handover_proposal().note());
+      break;
+    case CaseEvent::kHandoverAnswer:
+      o.Str("kind", "handover-answer")
+          .Str("handover", Hex(e.handover_answer().handover_id()))
+          .Bool("consent", e.handover_answer().consent());
+      break;
+    case CaseEvent::kHandoverIntro:
+      o.Str("kind", "handover-intro")
+          .Str("reason", Name(e.handover_intro().reason()))
+          .Int("forwarded", e.handover_intro().forwarded());
+      break;
+    case CaseEvent::kForwarded:
+      o.Str("kind", "forwarded")
+          .Bool("from_employee", e.forwarded().from_employee())
+          .Str("time", TimeText(absl::FromUnixSeconds(
+                           int64_t{e.forwarded().client_hour()} * 3600)))
+          .Str("body", e.forwarded().body());
+      break;
+    case CaseEvent::EVENT_NOT_SET:
+      o.Str("kind", "unknown");
+  }
+  return o.Build();
 }
 
 int Fail(const absl::Status& status) {

@@ -139,6 +139,7 @@ int Sync(const Request& req) {
               .Int("received", total.received)
               .Int("receipts", total.receipts)
               .Int("dropped", total.dropped)
+              .Int("blocked", total.blocked)
               .Int("identity_changes", total.identity_changes)
               .Int("unsolicited", total.unsolicited)
               .Int("sent", total.sent)
@@ -154,6 +155,11 @@ int Sync(const Request& req) {
   if (total.dropped > 0) {
     absl::StrAppend(&text, total.dropped,
                     " unreadable message(s) dropped / onleesbaar\n");
+  }
+  if (total.blocked > 0) {
+    absl::StrAppend(&text, total.blocked,
+                    " message(s) of a blocked sender dropped / van een "
+                    "geblokkeerde afzender\n");
   }
   if (total.unsolicited > 0) {
     absl::StrAppend(
