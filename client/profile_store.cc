@@ -457,8 +457,12 @@ absl::Status ProfileStore::WriteLocked(const Batch& batch) {
     if (it->second.has_value()) {
       next.digest.Remove(keys_->RecordDigest(storage_key, *it->second));
       --next.records;
-      if (IsKeyNamespace(op.ns)) forget_now = true;
-      if (IsKeyNamespace(op.ns) || op.ns == Namespace::kSession) {
+      // A purged case (its file deleted, with its messages in the same
+      // batch) is compacted away at once too: gone means gone from disk.
+      const bool purged =
+          op.ns == Namespace::kCaseFile && !op.value.has_value();
+      if (IsKeyNamespace(op.ns) || purged) forget_now = true;
+      if (IsKeyNamespace(op.ns) || purged || op.ns == Namespace::kSession) {
         next.forget_pending = true;
       }
       it->second.reset();

@@ -415,5 +415,32 @@ TEST_F(ProfileAtRestTest, DeletedKeyMaterialIsCompactedAway) {
             std::optional<std::string>("state 2"));
 }
 
+// A purged case: its file is deleted in the batch that deletes its
+// messages, and all of it is gone from the files when the write returns.
+TEST_F(ProfileAtRestTest, APurgedCaseIsCompactedAwayAtOnce) {
+  {
+    std::unique_ptr<ProfileStore> store = Create();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Put(Namespace::kCaseFile, "case", "private notes").ok());
+    ASSERT_TRUE(store->Put(Namespace::kMessage, "case.1", "a complaint").ok());
+    ASSERT_TRUE(store->Put(Namespace::kCaseFile, "other", "other notes").ok());
+  }
+  auto message = RawRecords(ProfileDir(), Namespace::kMessage).at(0);
+  const std::string db = RawDatabaseDir(ProfileDir());
+  ASSERT_TRUE(FoundInFiles(db, message.second));
+  std::unique_ptr<ProfileStore> store = Open();
+  ASSERT_NE(store, nullptr);
+  // Updating a case file waits for the usual pass; deleting one does not.
+  ASSERT_TRUE(store->Put(Namespace::kCaseFile, "other", "more notes").ok());
+  ProfileStore::Batch batch;
+  batch.Delete(Namespace::kMessage, "case.1");
+  batch.Delete(Namespace::kCaseFile, "case");
+  ASSERT_TRUE(store->Write(batch).ok());
+  EXPECT_FALSE(FoundInFiles(db, message.first));
+  EXPECT_FALSE(FoundInFiles(db, message.second));
+  EXPECT_EQ(*store->Get(Namespace::kCaseFile, "other"),
+            std::optional<std::string>("more notes"));
+}
+
 }  // namespace
 }  // namespace confidant::client
