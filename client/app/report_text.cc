@@ -143,8 +143,6 @@ Pair TextPair(Text text) {
       return {"Pagina", "Page"};
     case Text::kPageOf:
       return {"van", "of"};
-    case Text::kGenerated:
-      return {"Opgesteld met Confidant", "Prepared with Confidant"};
     case Text::kInvoiceTitle:
       return {"Factuur", "Invoice"};
     case Text::kInvoiceNumber:

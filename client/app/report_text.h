@@ -59,7 +59,6 @@ enum class Text {
   kNoCategory,
   kPage,
   kPageOf,
-  kGenerated,
   // Invoice.
   kInvoiceTitle,
   kInvoiceNumber,
