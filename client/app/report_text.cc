@@ -180,6 +180,8 @@ Pair TextPair(Text text) {
       return {"Uren", "Hours"};
     case Text::kHourlyRate:
       return {"Uurtarief", "Hourly rate"};
+    case Text::kHoursAtRate:
+      return {"Uren à {rate} per uur", "Hours at {rate} per hour"};
     case Text::kSubtotal:
       return {"Subtotaal", "Subtotal"};
     case Text::kVat:

@@ -78,6 +78,7 @@ enum class Text {
   kNumberOfConversations,
   kHours,
   kHourlyRate,
+  kHoursAtRate,
   kSubtotal,
   kVat,
   kInvoiceTotal,

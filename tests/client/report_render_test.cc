@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "client/app/invoice.h"
 #include "client/app/report.h"
 #include "client/app/report_pdf.h"
 #include "gtest/gtest.h"
@@ -244,6 +245,57 @@ TEST_F(RenderTest, EnglishReportUsesEnglishNames) {
     EXPECT_TRUE(absl::StrContains(text, expected)) << expected;
   }
   for (const char* absent : {"Pesten", "Aantal zaken", "Pagina", "kwartaal"}) {
+    EXPECT_FALSE(absl::StrContains(text, absent)) << absent;
+  }
+}
+
+InvoiceOptions SampleInvoiceOptions() {
+  InvoiceOptions o;
+  o.issuer.name = "Anna de Vries";
+  o.issuer.practice = "De Vries Vertrouwenszaken";
+  o.issuer.address_lines = {"Keizersgracht 123", "1015 CJ Amsterdam"};
+  o.issuer.kvk_number = "12345678";
+  o.issuer.vat_number = "NL123456789B01";
+  o.issuer.iban = "NL91 ABNA 0417 1643 00";
+  o.issuer.email = "anna@devries.example";
+  o.recipient_name = "Gemeente Voorbeeld";
+  o.recipient_address_lines = {"t.a.v. de afdeling P&O", "Postbus 1",
+                               "1000 AA Voorbeeld"};
+  o.invoice_number = "2026-004";
+  o.invoice_date = absl::CivilDay(2027, 1, 8);
+  o.from = absl::CivilMonth(2026, 1);
+  o.to = absl::CivilMonth(2026, 12);
+  o.hourly_rate_cents = 9500;
+  return o;
+}
+
+TEST_F(RenderTest, InvoiceRendersWithTotalsAndNoCaseData) {
+  const InvoiceOptions options = SampleInvoiceOptions();
+  const auto invoice = BuildInvoice(
+      WorkOfCases(SampleCases(), options.from, options.to), options);
+  ASSERT_TRUE(invoice.ok()) << invoice.status();
+  const auto pdf = InvoiceToPdf(*invoice);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  const std::string dir = OutDir(tmp_);
+  WriteFile(dir + "/invoice-nl.pdf", *pdf);
+  const std::vector<std::string> pages =
+      Render(dir + "/invoice-nl.pdf", dir + "/invoice-nl");
+  ASSERT_EQ(pages.size(), 1u);
+  ExpectEveryPageHasContent(dir + "/invoice-nl.pdf", pages);
+  const std::string text = PdfText(dir + "/invoice-nl.pdf");
+  for (const std::string& expected :
+       {std::string("Factuur"), std::string("2026-004"),
+        std::string("8 januari 2027"), std::string("7 februari 2027"),
+        std::string("januari 2026 – december 2026"),
+        std::string("Gemeente Voorbeeld"), std::string("12345678"),
+        std::string("NL91 ABNA 0417 1643 00"),
+        std::string("Uren à € 95,00 per uur"), std::string("Btw 21%"),
+        MoneyText(invoice->subtotal_cents, ReportLanguage::kDutch),
+        MoneyText(invoice->total_cents, ReportLanguage::kDutch),
+        std::string("Totaal te betalen"), std::string("Pagina 1 van 1")}) {
+    EXPECT_TRUE(absl::StrContains(text, expected)) << expected;
+  }
+  for (const char* absent : {"Pesten", "Integriteit", "kwartaal", "Invoice"}) {
     EXPECT_FALSE(absl::StrContains(text, absent)) << absent;
   }
 }
