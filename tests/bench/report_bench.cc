@@ -14,6 +14,7 @@
 #include "client/app/report.h"
 #include "client/app/report_csv.h"
 #include "client/app/report_pdf.h"
+#include "tests/client/report_test_data.h"
 
 namespace confidant::client {
 namespace {
@@ -26,19 +27,12 @@ const char* const kKeys[] = {
     "integriteit", "werkdruk",    "overig"};
 
 ReportOptions Options() {
-  ReportOptions o;
-  o.from = absl::CivilDay(2026, 1, 1);
-  o.to = absl::CivilDay(2026, 12, 31);
-  o.organisation_name = "Grote Organisatie NV";
-  o.trust_person_name = "Anna de Vries";
-  o.trends = std::string(2000, 'x');
+  ReportOptions o = TestReportOptions();
+  o.categories.clear();
   for (const char* key : kKeys) {
-    v1::Category c;
-    c.set_key(key);
-    c.set_name_nl(key);
-    c.set_name_en(key);
-    o.categories.push_back(c);
+    o.categories.push_back(MakeCategory(key, key, key));
   }
+  o.trends = std::string(2000, 'x');
   return o;
 }
 
@@ -109,18 +103,7 @@ void BM_ReportCsv(benchmark::State& state) {
 BENCHMARK(BM_ReportCsv)->Unit(benchmark::kMicrosecond);
 
 void BM_InvoiceAndPdf(benchmark::State& state) {
-  InvoiceOptions o;
-  o.issuer.name = "Anna de Vries";
-  o.issuer.address_lines = {"Keizersgracht 123", "1015 CJ Amsterdam"};
-  o.issuer.kvk_number = "12345678";
-  o.issuer.vat_number = "NL123456789B01";
-  o.issuer.iban = "NL91ABNA0417164300";
-  o.recipient_name = "Grote Organisatie NV";
-  o.invoice_number = "2026-001";
-  o.invoice_date = absl::CivilDay(2027, 1, 5);
-  o.from = absl::CivilMonth(2026, 1);
-  o.to = absl::CivilMonth(2026, 12);
-  o.hourly_rate_cents = 9500;
+  const InvoiceOptions o = TestInvoiceOptions();
   const std::vector<InvoiceWork> work = WorkOfCases(Cases(10000), o.from, o.to);
   for (auto _ : state) {
     auto invoice = BuildInvoice(work, o);

@@ -11,25 +11,19 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/client/report_audit.h"
+#include "tests/client/report_test_data.h"
 
 namespace confidant::client {
 namespace {
 
 using ::testing::HasSubstr;
 
+// The test invoice for the last quarter of 2026, dated 31 January 2027.
 InvoiceOptions Options() {
-  InvoiceOptions o;
-  o.issuer.name = "Anna de Vries";
-  o.issuer.address_lines = {"Keizersgracht 123", "1015 CJ Amsterdam"};
-  o.issuer.kvk_number = "12345678";
-  o.issuer.vat_number = "NL123456789B01";
-  o.issuer.iban = "NL91 ABNA 0417 1643 00";
-  o.recipient_name = "Voorbeeld BV";
-  o.invoice_number = "2026-004";
+  InvoiceOptions o = TestInvoiceOptions();
   o.invoice_date = absl::CivilDay(2027, 1, 31);
   o.from = absl::CivilMonth(2026, 10);
   o.to = absl::CivilMonth(2026, 12);
-  o.hourly_rate_cents = 9500;
   return o;
 }
 

@@ -18,6 +18,7 @@
 #include "client/app/report.h"
 #include "client/app/report_pdf.h"
 #include "gtest/gtest.h"
+#include "tests/client/report_test_data.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant::client {
@@ -26,29 +27,6 @@ namespace {
 using ::confidant::testing::RunCommand;
 using ::confidant::testing::TempDir;
 using v1::CaseFile;
-
-std::vector<v1::Category> Categories() {
-  const char* rows[][3] = {
-      {"pesten", "Pesten", "Bullying"},
-      {"intimidatie", "Intimidatie", "Intimidation"},
-      {"seksuele-intimidatie", "Seksuele intimidatie", "Sexual harassment"},
-      {"agressie-geweld", "Agressie en geweld", "Aggression and violence"},
-      {"discriminatie", "Discriminatie", "Discrimination"},
-      {"integriteit", "Integriteit (fraude, machtsmisbruik, diefstal)",
-       "Integrity (fraud, abuse of power, theft)"},
-      {"werkdruk", "Werkdruk / psychosociale arbeidsbelasting",
-       "Work pressure / psychosocial workload"},
-      {"overig", "Overig", "Other"}};
-  std::vector<v1::Category> out;
-  for (const auto& r : rows) {
-    v1::Category c;
-    c.set_key(r[0]);
-    c.set_name_nl(r[1]);
-    c.set_name_en(r[2]);
-    out.push_back(c);
-  }
-  return out;
-}
 
 // 41 cases over 2026: many bullying and work-pressure cases, few of the
 // rest.
@@ -185,12 +163,7 @@ class RenderTest : public ::testing::Test {
 };
 
 TEST_F(RenderTest, DutchReportWithLongTrendsRendersOnSeveralPages) {
-  ReportOptions options;
-  options.from = absl::CivilDay(2026, 1, 1);
-  options.to = absl::CivilDay(2026, 12, 31);
-  options.organisation_name = "Gemeente Voorbeeld";
-  options.trust_person_name = "Anna de Vries";
-  options.categories = Categories();
+  ReportOptions options = TestReportOptions();
   options.trends = LongTrends();
   const auto report = BuildReport(SampleCases(), options);
   ASSERT_TRUE(report.ok()) << report.status();
@@ -222,12 +195,8 @@ TEST_F(RenderTest, DutchReportWithLongTrendsRendersOnSeveralPages) {
 }
 
 TEST_F(RenderTest, EnglishReportUsesEnglishNames) {
-  ReportOptions options;
-  options.from = absl::CivilDay(2026, 1, 1);
-  options.to = absl::CivilDay(2026, 12, 31);
+  ReportOptions options = TestReportOptions();
   options.organisation_name = "Example Ltd";
-  options.trust_person_name = "Anna de Vries";
-  options.categories = Categories();
   options.language = ReportOptions::Language::kEnglish;
   const auto report = BuildReport(SampleCases(), options);
   ASSERT_TRUE(report.ok()) << report.status();
@@ -249,28 +218,8 @@ TEST_F(RenderTest, EnglishReportUsesEnglishNames) {
   }
 }
 
-InvoiceOptions SampleInvoiceOptions() {
-  InvoiceOptions o;
-  o.issuer.name = "Anna de Vries";
-  o.issuer.practice = "De Vries Vertrouwenszaken";
-  o.issuer.address_lines = {"Keizersgracht 123", "1015 CJ Amsterdam"};
-  o.issuer.kvk_number = "12345678";
-  o.issuer.vat_number = "NL123456789B01";
-  o.issuer.iban = "NL91 ABNA 0417 1643 00";
-  o.issuer.email = "anna@devries.example";
-  o.recipient_name = "Gemeente Voorbeeld";
-  o.recipient_address_lines = {"t.a.v. de afdeling P&O", "Postbus 1",
-                               "1000 AA Voorbeeld"};
-  o.invoice_number = "2026-004";
-  o.invoice_date = absl::CivilDay(2027, 1, 8);
-  o.from = absl::CivilMonth(2026, 1);
-  o.to = absl::CivilMonth(2026, 12);
-  o.hourly_rate_cents = 9500;
-  return o;
-}
-
 TEST_F(RenderTest, InvoiceRendersWithTotalsAndNoCaseData) {
-  const InvoiceOptions options = SampleInvoiceOptions();
+  const InvoiceOptions options = TestInvoiceOptions();
   const auto invoice = BuildInvoice(
       WorkOfCases(SampleCases(), options.from, options.to), options);
   ASSERT_TRUE(invoice.ok()) << invoice.status();

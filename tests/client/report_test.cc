@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/client/report_audit.h"
+#include "tests/client/report_test_data.h"
 
 namespace confidant::client {
 namespace {
@@ -22,22 +23,11 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using v1::CaseFile;
 
+// The test report with two subjects only.
 ReportOptions Options() {
-  ReportOptions o;
-  o.from = absl::CivilDay(2026, 1, 1);
-  o.to = absl::CivilDay(2026, 12, 31);
-  o.organisation_name = "Voorbeeld BV";
-  o.trust_person_name = "Anna de Vries";
-  for (const auto& [key, nl, en] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"pesten", "Pesten", "Bullying"},
-           {"werkdruk", "Werkdruk", "Work pressure"}}) {
-    v1::Category c;
-    c.set_key(key);
-    c.set_name_nl(nl);
-    c.set_name_en(en);
-    o.categories.push_back(c);
-  }
+  ReportOptions o = TestReportOptions();
+  o.categories = {MakeCategory("pesten", "Pesten", "Bullying"),
+                  MakeCategory("werkdruk", "Werkdruk", "Work pressure")};
   return o;
 }
 
