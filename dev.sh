@@ -16,6 +16,7 @@ PACKAGES=(
   librocksdb-dev libabsl-dev libssl-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libsignal-protocol-c-dev libargon2-dev libbenchmark-dev
   libicu-dev libzxcvbn-dev rocksdb-tools tzdata
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -1,0 +1,234 @@
+#include "client/app/invoice.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "base/utf8.h"
+#include "client/app/report_csv.h"
+#include "client/app/report_text.h"
+
+namespace confidant::client {
+namespace {
+
+std::string WithoutSpaces(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ') out.push_back(c);
+  }
+  return out;
+}
+
+// ISO 13616: 15..34 letters and digits, country code, check digits, and
+// the rearranged number is 1 modulo 97.
+bool ValidIban(std::string_view raw) {
+  const std::string iban = absl::AsciiStrToUpper(WithoutSpaces(raw));
+  if (iban.size() < 15 || iban.size() > 34) return false;
+  if (!absl::ascii_isalpha(iban[0]) || !absl::ascii_isalpha(iban[1]) ||
+      !absl::ascii_isdigit(iban[2]) || !absl::ascii_isdigit(iban[3])) {
+    return false;
+  }
+  int remainder = 0;
+  const std::string rearranged = iban.substr(4) + iban.substr(0, 4);
+  for (char c : rearranged) {
+    if (absl::ascii_isdigit(c)) {
+      remainder = (remainder * 10 + (c - '0')) % 97;
+    } else if (absl::ascii_isalpha(c)) {
+      remainder = (remainder * 100 + (c - 'A' + 10)) % 97;
+    } else {
+      return false;
+    }
+  }
+  return remainder == 1;
+}
+
+bool ValidKvk(std::string_view kvk) {
+  if (kvk.size() != 8) return false;
+  for (char c : kvk) {
+    if (!absl::ascii_isdigit(c)) return false;
+  }
+  return true;
+}
+
+// Two letters of a country, then 2..13 letters and digits (EU VAT ids).
+bool ValidVatNumber(std::string_view raw) {
+  const std::string vat = absl::AsciiStrToUpper(WithoutSpaces(raw));
+  if (vat.size() < 4 || vat.size() > 15) return false;
+  if (!absl::ascii_isalpha(vat[0]) || !absl::ascii_isalpha(vat[1])) {
+    return false;
+  }
+  for (char c : vat) {
+    if (!absl::ascii_isalnum(c)) return false;
+  }
+  return true;
+}
+
+bool ValidInvoiceNumber(std::string_view number) {
+  if (number.empty() || number.size() > 32) return false;
+  for (char c : number) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+absl::Status Invalid(std::string_view message) {
+  return absl::InvalidArgumentError(std::string(message));
+}
+
+absl::Status Validate(const std::vector<InvoiceWork>& work,
+                      const InvoiceOptions& o) {
+  if (o.to < o.from) return Invalid("the invoice period ends before it starts");
+  if (work.empty()) return Invalid("there is no work to invoice in the period");
+  if (o.hourly_rate_cents < 0) return Invalid("the hourly rate is negative");
+  if (o.hourly_rate_cents > kMaxHourlyRateCents) {
+    return Invalid("the hourly rate is implausibly high");
+  }
+  if (o.vat_basis_points < 0 || o.vat_basis_points > 10000) {
+    return Invalid("the VAT rate must be between 0% and 100%");
+  }
+  if (o.payment_term_days < 0 || o.payment_term_days > 365) {
+    return Invalid("the payment term must be 0 to 365 days");
+  }
+  if (!ValidInvoiceNumber(o.invoice_number)) {
+    return Invalid(
+        "the invoice number must be 1 to 32 printable ASCII characters");
+  }
+  std::vector<std::string_view> texts = {o.issuer.name, o.issuer.practice,
+                                         o.issuer.email, o.recipient_name};
+  for (const std::string& line : o.issuer.address_lines) texts.push_back(line);
+  for (const std::string& line : o.recipient_address_lines) {
+    texts.push_back(line);
+  }
+  for (std::string_view text : texts) {
+    if (!base::IsValidUtf8(text) || text.size() > 200) {
+      return Invalid("a name or address line is not UTF-8 or too long");
+    }
+  }
+  if (o.issuer.name.empty()) return Invalid("the issuer's name is missing");
+  if (o.issuer.address_lines.empty()) {
+    return Invalid("the issuer's address is missing");
+  }
+  if (o.recipient_name.empty()) {
+    return Invalid("the recipient organisation is missing");
+  }
+  if (!ValidKvk(o.issuer.kvk_number)) {
+    return Invalid("the KvK number must be 8 digits");
+  }
+  if (!ValidVatNumber(o.issuer.vat_number)) {
+    return Invalid("the VAT number is malformed");
+  }
+  if (!ValidIban(o.issuer.iban)) return Invalid("the IBAN is not valid");
+  return absl::OkStatus();
+}
+
+// a * b / d rounded half up, for non-negative a, b and positive d.
+int64_t MulDivHalfUp(int64_t a, int64_t b, int64_t d) {
+  return (a * b + d / 2) / d;
+}
+
+std::string Euros(int64_t cents) {
+  return absl::StrFormat("%d.%02d", cents / 100, cents % 100);
+}
+
+}  // namespace
+
+std::vector<InvoiceWork> WorkOfCases(const std::vector<ReportCase>& cases,
+                                     absl::CivilMonth from,
+                                     absl::CivilMonth to) {
+  std::vector<InvoiceWork> out;
+  for (const ReportCase& c : cases) {
+    const absl::CivilMonth month(c.registered);
+    if (month < from || to < month) continue;
+    out.push_back({c.conversations, c.minutes});
+  }
+  return out;
+}
+
+absl::StatusOr<Invoice> BuildInvoice(const std::vector<InvoiceWork>& work,
+                                     const InvoiceOptions& options) {
+  if (absl::Status s = Validate(work, options); !s.ok()) return s;
+  Invoice invoice;
+  invoice.options = options;
+  invoice.options.issuer.iban =
+      absl::AsciiStrToUpper(WithoutSpaces(options.issuer.iban));
+  invoice.options.issuer.vat_number =
+      absl::AsciiStrToUpper(WithoutSpaces(options.issuer.vat_number));
+  invoice.due_date = options.invoice_date + options.payment_term_days;
+  for (const InvoiceWork& w : work) {
+    ++invoice.cases;
+    invoice.conversations += w.conversations;
+    invoice.minutes += w.minutes;
+  }
+  invoice.hours_hundredths = MulDivHalfUp(invoice.minutes, 100, 60);
+  invoice.subtotal_cents =
+      MulDivHalfUp(invoice.hours_hundredths, options.hourly_rate_cents, 100);
+  invoice.vat_cents =
+      MulDivHalfUp(invoice.subtotal_cents, options.vat_basis_points, 10000);
+  invoice.total_cents = invoice.subtotal_cents + invoice.vat_cents;
+  return invoice;
+}
+
+std::string PercentText(int basis_points, ReportLanguage language) {
+  std::string text = HundredthsText(basis_points, language);
+  // "21,00" -> "21", "9,50" -> "9,5".
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == ',' || text.back() == '.') text.pop_back();
+  return text + "%";
+}
+
+std::string InvoiceToCsv(const Invoice& inv) {
+  const InvoiceOptions& o = inv.options;
+  const ReportLanguage lang = o.language;
+  auto label = [lang](Text t) { return Label(t, lang); };
+  const std::string period =
+      absl::StrFormat("%04d-%02d/%04d-%02d", o.from.year(), o.from.month(),
+                      o.to.year(), o.to.month());
+  std::string out;
+  AppendCsvRecord(out, {"field", "label", "value"});
+  AppendCsvRecord(
+      out, {"invoice_number", label(Text::kInvoiceNumber), o.invoice_number});
+  AppendCsvRecord(out, {"invoice_date", label(Text::kInvoiceDate),
+                        absl::FormatCivilTime(o.invoice_date)});
+  AppendCsvRecord(out, {"due_date", label(Text::kDueDate),
+                        absl::FormatCivilTime(inv.due_date)});
+  AppendCsvRecord(out, {"period", label(Text::kInvoicePeriod), period});
+  AppendCsvRecord(out, {"issuer_name", label(Text::kFrom), o.issuer.name});
+  AppendCsvRecord(out,
+                  {"issuer_practice", label(Text::kFrom), o.issuer.practice});
+  AppendCsvRecord(out, {"issuer_address", label(Text::kFrom),
+                        absl::StrJoin(o.issuer.address_lines, "\n")});
+  AppendCsvRecord(out, {"issuer_kvk", label(Text::kKvk), o.issuer.kvk_number});
+  AppendCsvRecord(
+      out, {"issuer_vat_number", label(Text::kVatNumber), o.issuer.vat_number});
+  AppendCsvRecord(out, {"issuer_iban", label(Text::kIban), o.issuer.iban});
+  AppendCsvRecord(out, {"recipient_name", label(Text::kTo), o.recipient_name});
+  AppendCsvRecord(out, {"recipient_address", label(Text::kTo),
+                        absl::StrJoin(o.recipient_address_lines, "\n")});
+  AppendCsvRecord(
+      out, {"cases", label(Text::kNumberOfCases), absl::StrCat(inv.cases)});
+  AppendCsvRecord(out, {"conversations", label(Text::kNumberOfConversations),
+                        absl::StrCat(inv.conversations)});
+  AppendCsvRecord(out,
+                  {"hours", label(Text::kHours), Euros(inv.hours_hundredths)});
+  AppendCsvRecord(out, {"hourly_rate", label(Text::kHourlyRate),
+                        Euros(o.hourly_rate_cents)});
+  AppendCsvRecord(
+      out, {"subtotal", label(Text::kSubtotal), Euros(inv.subtotal_cents)});
+  AppendCsvRecord(out, {"vat_rate_percent", label(Text::kVat),
+                        absl::StrFormat("%d.%02d", o.vat_basis_points / 100,
+                                        o.vat_basis_points % 100)});
+  AppendCsvRecord(out, {"vat", label(Text::kVat), Euros(inv.vat_cents)});
+  AppendCsvRecord(
+      out, {"total", label(Text::kInvoiceTotal), Euros(inv.total_cents)});
+  AppendCsvRecord(out, {"currency", "", "EUR"});
+  return out;
+}
+
+}  // namespace confidant::client
