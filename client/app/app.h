@@ -46,6 +46,8 @@
 #include "client/app/case_events.h"
 #include "client/app/casework.h"
 #include "client/app/deadlines.h"
+#include "client/app/invoice.h"
+#include "client/app/report.h"
 #include "client/app/settings.h"
 #include "client/messenger.h"
 #include "client/transport.h"
@@ -222,6 +224,22 @@ class App {
   absl::Status Purge(std::string_view case_id);
   absl::StatusOr<int> PurgeExpired();
 
+  // The report of an organisation (`organisation_id`, or the only one when
+  // empty) over [options.from, options.to] (report.h). The organisation's
+  // name, the trust person's name (the invoicing settings', else the
+  // directory's: asks the relay) and the category list are filled in when
+  // empty. `left_out` counts case files without an organisation that were
+  // left out because the trust person serves several.
+  absl::StatusOr<client::Report> OrganisationReport(
+      std::string_view organisation_id, ReportOptions options,
+      int* left_out = nullptr);
+  // The anonymised invoice of an organisation for the months
+  // [options.from, options.to] (invoice.h): the issuer, rate, VAT and term
+  // come from the invoicing settings where `options` leaves them empty; an
+  // empty invoice number takes the next of the year ("2026-004").
+  absl::StatusOr<client::Invoice> OrganisationInvoice(
+      std::string_view organisation_id, InvoiceOptions options);
+
   // Shared with the employee, inside the encryption (case_policy.h says
   // which side may do what). Each queues one case event and returns its
   // message id; works offline.
@@ -302,6 +320,12 @@ class App {
 
   absl::Time Now() const;
   base::Random& Random() const;
+  // The organisation `organisation_id` (the only one when empty) if we
+  // serve it.
+  absl::StatusOr<Organisation> ServedOrganisation(
+      std::string_view organisation_id) const;
+  // Our name for the report: the invoicing settings', else the directory's.
+  absl::StatusOr<std::string> OwnName();
   // Something was queued: the sender wakes and observers see the count.
   void OutboxChanged();
   // Queues `event` in a case and wakes the sender.

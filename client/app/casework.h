@@ -29,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "client/app/deadlines.h"
+#include "client/app/report.h"
 #include "client/messenger.h"
 #include "client/profile_store.h"
 #include "client/transport.h"
@@ -50,6 +51,14 @@ std::string DefaultAcknowledgementEn();
 // What Dutch trust persons report on, in Dutch and English: the list a new
 // profile starts with.
 std::vector<v1::Category> DefaultCategories();
+
+// The cases of one organisation as the report counts them.
+struct ReportCases {
+  std::vector<ReportCase> cases;
+  // Case files with no organisation, left out (the trust person serves
+  // several organisations and did not choose one for them).
+  int without_organisation = 0;
+};
 
 // A change to a case file; unset fields stay as they are.
 struct CaseFileUpdate {
@@ -127,6 +136,12 @@ class CaseFiles {
   // each with its state at `now` (warnings from Settings().warning_days,
   // purge reminders from retention_reminder_days before).
   absl::StatusOr<std::vector<DueItem>> Due(absl::Time now);
+
+  // The cases of `organisation_id` as the report and the invoice count
+  // them; case files without an organisation count too when
+  // `only_organisation` (the trust person serves just this one).
+  absl::StatusOr<ReportCases> ForReport(std::string_view organisation_id,
+                                        bool only_organisation, absl::Time now);
 
   // Removes a closed case and all of it (messages, file, notes) in one
   // batch. FAILED_PRECONDITION "only a closed case can be purged".

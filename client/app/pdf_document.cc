@@ -336,12 +336,16 @@ void PdfDocument::Table(const std::vector<Column>& columns,
   impl_->y += 6;
 }
 
-void PdfDocument::BarChart(const std::vector<Bar>& bars, double hidden_length) {
+void PdfDocument::BarChart(const std::vector<Bar>& bars) {
   constexpr double kLabelWidth = kTextWidth * 0.36;
   constexpr double kValueWidth = 42;
   constexpr double kBarArea = kTextWidth - kLabelWidth - kValueWidth - 12;
   constexpr double kBarHeight = 11;
-  double max = std::max(1.0, hidden_length);
+  // A hidden count is a short hatched mark of one fixed length, off the
+  // scale: drawn to the scale (at k, say) it would read as a count near
+  // the largest bar when that is near k.
+  constexpr double kHiddenLength = 22;
+  double max = 1.0;
   for (const Bar& b : bars) {
     if (b.value) max = std::max(max, *b.value);
   }
@@ -354,7 +358,7 @@ void PdfDocument::BarChart(const std::vector<Bar>& bars, double hidden_length) {
     impl_->DrawLayout(label, kMarginX, top + 2, kInk);
     const double x = kMarginX + kLabelWidth + 4;
     const double bar_top = top + (row - kBarHeight) / 2;
-    const double length = kBarArea * (b.value ? *b.value : hidden_length) / max;
+    const double length = b.value ? kBarArea * *b.value / max : kHiddenLength;
     const bool hidden = !b.value;
     impl_->Draw([x, bar_top, length, hidden](cairo_t* c) {
       cairo_rectangle(c, x, bar_top, std::max(length, 0.8), kBarHeight);
@@ -378,7 +382,10 @@ void PdfDocument::BarChart(const std::vector<Bar>& bars, double hidden_length) {
       cairo_restore(c);
     });
     LayoutPtr value = impl_->Layout(b.value_text, kBodyBold, kValueWidth);
-    impl_->DrawLayout(value, x + length + 5, top + 2, hidden ? kGrey : kInk);
+    // Beside the bar's middle, also when the label takes two lines.
+    impl_->DrawLayout(value, x + length + 5,
+                      bar_top + (kBarHeight - Impl::Height(value)) / 2,
+                      hidden ? kGrey : kInk);
     impl_->y += row;
   }
   impl_->y += 6;

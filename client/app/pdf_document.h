@@ -61,8 +61,9 @@ class PdfDocument {
   void Table(const std::vector<Column>& columns,
              const std::vector<std::vector<std::string>>& rows,
              bool bold_last = false);
-  // Horizontal bars scaled to the largest value (or `hidden_length`).
-  void BarChart(const std::vector<Bar>& bars, double hidden_length);
+  // Horizontal bars scaled to the largest shown value; a hidden one is a
+  // short hatched mark of one fixed length, off the scale.
+  void BarChart(const std::vector<Bar>& bars);
   // The height Table() or Note() would take, for keeping blocks together.
   double TableHeight(const std::vector<Column>& columns,
                      const std::vector<std::vector<std::string>>& rows);

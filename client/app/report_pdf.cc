@@ -151,7 +151,7 @@ absl::StatusOr<std::string> ReportToPdf(const Report& r) {
       if (!row.count.suppressed()) value = static_cast<double>(row.count.value);
       bars.push_back({row.label, CellText(row.count, r.k, lang), value});
     }
-    doc.BarChart(bars, r.k);
+    doc.BarChart(bars);
     doc.Note(L(Text::kCategoriesNote, lang));
   }
 

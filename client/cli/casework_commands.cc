@@ -366,6 +366,43 @@ int CaseworkSettings(const Request& req) {
     s->set_acknowledgement_en(*text);
     changed = true;
   }
+  client::v1::Invoicing* inv = s->mutable_invoicing();
+  auto set = [&](const std::optional<std::string>& value,
+                 void (client::v1::Invoicing::*setter)(const std::string&)) {
+    if (!value.has_value()) return;
+    (inv->*setter)(*value);
+    changed = true;
+  };
+  set(req.invoice_name, &client::v1::Invoicing::set_name);
+  set(req.invoice_practice, &client::v1::Invoicing::set_practice);
+  set(req.kvk, &client::v1::Invoicing::set_kvk_number);
+  set(req.vat_number, &client::v1::Invoicing::set_vat_number);
+  set(req.iban, &client::v1::Invoicing::set_iban);
+  set(req.invoice_email, &client::v1::Invoicing::set_email);
+  if (!req.invoice_address.empty()) {
+    inv->clear_address_lines();
+    for (const std::string& line : req.invoice_address) {
+      inv->add_address_lines(line);
+    }
+    changed = true;
+  }
+  if (req.default_rate.has_value()) {
+    absl::StatusOr<int64_t> rate = ParseEuros(*req.default_rate);
+    if (!rate.ok()) return Fail(rate.status());
+    inv->set_hourly_rate_cents(*rate);
+    changed = true;
+  }
+  if (req.vat_percent.has_value()) {
+    if (*req.vat_percent < 0 || *req.vat_percent > 100) {
+      return Fail(absl::InvalidArgumentError("VAT is 0 to 100 percent"));
+    }
+    inv->set_vat_basis_points(static_cast<int32_t>(*req.vat_percent * 100 + 0.5));
+    changed = true;
+  }
+  if (req.payment_days.has_value()) {
+    inv->set_payment_term_days(*req.payment_days);
+    changed = true;
+  }
   if (changed) {
     if (absl::Status saved = (*app)->SaveCaseworkSettings(*s); !saved.ok()) {
       return Fail(saved);
@@ -378,6 +415,25 @@ int CaseworkSettings(const Request& req) {
               .Int("retention_reminder_days", s->retention_reminder_days())
               .Str("acknowledgement_nl", s->acknowledgement_nl())
               .Str("acknowledgement_en", s->acknowledgement_en())
+              .Raw("invoicing",
+                   JsonObject()
+                       .Str("name", inv->name())
+                       .Str("practice", inv->practice())
+                       .Raw("address",
+                            JsonStrings({inv->address_lines().begin(),
+                                         inv->address_lines().end()}))
+                       .Str("kvk", inv->kvk_number())
+                       .Str("vat_number", inv->vat_number())
+                       .Str("iban", inv->iban())
+                       .Str("email", inv->email())
+                       .Int("hourly_rate_cents", inv->hourly_rate_cents())
+                       .Int("vat_basis_points", inv->has_vat_basis_points()
+                                                    ? inv->vat_basis_points()
+                                                    : 2100)
+                       .Int("payment_term_days", inv->has_payment_term_days()
+                                                     ? inv->payment_term_days()
+                                                     : 30)
+                       .Build())
               .Build() +
           "\n");
   } else {

@@ -82,6 +82,26 @@ struct Request {
   std::optional<uint32_t> reminder_days;
   std::string acknowledgement_nl_file;
   std::string acknowledgement_en_file;
+  // Invoicing details (casework-settings).
+  std::optional<std::string> invoice_name;
+  std::optional<std::string> invoice_practice;
+  std::vector<std::string> invoice_address;
+  std::optional<std::string> kvk;
+  std::optional<std::string> vat_number;
+  std::optional<std::string> iban;
+  std::optional<std::string> invoice_email;
+  std::optional<std::string> default_rate;
+  std::optional<double> vat_percent;
+  std::optional<int32_t> payment_days;
+
+  // report, invoice (report_commands.cc).
+  std::string from;
+  std::string out;
+  std::string format = "pdf";
+  std::string language = "nl";
+  int k = 5;
+  std::string trends_file;
+  std::string rate;
 };
 
 // Words for case-work values, both ways (casework_names.cc).
@@ -140,6 +160,10 @@ int CaseAppointment(const Request& req);
 int CaseHandover(const Request& req);
 int CaseAnswerHandover(const Request& req, bool consent);
 int CaseBlock(const Request& req, bool block);
+int Report(const Request& req);   // report_commands.cc
+int Invoice(const Request& req);  // report_commands.cc
+// Euros ("95", "95.50") in cents; INVALID_ARGUMENT outside 0..100000.
+absl::StatusOr<int64_t> ParseEuros(const std::string& text);
 
 // The app (open_app.cc).
 std::string ProfileDir(const Request& req);

@@ -219,6 +219,51 @@ int Main(int argc, char** argv) {
                                 req.acknowledgement_en_file,
                                 "The English acknowledgement text");
 
+  casework_settings->add_option("--invoice-name", req.invoice_name,
+                                "Your name on invoices");
+  casework_settings->add_option("--invoice-practice", req.invoice_practice,
+                                "Your practice's name on invoices");
+  casework_settings->add_option("--invoice-address", req.invoice_address,
+                                "An address line (repeat for each line)");
+  casework_settings->add_option("--kvk", req.kvk,
+                                "KvK (Chamber of Commerce) number");
+  casework_settings->add_option("--vat-number", req.vat_number,
+                                "VAT number (btw-nummer)");
+  casework_settings->add_option("--iban", req.iban, "IBAN for payment");
+  casework_settings->add_option("--invoice-email", req.invoice_email,
+                                "E-mail address on invoices");
+  casework_settings->add_option("--rate", req.default_rate,
+                                "Hourly rate in euros (e.g. 95 or 95.50)");
+  casework_settings->add_option("--vat-rate", req.vat_percent,
+                                "VAT in percent (default 21)");
+  casework_settings->add_option("--payment-days", req.payment_days,
+                                "Days to pay (default 30)");
+
+  CLI::App* report = app.add_subcommand(
+      "report", "Write the report for an organisation (trust person)");
+  report->add_option("--from", req.from, "First day, YYYY-MM-DD")->required();
+  report->add_option("--to", req.to, "Last day, YYYY-MM-DD")->required();
+  report->add_option("--k", req.k,
+                     "Show counts below K as <K (default 5, at least 2)");
+  report->add_option("--trends-file", req.trends_file,
+                     "Your trends and recommendations (text file)");
+  report->add_option("--name", req.name, "Your name (default: as listed)");
+  CLI::App* invoice = app.add_subcommand(
+      "invoice", "Write an anonymised invoice for an organisation");
+  invoice->add_option("--from", req.from, "First month, YYYY-MM")->required();
+  invoice->add_option("--to", req.to, "Last month, YYYY-MM")->required();
+  invoice->add_option("--number", req.number,
+                      "Invoice number (default: the next of the year)");
+  invoice->add_option("--rate", req.rate,
+                      "Hourly rate in euros (default: casework-settings)");
+  for (CLI::App* c : {report, invoice}) {
+    c->add_option("--org", req.org,
+                  "Organisation id (default: your only one)");
+    c->add_option("--format", req.format, "pdf (default) or csv");
+    c->add_option("--out", req.out, "File to write")->required();
+    c->add_option("--language", req.language, "nl (default) or en");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -241,6 +286,8 @@ int Main(int argc, char** argv) {
   if (whoami->parsed()) return WhoAmI(req);
   if (passphrase->parsed()) return Passphrase(req);
   if (due->parsed()) return Due(req);
+  if (report->parsed()) return Report(req);
+  if (invoice->parsed()) return Invoice(req);
   if (casework_settings->parsed()) return CaseworkSettings(req);
   if (c_show->parsed()) return CaseShow(req);
   if (c_status->parsed()) return CaseStatus(req);

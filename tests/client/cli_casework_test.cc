@@ -3,6 +3,7 @@
 // acknowledges, extends, shares a status, plans an appointment with the
 // employee, hands the case to a colleague, blocks a sender and purges a
 // closed case; every command with --json and with bad input.
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -210,6 +211,101 @@ TEST_F(CliCaseworkTest, ATrustPersonsCaseWorkFromTheCommandLine) {
   Ok(tp_, {"case", "purge", "--case", c, "--yes"});
   EXPECT_THAT(Fails(tp_, {"case", "show", "--case", c}),
               HasSubstr("unknown case"));
+}
+
+// The report and the invoice from the case files, with bad input. With
+// CONFIDANT_RENDER_OUT=DIR the PDFs are kept there to look at.
+TEST_F(CliCaseworkTest, ReportAndInvoiceFromTheCaseFiles) {
+  const std::string tp_id = Enroll(tp_, "Anna de Vries");
+  Ok(emp_, {"join", "--access-code", org_.access_code()});
+  std::vector<std::string> cases;
+  for (int i = 0; i < 6; ++i) {
+    std::string out = Ok(emp_, {"open", "--to", tp_id, "--message",
+                                absl::StrCat("melding ", i)});
+    cases.push_back(JsonField(out, "case"));
+  }
+  Ok(tp_, {"sync"});
+  for (int i = 0; i < 6; ++i) {
+    Ok(tp_, {"case", "category", "--case", cases[i],
+             i < 5 ? "pesten" : "discriminatie"});
+    Ok(tp_, {"case", "set", "--case", cases[i], "--role", "employee",
+             "--support", "listening", "--conversations", "2"});
+    Ok(tp_, {"case", "time", "--case", cases[i], "50"});
+    Ok(tp_, {"send", "--case", cases[i], "Dank voor je bericht."});
+  }
+  const std::string year =
+      absl::FormatTime("%Y", absl::Now(), absl::LocalTimeZone());
+  const std::string csv = dir_.path() + "/verslag.csv";
+  std::string out =
+      Ok(tp_, {"report", "--from", year + "-01-01", "--to", year + "-12-31",
+               "--format", "csv", "--out", csv});
+  EXPECT_EQ(JsonField(out, "cases"), "6");
+  EXPECT_EQ(JsonField(out, "organisation"), "Gemeente Voorbeeld");
+  const std::string table = ReadFileOrDie(csv);
+  EXPECT_THAT(table, HasSubstr("category,pesten,Pesten,5"));
+  EXPECT_THAT(table, HasSubstr("category,discriminatie,Discriminatie,<5"));
+  for (const std::string& c : cases) {
+    EXPECT_THAT(table, Not(HasSubstr(c)));
+  }
+  EXPECT_THAT(table, Not(HasSubstr("melding 0")));
+
+  const char* keep = std::getenv("CONFIDANT_RENDER_OUT");
+  const std::string pdf_dir = keep != nullptr ? keep : dir_.path();
+  const std::string pdf = pdf_dir + "/cli-verslag.pdf";
+  Ok(tp_, {"report", "--from", year + "-01-01", "--to", year + "-12-31",
+           "--out", pdf, "--language", "en"},
+     /*json=*/false);
+  EXPECT_EQ(ReadFileOrDie(pdf).substr(0, 5), "%PDF-");
+
+  // Bad input: a period ending before it starts, k below 2, a bad date, an
+  // organisation not served, an employee.
+  EXPECT_THAT(Fails(tp_, {"report", "--from", year + "-12-31", "--to",
+                          year + "-01-01", "--out", pdf}),
+              HasSubstr("ends before it starts"));
+  EXPECT_THAT(Fails(tp_, {"report", "--from", year + "-01-01", "--to",
+                          year + "-12-31", "--k", "1", "--out", pdf}),
+              HasSubstr("at least 2"));
+  EXPECT_THAT(Fails(tp_, {"report", "--from", "gisteren", "--to",
+                          year + "-12-31", "--out", pdf}),
+              HasSubstr("YYYY-MM-DD"));
+  EXPECT_THAT(Fails(tp_, {"report", "--org", "0123456789abcdef", "--from",
+                          year + "-01-01", "--to", year + "-12-31", "--out",
+                          pdf}),
+              HasSubstr("you do not serve organisation"));
+  EXPECT_THAT(Fails(emp_, {"report", "--from", year + "-01-01", "--to",
+                           year + "-12-31", "--out", pdf}),
+              HasSubstr("trust persons only"));
+  Fails(tp_,
+        {"report", "--from", year + "-01-01", "--to", year + "-12-31",
+         "--format", "docx", "--out", pdf},
+        2);
+
+  // The invoice: without issuer details it says what is missing; with them
+  // it counts the six cases and numbers itself.
+  const std::string invoice = pdf_dir + "/cli-factuur.pdf";
+  Fails(tp_, {"invoice", "--from", year + "-01", "--to", year + "-12",
+              "--out", invoice});
+  Ok(tp_, {"casework-settings", "--invoice-name", "Anna de Vries",
+           "--invoice-practice", "De Vries Vertrouwenszaken",
+           "--invoice-address", "Keizersgracht 123", "--invoice-address",
+           "1015 CJ Amsterdam", "--kvk", "12345678", "--vat-number",
+           "NL123456789B01", "--iban", "NL91 ABNA 0417 1643 00", "--rate",
+           "95"});
+  out = Ok(tp_, {"invoice", "--from", year + "-01", "--to", year + "-12",
+                 "--out", invoice});
+  EXPECT_EQ(JsonField(out, "number"), year + "-001");
+  EXPECT_THAT(out, HasSubstr("\"cases\":6"));
+  EXPECT_THAT(out, HasSubstr("\"minutes\":300"));
+  EXPECT_EQ(JsonField(out, "subtotal"), "475.00");  // 5 h at EUR 95
+  EXPECT_EQ(JsonField(out, "total"), "574.75");     // with 21% VAT
+  out = Ok(tp_, {"invoice", "--from", year + "-01", "--to", year + "-12",
+                 "--format", "csv", "--out", dir_.path() + "/factuur.csv"});
+  EXPECT_EQ(JsonField(out, "number"), year + "-002");
+  EXPECT_THAT(Fails(tp_, {"invoice", "--from", year + "-12", "--to",
+                          year + "-01", "--out", invoice}),
+              HasSubstr("ends before it starts"));
+  EXPECT_THAT(Fails(tp_, {"casework-settings", "--rate", "-5"}),
+              HasSubstr("0 to 100000"));
 }
 
 }  // namespace
