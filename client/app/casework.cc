@@ -117,8 +117,13 @@ absl::StatusOr<CaseFile> CaseFiles::GetLocked(std::string_view case_id,
     }
     return file;
   }
-  // Registered now, with the next number of this year.
-  const int64_t year = absl::ToCivilYear(now, time_zone_).year();
+  // Registered as of the case's first message, with the next number of
+  // that year: a case that came in on 30 December and is first looked at in
+  // January belongs to the old year.
+  absl::StatusOr<CaseSummary> summary = messenger_.GetCase(case_id);
+  if (!summary.ok()) return summary.status();
+  const absl::Time registered = std::min(summary->created, now);
+  const int64_t year = absl::ToCivilYear(registered, time_zone_).year();
   const std::string counter = absl::StrCat(kNextPrefix, year);
   absl::StatusOr<std::optional<std::string>> next =
       profile_.Get(Namespace::kMeta, counter);
@@ -130,7 +135,7 @@ absl::StatusOr<CaseFile> CaseFiles::GetLocked(std::string_view case_id,
   }
   file.set_number(absl::StrFormat("%d-%03u", year, number));
   file.set_status(CaseFile::NEW);
-  file.set_registered_unix(absl::ToUnixSeconds(now));
+  file.set_registered_unix(absl::ToUnixSeconds(registered));
   std::string bumped;
   base::PutBigEndian(bumped, number + 1, 4);
   ProfileStore::Batch batch;

@@ -23,16 +23,16 @@ absl::StatusOr<ReportCases> CaseFiles::ForReport(
     std::string_view organisation_id, bool only_organisation, absl::Time now) {
   if (absl::Status s = MayKeepCaseFiles(kind_); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> files =
-      profile_.Scan(Namespace::kCaseFile);
-  if (!files.ok()) return files.status();
+  // Every case counts, also one whose file was never opened: it is
+  // registered now, as of its first message.
+  absl::StatusOr<std::vector<CaseSummary>> all = messenger_.ListCases();
+  if (!all.ok()) return all.status();
   const absl::CivilDay today = absl::ToCivilDay(now, time_zone_);
   ReportCases out;
-  for (const auto& [id, raw] : *files) {
-    CaseFile file;
-    if (!file.ParseFromString(raw)) {
-      return absl::DataLossError("a case file in the profile is corrupt");
-    }
+  for (const CaseSummary& summary : *all) {
+    absl::StatusOr<CaseFile> loaded = GetLocked(summary.case_id, now);
+    if (!loaded.ok()) return loaded.status();
+    const CaseFile& file = *loaded;
     if (file.organisation_id().empty()) {
       // A trust person of one organisation need not choose it per case.
       if (!only_organisation) {
@@ -55,16 +55,13 @@ absl::StatusOr<ReportCases> CaseFiles::ForReport(
       c.acknowledgement_met = Met(d.acknowledge_by, d.acknowledged, today);
       c.feedback_met = Met(d.feedback_by, d.feedback_given, today);
     }
-    absl::StatusOr<CaseSummary> summary = messenger_.GetCase(id);
-    if (summary.ok() && summary->first_outgoing != absl::InfinitePast()) {
+    if (summary.first_outgoing != absl::InfinitePast()) {
       // Whole days from the first message to the first answer, in the
       // trust person's calendar.
       c.days_to_first_response = static_cast<int>(
-          absl::ToCivilDay(summary->first_outgoing, time_zone_) -
-          absl::ToCivilDay(summary->created, time_zone_));
+          absl::ToCivilDay(summary.first_outgoing, time_zone_) -
+          absl::ToCivilDay(summary.created, time_zone_));
       if (*c.days_to_first_response < 0) c.days_to_first_response = 0;
-    } else if (!summary.ok() && !absl::IsNotFound(summary.status())) {
-      return summary.status();
     }
     c.conversations = file.conversations();
     c.minutes = file.minutes();

@@ -200,5 +200,70 @@ TEST_F(CaseworkTest, OnlyClosedCasesArePurgedAndRetentionRemindsFirst) {
   EXPECT_TRUE(tp_->Due()->empty());
 }
 
+TEST_F(CaseworkTest, TheReportCountsTheCaseFiles) {
+  // Three cases in March, answered after 0, 2 and 6 days; two are
+  // whistleblower reports, acknowledged in time, whose feedback is late.
+  clock_.Set(Utc(2026, 3, 2, 9, 0));
+  const std::string a = NewCase();
+  const std::string b = NewCase();
+  const std::string c = NewCase();
+  ASSERT_TRUE(tp_->Send(a, "Dank je, ik lees het.").ok());
+  CaseFileUpdate u = Whistleblower(true);
+  u.categories = std::vector<std::string>{"integriteit"};
+  ASSERT_TRUE(tp_->UpdateCaseFile(b, u).ok());
+  clock_.Set(Utc(2026, 3, 4, 9, 0));
+  ASSERT_TRUE(tp_->Acknowledge(b).ok());  // within the 7 days
+  CaseFileUpdate other = Whistleblower(true);
+  other.categories = std::vector<std::string>{"pesten"};
+  other.add_minutes = 30;
+  ASSERT_TRUE(tp_->UpdateCaseFile(c, other).ok());
+  clock_.Set(Utc(2026, 3, 8, 9, 0));
+  ASSERT_TRUE(tp_->Acknowledge(c).ok());  // on day 6
+
+  clock_.Set(Utc(2026, 7, 1, 9, 0));  // feedback (due 4 June) was missed
+  ReportOptions options;
+  options.from = absl::CivilDay(2026, 1, 1);
+  options.to = absl::CivilDay(2026, 12, 31);
+  options.k = 2;
+  options.trust_person_name = "Anna de Vries";
+  int left_out = -1;
+  absl::StatusOr<Report> report =
+      tp_->OrganisationReport("", options, &left_out);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(left_out, 0);
+  EXPECT_EQ(report->organisation_name, "Gemeente Voorbeeld");
+  EXPECT_EQ(report->cases.value, 3);
+  EXPECT_FALSE(report->cases.suppressed());
+  EXPECT_EQ(report->minutes, 30);
+  ASSERT_TRUE(report->median_days_to_first_response.has_value());
+  EXPECT_DOUBLE_EQ(*report->median_days_to_first_response, 2.0);  // 0, 2, 6
+  EXPECT_EQ(report->whistleblower_reports.value, 2);
+  // Two of the four deadlines due were met.
+  ASSERT_TRUE(report->deadlines.has_value());
+  int64_t met = -1, missed = -1;
+  for (const ReportRow& row : report->deadlines->rows) {
+    (row.key == "met" ? met : missed) = row.count.value;
+  }
+  EXPECT_EQ(met, 2);
+  EXPECT_EQ(missed, 2);
+  EXPECT_EQ(report->deadline_share_percent, 50);
+
+  // Bad input changes nothing and builds nothing.
+  options.k = 1;
+  EXPECT_EQ(tp_->OrganisationReport("", options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options.k = 2;
+  options.to = absl::CivilDay(2025, 12, 31);
+  EXPECT_EQ(tp_->OrganisationReport("", options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  options.to = absl::CivilDay(2026, 12, 31);
+  EXPECT_EQ(tp_->OrganisationReport("0123456789abcdef", options)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(emp_->OrganisationReport("", options).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
 }  // namespace
 }  // namespace confidant::client::casework_testing
