@@ -185,6 +185,13 @@ int Cases(const Request& req) {
                          .Bool("safety_number_changed", s.identity_changed)
                          .Int("held", s.held_messages)
                          .Bool("unsolicited", s.unsolicited)
+                         .Str("shared_status",
+                              s.shared_status ==
+                                      client::v1::CaseEvent::
+                                          SHARED_STATUS_UNSPECIFIED
+                                  ? ""
+                                  : Name(s.shared_status))
+                         .Bool("handed_over", s.handed_over)
                          .Build());
     } else {
       absl::StrAppend(
@@ -194,7 +201,11 @@ int Cases(const Request& req) {
           s.identity_changed ? absl::StrCat("  SAFETY NUMBER CHANGED (",
                                             s.held_messages, " waiting)")
                              : "",
-          s.unsolicited ? "  FIRST CONTACT BY TRUST PERSON" : "", "\n");
+          s.unsolicited ? "  FIRST CONTACT BY TRUST PERSON" : "",
+          s.shared_status == client::v1::CaseEvent::SHARED_STATUS_UNSPECIFIED
+              ? ""
+              : "  status: " + SharedText(s.shared_status),
+          s.handed_over ? "  handed over / overgedragen" : "", "\n");
     }
   }
   if (req.json) {

@@ -28,7 +28,8 @@ void OnInterrupt(int) { g_interrupted.store(true); }
 class Follower : public client::AppObserver {
  public:
   // `follow`: print messages and connection changes as they happen.
-  Follower(bool json, bool follow) : json_(json), follow_(follow) {}
+  Follower(bool json, bool follow, absl::TimeZone zone)
+      : json_(json), follow_(follow), zone_(zone) {}
 
   void OnMessage(const std::string& case_id, const client::CaseMessage& m,
                  bool new_case) override {
@@ -38,7 +39,7 @@ class Follower : public client::AppObserver {
     if (json_) {
       messages_.push_back(MessageJson(case_id, m));
     } else {
-      Print(absl::StrCat(Hex(case_id), "  ", MessageText(m)));
+      Print(absl::StrCat(Hex(case_id), "  ", MessageText(m, zone_)));
     }
   }
 
@@ -84,6 +85,7 @@ class Follower : public client::AppObserver {
  private:
   const bool json_;
   const bool follow_;
+  const absl::TimeZone zone_;
   absl::Mutex mu_;
   std::map<std::string, int> new_per_case_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> messages_ ABSL_GUARDED_BY(mu_);
@@ -95,7 +97,7 @@ class Follower : public client::AppObserver {
 int Sync(const Request& req) {
   auto app = OpenApp(req);
   if (!app.ok()) return Fail(app.status());
-  Follower follower(req.json, req.follow);
+  Follower follower(req.json, req.follow, (*app)->time_zone());
   client::SyncReport total;
   if (!req.follow) {
     // Messages are counted, not printed: `confidant read` shows them.

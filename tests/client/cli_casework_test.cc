@@ -137,6 +137,8 @@ TEST_F(CliCaseworkTest, ATrustPersonsCaseWorkFromTheCommandLine) {
   EXPECT_THAT(out, HasSubstr("\"kind\":\"status\",\"status\":\"in-progress\""));
   out = Ok(emp_, {"read", "--case", c}, /*json=*/false);
   EXPECT_THAT(out, HasSubstr("status: in behandeling / in progress"));
+  out = Ok(emp_, {"cases"});
+  EXPECT_EQ(JsonField(out, "shared_status"), "in-progress");
 
   // An appointment: proposed, accepted, exported.
   EXPECT_THAT(Fails(tp_, {"case", "propose-appointment", "--case", c,
