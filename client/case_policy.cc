@@ -101,7 +101,8 @@ absl::Status Validate(const CaseEvent& event) {
       if (absl::Status s = Id(p.proposal_id(), "a proposal id"); !s.ok()) {
         return s;
       }
-      if (p.slots().empty() || static_cast<size_t>(p.slots_size()) > kMaxSlots) {
+      if (p.slots().empty() ||
+          static_cast<size_t>(p.slots_size()) > kMaxSlots) {
         return absl::InvalidArgumentError("a proposal has 1 to 3 time slots");
       }
       for (const CaseEvent::Slot& slot : p.slots()) {
@@ -161,8 +162,7 @@ absl::Status Validate(const CaseEvent& event) {
     case CaseEvent::kHandoverIntro:
       return Reason(event.handover_intro().reason());
     case CaseEvent::kForwarded:
-      return Text(event.forwarded().body(), "a forwarded message", 1,
-                  kMaxBody);
+      return Text(event.forwarded().body(), "a forwarded message", 1, kMaxBody);
     case CaseEvent::EVENT_NOT_SET:
       break;
   }

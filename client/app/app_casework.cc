@@ -175,9 +175,8 @@ absl::StatusOr<std::string> App::AnswerAppointment(std::string_view case_id,
     return absl::FailedPreconditionError("the proposal was answered already");
   }
   if (slot > static_cast<uint32_t>(state.proposal.slots_size())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the proposal has ", state.proposal.slots_size(),
-                     " time slots"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the proposal has ", state.proposal.slots_size(), " time slots"));
   }
   CaseEvent event;
   CaseEvent::AppointmentAnswer* a = event.mutable_appointment_answer();
@@ -193,8 +192,8 @@ absl::StatusOr<AppointmentState> App::Appointment(std::string_view case_id) {
   return FoldAppointment(*entries);
 }
 
-absl::StatusOr<std::string> App::AppointmentICalendar(std::string_view case_id,
-                                                      std::string_view summary) {
+absl::StatusOr<std::string> App::AppointmentICalendar(
+    std::string_view case_id, std::string_view summary) {
   absl::StatusOr<AppointmentState> state = Appointment(case_id);
   if (!state.ok()) return state.status();
   return client::AppointmentICalendar(*state, summary, Now());
@@ -214,9 +213,8 @@ absl::StatusOr<std::string> App::ProposeHandover(
   absl::StatusOr<v1::CaseFile> file = CaseFile(case_id);
   if (!file.ok()) return file.status();
   absl::StatusOr<TrustPersonList> directory =
-      TrustPersons(file->organisation_id().empty()
-                       ? std::string()
-                       : file->organisation_id());
+      TrustPersons(file->organisation_id().empty() ? std::string()
+                                                   : file->organisation_id());
   if (!directory.ok()) return directory.status();
   const DirectoryEntry* colleague = nullptr;
   for (const DirectoryEntry& tp : directory->trust_persons) {
@@ -291,7 +289,8 @@ absl::StatusOr<std::string> App::AnswerHandover(
     events.push_back(std::move(f));
   }
   if (!wanted.empty()) {
-    return absl::InvalidArgumentError("a message to forward is not in the case");
+    return absl::InvalidArgumentError(
+        "a message to forward is not in the case");
   }
   events[0].mutable_handover_intro()->set_forwarded(
       static_cast<uint32_t>(events.size() - 1));

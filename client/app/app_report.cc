@@ -32,15 +32,15 @@ absl::StatusOr<Organisation> App::ServedOrganisation(
   for (const Organisation& o : orgs) {
     if (o.id == organisation_id) return o;
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("you do not serve organisation ",
-                   std::string(organisation_id)));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "you do not serve organisation ", std::string(organisation_id)));
 }
 
 absl::StatusOr<std::string> App::OwnName() {
   absl::StatusOr<v1::CaseworkSettings> settings = CaseworkSettings();
   if (!settings.ok()) return settings.status();
-  if (!settings->invoicing().name().empty()) return settings->invoicing().name();
+  if (!settings->invoicing().name().empty())
+    return settings->invoicing().name();
   absl::StatusOr<TrustPersonList> directory = TrustPersons("");
   if (!directory.ok()) return directory.status();
   for (const DirectoryEntry& entry : directory->trust_persons) {

@@ -135,9 +135,9 @@ absl::StatusOr<std::string> AppointmentICalendar(const AppointmentState& state,
   AddLine(out, "CALSCALE:GREGORIAN");
   AddLine(out, "METHOD:PUBLISH");
   AddLine(out, "BEGIN:VEVENT");
-  AddLine(out, absl::StrCat("UID:",
-                            absl::BytesToHexString(state.proposal.proposal_id()),
-                            "@confidant"));
+  AddLine(out, absl::StrCat(
+                   "UID:", absl::BytesToHexString(state.proposal.proposal_id()),
+                   "@confidant"));
   AddLine(out, absl::StrCat("DTSTAMP:", UtcStamp(now)));
   AddLine(out, absl::StrCat("DTSTART:", UtcStamp(start)));
   AddLine(out, absl::StrCat("DTEND:", UtcStamp(end)));

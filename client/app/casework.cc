@@ -217,7 +217,8 @@ absl::StatusOr<CaseFile> CaseFiles::Update(std::string_view case_id,
       for (const CaseMessage& m : *messages) {
         if (m.direction == Direction::kOutgoing && m.event.has_value() &&
             m.event->has_acknowledgement()) {
-          next.mutable_wbk()->set_acknowledged_unix(absl::ToUnixSeconds(m.time));
+          next.mutable_wbk()->set_acknowledged_unix(
+              absl::ToUnixSeconds(m.time));
           break;
         }
       }

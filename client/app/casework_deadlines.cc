@@ -298,8 +298,8 @@ absl::StatusOr<int> CaseFiles::PurgeExpired(absl::Time now) {
     CaseFile file;
     if (!file.ParseFromString(raw)) return Corrupt();
     if (file.status() != CaseFile::CLOSED || file.closed_unix() == 0) continue;
-    const absl::CivilDay closed = absl::ToCivilDay(
-        absl::FromUnixSeconds(file.closed_unix()), time_zone_);
+    const absl::CivilDay closed =
+        absl::ToCivilDay(absl::FromUnixSeconds(file.closed_unix()), time_zone_);
     if (closed + settings->retention_days() > today) continue;
     if (absl::Status s = PurgeLocked(id); !s.ok()) return s;
     ++purged;

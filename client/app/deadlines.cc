@@ -41,9 +41,8 @@ WbkDeadlines ComputeDeadlines(const v1::CaseFile::Wbk& wbk,
           ? *d.acknowledged
           : d.acknowledge_by;
   d.extended = !wbk.extension_reason().empty();
-  d.feedback_by =
-      AddMonths(base, kFeedbackWithinMonths +
-                          (d.extended ? kExtensionMonths : 0));
+  d.feedback_by = AddMonths(
+      base, kFeedbackWithinMonths + (d.extended ? kExtensionMonths : 0));
   return d;
 }
 

@@ -175,24 +175,24 @@ int Cases(const Request& req) {
   std::string text;
   for (const client::CaseSummary& s : *cases) {
     if (req.json) {
-      json.push_back(JsonObject()
-                         .Str("case", Hex(s.case_id))
-                         .Str("peer", Hex(s.peer_account_id))
-                         .Str("status", StatusName(s.status))
-                         .Int("unread", s.unread_count)
-                         .Str("last_activity", TimeText(s.last_activity))
-                         .Bool("opened_by_me", s.opened_by_us)
-                         .Bool("safety_number_changed", s.identity_changed)
-                         .Int("held", s.held_messages)
-                         .Bool("unsolicited", s.unsolicited)
-                         .Str("shared_status",
-                              s.shared_status ==
-                                      client::v1::CaseEvent::
-                                          SHARED_STATUS_UNSPECIFIED
-                                  ? ""
-                                  : Name(s.shared_status))
-                         .Bool("handed_over", s.handed_over)
-                         .Build());
+      json.push_back(
+          JsonObject()
+              .Str("case", Hex(s.case_id))
+              .Str("peer", Hex(s.peer_account_id))
+              .Str("status", StatusName(s.status))
+              .Int("unread", s.unread_count)
+              .Str("last_activity", TimeText(s.last_activity))
+              .Bool("opened_by_me", s.opened_by_us)
+              .Bool("safety_number_changed", s.identity_changed)
+              .Int("held", s.held_messages)
+              .Bool("unsolicited", s.unsolicited)
+              .Str("shared_status",
+                   s.shared_status ==
+                           client::v1::CaseEvent::SHARED_STATUS_UNSPECIFIED
+                       ? ""
+                       : Name(s.shared_status))
+              .Bool("handed_over", s.handed_over)
+              .Build());
     } else {
       absl::StrAppend(
           &text, Hex(s.case_id), "  peer ", Hex(s.peer_account_id), "  ",

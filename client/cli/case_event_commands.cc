@@ -61,11 +61,13 @@ int Queued(const Request& req, client::App& app, const std::string& case_id,
 // time is local in `zone`.
 absl::StatusOr<CaseEvent::Slot> ParseSlot(const std::string& text,
                                           absl::TimeZone zone) {
-  std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits(',', 3));
+  std::vector<std::string> parts =
+      absl::StrSplit(text, absl::MaxSplits(',', 3));
   if (parts.size() < 3) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a slot is \"YYYY-MM-DD HH:MM,MINUTES,online|phone|location[,PLACE]\": ",
-        text));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a slot is \"YYYY-MM-DD "
+                     "HH:MM,MINUTES,online|phone|location[,PLACE]\": ",
+                     text));
   }
   absl::Time start;
   std::string err;
@@ -109,8 +111,7 @@ int CaseShareStatus(const Request& req) {
   if (!status.ok()) return Fail(status.status());
   return WithCase(req, [&](client::App& app, const std::string& id) {
     return Queued(req, app, id, app.ShareStatus(id, *status),
-                  "status shared / status gedeeld:", "status",
-                  Name(*status));
+                  "status shared / status gedeeld:", "status", Name(*status));
   });
 }
 
@@ -181,8 +182,8 @@ int CaseAppointment(const Request& req) {
         o.Raw("proposal", EventJson(e));
       }
       if (state->answer == client::AppointmentState::Answer::kAccepted) {
-        o.Str("start", TimeText(absl::FromUnixSeconds(
-                           state->agreed.start_unix())))
+        o.Str("start",
+              TimeText(absl::FromUnixSeconds(state->agreed.start_unix())))
             .Int("minutes", state->agreed.duration_minutes())
             .Str("mode", Name(state->agreed.mode()))
             .Str("place", state->agreed.place());
@@ -209,16 +210,15 @@ int CaseAppointment(const Request& req) {
             "\n");
       } else if (state->answer ==
                  client::AppointmentState::Answer::kOtherTimesAsked) {
-        absl::StrAppend(&text, "other times asked / andere tijden gevraagd",
-                        state->answer_note.empty()
-                            ? ""
-                            : ": " + state->answer_note,
-                        "\n");
+        absl::StrAppend(
+            &text, "other times asked / andere tijden gevraagd",
+            state->answer_note.empty() ? "" : ": " + state->answer_note, "\n");
       } else {
         absl::StrAppend(&text, "waiting for an answer / wacht op antwoord\n");
       }
     }
-    if (!req.ics.empty()) absl::StrAppend(&text, "written / geschreven: ", req.ics, "\n");
+    if (!req.ics.empty())
+      absl::StrAppend(&text, "written / geschreven: ", req.ics, "\n");
     Print(text);
     return kExitOk;
   });

@@ -25,7 +25,8 @@ using client::v1::CaseFile;
 
 std::vector<std::string> Words(const std::string& list) {
   std::vector<std::string> out;
-  for (absl::string_view w : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
+  for (absl::string_view w :
+       absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     out.emplace_back(absl::StripAsciiWhitespace(w));
   }
   return out;
@@ -52,11 +53,11 @@ std::string FileJson(const std::string& case_id, const CaseFile& f,
   for (int s : f.support()) support.push_back(Name(CaseFile::Support(s)));
   for (int r : f.referrals()) referrals.push_back(Name(CaseFile::Referral(r)));
   for (const CaseFile::Note& n : f.notes()) {
-    notes.push_back(JsonObject()
-                        .Str("time", TimeText(absl::FromUnixSeconds(
-                                         n.written_unix())))
-                        .Str("text", n.text())
-                        .Build());
+    notes.push_back(
+        JsonObject()
+            .Str("time", TimeText(absl::FromUnixSeconds(n.written_unix())))
+            .Str("text", n.text())
+            .Build());
   }
   JsonObject o;
   o.Str("case", Hex(case_id))
@@ -128,9 +129,9 @@ std::string FileText(const std::string& case_id, const CaseFile& f,
         d.acknowledged ? absl::StrCat("  (done ", DayText(*d.acknowledged), ")")
                        : "",
         "\n", "  feedback by:     ", DayText(d.feedback_by),
-        d.extended ? absl::StrCat("  (extended: ", f.wbk().extension_reason(),
-                                  ")")
-                   : "",
+        d.extended
+            ? absl::StrCat("  (extended: ", f.wbk().extension_reason(), ")")
+            : "",
         d.feedback_given
             ? absl::StrCat("  (done ", DayText(*d.feedback_given), ")")
             : "",
@@ -138,9 +139,10 @@ std::string FileText(const std::string& case_id, const CaseFile& f,
   }
   if (f.notes_size() > 0) absl::StrAppend(&out, "private notes / notities:\n");
   for (const CaseFile::Note& n : f.notes()) {
-    absl::StrAppend(&out, "  ",
-                    LocalTimeText(absl::FromUnixSeconds(n.written_unix()), zone),
-                    "  ", n.text(), "\n");
+    absl::StrAppend(
+        &out, "  ",
+        LocalTimeText(absl::FromUnixSeconds(n.written_unix()), zone), "  ",
+        n.text(), "\n");
   }
   return out;
 }
@@ -269,10 +271,10 @@ int CasePurge(const Request& req) {
   }
   return WithCase(req, [&](client::App& app, const std::string& id) {
     if (absl::Status s = app.Purge(id); !s.ok()) return Fail(s);
-    Print(req.json ? JsonObject().Str("case", Hex(id)).Bool("purged", true)
-                             .Build() +
-                         "\n"
-                   : "purged / verwijderd\n");
+    Print(req.json
+              ? JsonObject().Str("case", Hex(id)).Bool("purged", true).Build() +
+                    "\n"
+              : "purged / verwijderd\n");
     return kExitOk;
   });
 }
@@ -298,19 +300,16 @@ int Due(const Request& req) {
         : item.kind == client::DueItem::Kind::kFeedback
             ? "terugkoppeling / feedback"
             : "wordt verwijderd / will be purged";
-    const char* state = item.state == client::DueItem::State::kOverdue
-                            ? "overdue"
-                        : item.state == client::DueItem::State::kToday ? "today"
-                        : item.state == client::DueItem::State::kWarning
-                            ? "soon"
-                            : "upcoming";
+    const char* state =
+        item.state == client::DueItem::State::kOverdue   ? "overdue"
+        : item.state == client::DueItem::State::kToday   ? "today"
+        : item.state == client::DueItem::State::kWarning ? "soon"
+                                                         : "upcoming";
     const char* state_words =
-        item.state == client::DueItem::State::kOverdue
-            ? "TE LAAT / OVERDUE"
-        : item.state == client::DueItem::State::kToday ? "VANDAAG / TODAY"
-        : item.state == client::DueItem::State::kWarning
-            ? "binnenkort / soon"
-            : "gepland / upcoming";
+        item.state == client::DueItem::State::kOverdue   ? "TE LAAT / OVERDUE"
+        : item.state == client::DueItem::State::kToday   ? "VANDAAG / TODAY"
+        : item.state == client::DueItem::State::kWarning ? "binnenkort / soon"
+                                                         : "gepland / upcoming";
     if (req.json) {
       json.push_back(JsonObject()
                          .Str("case", Hex(item.case_id))
@@ -321,11 +320,11 @@ int Due(const Request& req) {
                          .Str("state", state)
                          .Build());
     } else {
-      absl::StrAppend(&text, DayText(item.due), "  ", item.case_number, "  ",
-                      words, "  ", state_words, " (", item.days_left,
-                      item.days_left == 1 || item.days_left == -1 ? " day"
-                                                                  : " days",
-                      ")\n");
+      absl::StrAppend(
+          &text, DayText(item.due), "  ", item.case_number, "  ", words, "  ",
+          state_words, " (", item.days_left,
+          item.days_left == 1 || item.days_left == -1 ? " day" : " days",
+          ")\n");
     }
   }
   if (req.json) {
@@ -396,7 +395,8 @@ int CaseworkSettings(const Request& req) {
     if (*req.vat_percent < 0 || *req.vat_percent > 100) {
       return Fail(absl::InvalidArgumentError("VAT is 0 to 100 percent"));
     }
-    inv->set_vat_basis_points(static_cast<int32_t>(*req.vat_percent * 100 + 0.5));
+    inv->set_vat_basis_points(
+        static_cast<int32_t>(*req.vat_percent * 100 + 0.5));
     changed = true;
   }
   if (req.payment_days.has_value()) {
@@ -409,33 +409,33 @@ int CaseworkSettings(const Request& req) {
     }
   }
   if (req.json) {
-    Print(JsonObject()
-              .Int("warning_days", s->warning_days())
-              .Int("retention_days", s->retention_days())
-              .Int("retention_reminder_days", s->retention_reminder_days())
-              .Str("acknowledgement_nl", s->acknowledgement_nl())
-              .Str("acknowledgement_en", s->acknowledgement_en())
-              .Raw("invoicing",
-                   JsonObject()
-                       .Str("name", inv->name())
-                       .Str("practice", inv->practice())
-                       .Raw("address",
-                            JsonStrings({inv->address_lines().begin(),
-                                         inv->address_lines().end()}))
-                       .Str("kvk", inv->kvk_number())
-                       .Str("vat_number", inv->vat_number())
-                       .Str("iban", inv->iban())
-                       .Str("email", inv->email())
-                       .Int("hourly_rate_cents", inv->hourly_rate_cents())
-                       .Int("vat_basis_points", inv->has_vat_basis_points()
-                                                    ? inv->vat_basis_points()
-                                                    : 2100)
-                       .Int("payment_term_days", inv->has_payment_term_days()
-                                                     ? inv->payment_term_days()
-                                                     : 30)
-                       .Build())
-              .Build() +
-          "\n");
+    Print(
+        JsonObject()
+            .Int("warning_days", s->warning_days())
+            .Int("retention_days", s->retention_days())
+            .Int("retention_reminder_days", s->retention_reminder_days())
+            .Str("acknowledgement_nl", s->acknowledgement_nl())
+            .Str("acknowledgement_en", s->acknowledgement_en())
+            .Raw("invoicing",
+                 JsonObject()
+                     .Str("name", inv->name())
+                     .Str("practice", inv->practice())
+                     .Raw("address", JsonStrings({inv->address_lines().begin(),
+                                                  inv->address_lines().end()}))
+                     .Str("kvk", inv->kvk_number())
+                     .Str("vat_number", inv->vat_number())
+                     .Str("iban", inv->iban())
+                     .Str("email", inv->email())
+                     .Int("hourly_rate_cents", inv->hourly_rate_cents())
+                     .Int("vat_basis_points", inv->has_vat_basis_points()
+                                                  ? inv->vat_basis_points()
+                                                  : 2100)
+                     .Int("payment_term_days", inv->has_payment_term_days()
+                                                   ? inv->payment_term_days()
+                                                   : 30)
+                     .Build())
+            .Build() +
+        "\n");
   } else {
     Print(absl::StrCat(
         "warnings start / waarschuwing vanaf: ", s->warning_days(),

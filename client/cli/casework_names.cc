@@ -19,20 +19,20 @@ template <typename Enum>
 using Names = std::vector<std::pair<Enum, const char*>>;
 
 const Names<CaseFile::Status>& StatusNames() {
-  static const auto* names = new Names<CaseFile::Status>{
-      {CaseFile::NEW, "new"},
-      {CaseFile::IN_PROGRESS, "in-progress"},
-      {CaseFile::WAITING_FOR_EMPLOYEE, "waiting"},
-      {CaseFile::CLOSED, "closed"}};
+  static const auto* names =
+      new Names<CaseFile::Status>{{CaseFile::NEW, "new"},
+                                  {CaseFile::IN_PROGRESS, "in-progress"},
+                                  {CaseFile::WAITING_FOR_EMPLOYEE, "waiting"},
+                                  {CaseFile::CLOSED, "closed"}};
   return *names;
 }
 const Names<CaseFile::ReporterRole>& RoleNames() {
-  static const auto* names = new Names<CaseFile::ReporterRole>{
-      {CaseFile::ROLE_UNSPECIFIED, "none"},
-      {CaseFile::EMPLOYEE, "employee"},
-      {CaseFile::MANAGER, "manager"},
-      {CaseFile::HR, "hr"},
-      {CaseFile::OTHER_ROLE, "other"}};
+  static const auto* names =
+      new Names<CaseFile::ReporterRole>{{CaseFile::ROLE_UNSPECIFIED, "none"},
+                                        {CaseFile::EMPLOYEE, "employee"},
+                                        {CaseFile::MANAGER, "manager"},
+                                        {CaseFile::HR, "hr"},
+                                        {CaseFile::OTHER_ROLE, "other"}};
   return *names;
 }
 const Names<CaseFile::Support>& SupportNames() {
@@ -82,10 +82,10 @@ const Names<CaseEvent::HandoverReason>& ReasonNames() {
   return *names;
 }
 const Names<CaseEvent::Mode>& ModeNames() {
-  static const auto* names = new Names<CaseEvent::Mode>{
-      {CaseEvent::ONLINE, "online"},
-      {CaseEvent::PHONE, "phone"},
-      {CaseEvent::ON_LOCATION, "location"}};
+  static const auto* names =
+      new Names<CaseEvent::Mode>{{CaseEvent::ONLINE, "online"},
+                                 {CaseEvent::PHONE, "phone"},
+                                 {CaseEvent::ON_LOCATION, "location"}};
   return *names;
 }
 

@@ -140,8 +140,9 @@ int Main(int argc, char** argv) {
   CLI::App* c_note = sub("note", "Add a private note (never sent)");
   c_note->add_option("TEXT", req.text, "The note")->required();
   CLI::App* c_time = sub("time", "Add time spent");
-  c_time->add_option("MINUTES", req.minutes,
-                     "Minutes to add (negative to correct)")
+  c_time
+      ->add_option("MINUTES", req.minutes,
+                   "Minutes to add (negative to correct)")
       ->required();
   c_time->add_option("--conversations", req.conversations,
                      "Number of conversations");
@@ -257,8 +258,7 @@ int Main(int argc, char** argv) {
   invoice->add_option("--rate", req.rate,
                       "Hourly rate in euros (default: casework-settings)");
   for (CLI::App* c : {report, invoice}) {
-    c->add_option("--org", req.org,
-                  "Organisation id (default: your only one)");
+    c->add_option("--org", req.org, "Organisation id (default: your only one)");
     c->add_option("--format", req.format, "pdf (default) or csv");
     c->add_option("--out", req.out, "File to write")->required();
     c->add_option("--language", req.language, "nl (default) or en");

@@ -185,9 +185,9 @@ std::string SlotText(const CaseEvent::Slot& slot, absl::TimeZone zone) {
     default:
       mode = absl::StrCat("op locatie / on location: ", slot.place());
   }
-  return absl::StrCat(LocalTimeText(absl::FromUnixSeconds(slot.start_unix()),
-                                    zone),
-                      ", ", slot.duration_minutes(), " min, ", mode);
+  return absl::StrCat(
+      LocalTimeText(absl::FromUnixSeconds(slot.start_unix()), zone), ", ",
+      slot.duration_minutes(), " min, ", mode);
 }
 
 std::string SlotJson(const CaseEvent::Slot& slot) {

@@ -67,9 +67,9 @@ int Run(int n) {
   profile.display_name = "Anna de Vries";
   profile.affiliation = Affiliation::kExternal;
   profile.languages = {"nl"};
-  auto app = App::Enroll(dir.path() + "/tp", "correct horse battery staple",
-                         {}, *invite, profile, (*relay)->RootFingerprint(),
-                         options);
+  auto app =
+      App::Enroll(dir.path() + "/tp", "correct horse battery staple", {},
+                  *invite, profile, (*relay)->RootFingerprint(), options);
   if (!app.ok()) {
     std::fprintf(stderr, "%s\n", app.status().ToString().c_str());
     return 1;
@@ -85,8 +85,8 @@ int Run(int n) {
                         "overig"};
   ProfileStore& store = *(*app)->StackForTesting().profile;
   const auto fill_start = Clock::now();
-  const absl::Time year = absl::FromCivil(absl::CivilDay(2026, 1, 1),
-                                          absl::UTCTimeZone());
+  const absl::Time year =
+      absl::FromCivil(absl::CivilDay(2026, 1, 1), absl::UTCTimeZone());
   for (int done = 0; done < n;) {
     ProfileStore::Batch batch;
     for (int i = 0; i < 500 && done < n; ++i, ++done) {

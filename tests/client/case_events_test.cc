@@ -3,6 +3,8 @@
 // flow, the hand-over (consent, refusal, a relay restart between proposal
 // and consent), blocking, and events an older client or the wrong side
 // sends.
+#include "client/app/case_events.h"
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -11,7 +13,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "client/app/case_events.h"
 #include "client/case_policy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -37,15 +38,15 @@ std::vector<std::string> Entries(const std::vector<CaseMessage>& messages) {
     }
     switch (m.event->event_case()) {
       case CaseEvent::kStatusShared:
-        out.push_back(absl::StrCat(who, "status ",
-                                   m.event->status_shared().status()));
+        out.push_back(
+            absl::StrCat(who, "status ", m.event->status_shared().status()));
         break;
       case CaseEvent::kAcknowledgement:
         out.push_back(who + "acknowledgement");
         break;
       case CaseEvent::kAppointmentProposal:
-        out.push_back(absl::StrCat(who, "proposal ",
-                                   m.event->appointment_proposal().slots_size()));
+        out.push_back(absl::StrCat(
+            who, "proposal ", m.event->appointment_proposal().slots_size()));
         break;
       case CaseEvent::kAppointmentAnswer:
         out.push_back(absl::StrCat(
@@ -60,8 +61,8 @@ std::vector<std::string> Entries(const std::vector<CaseMessage>& messages) {
             m.event->handover_answer().consent() ? "consent" : "refusal"));
         break;
       case CaseEvent::kHandoverIntro:
-        out.push_back(absl::StrCat(who, "intro ",
-                                   m.event->handover_intro().forwarded()));
+        out.push_back(
+            absl::StrCat(who, "intro ", m.event->handover_intro().forwarded()));
         break;
       case CaseEvent::kForwarded:
         out.push_back(absl::StrCat(
@@ -90,7 +91,8 @@ class CaseEventsTest : public MessengerTest {
  protected:
   // Employee `emp` writes to `tp`; both synced. Returns the case id.
   std::string Open(Party& emp, Party& tp, const std::string& text) {
-    absl::StatusOr<std::string> id = emp.messenger->OpenCase(tp.id(), text, t0_);
+    absl::StatusOr<std::string> id =
+        emp.messenger->OpenCase(tp.id(), text, t0_);
     EXPECT_TRUE(id.ok()) << id.status();
     EXPECT_EQ(tp.Sync(t0_).received, 1);
     return id.value_or("");
@@ -115,9 +117,10 @@ TEST_F(CaseEventsTest, SharedStatusAndAcknowledgementReachTheEmployee) {
   EXPECT_EQ(emp->app->Acknowledge(c).status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(emp->Read(c).size(), 1u);
-  EXPECT_EQ(
-      tp->app->ShareStatus(c, CaseEvent::SHARED_STATUS_UNSPECIFIED).status().code(),
-      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(tp->app->ShareStatus(c, CaseEvent::SHARED_STATUS_UNSPECIFIED)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 
   for (CaseEvent::SharedStatus s :
        {CaseEvent::RECEIVED, CaseEvent::IN_PROGRESS, CaseEvent::CLOSED}) {
@@ -171,14 +174,14 @@ TEST_F(CaseEventsTest, AppointmentFlowEndToEnd) {
   // Bad proposals change nothing.
   EXPECT_EQ(tp->app->ProposeAppointment(c, {}).status().code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      tp->app->ProposeAppointment(c, {Slot(monday, CaseEvent::ON_LOCATION)})
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);  // no place
   EXPECT_EQ(tp->app
-                ->ProposeAppointment(c, {Slot(monday, CaseEvent::ON_LOCATION)})
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);  // no place
-  EXPECT_EQ(tp->app
-                ->ProposeAppointment(c, {Slot(t0_ - absl::Hours(1),
-                                              CaseEvent::PHONE)})
+                ->ProposeAppointment(
+                    c, {Slot(t0_ - absl::Hours(1), CaseEvent::PHONE)})
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);  // in the past
@@ -191,8 +194,8 @@ TEST_F(CaseEventsTest, AppointmentFlowEndToEnd) {
   // Three slots; the employee asks for other times.
   absl::StatusOr<std::string> first = tp->app->ProposeAppointment(
       c,
-      {Slot(monday, CaseEvent::ONLINE), Slot(monday + absl::Hours(2),
-                                             CaseEvent::PHONE),
+      {Slot(monday, CaseEvent::ONLINE),
+       Slot(monday + absl::Hours(2), CaseEvent::PHONE),
        Slot(monday + absl::Hours(24), CaseEvent::ON_LOCATION,
             "Kantoor Utrecht, kamer 2.14")},
       "Het gesprek duurt ongeveer drie kwartier.");
@@ -203,13 +206,13 @@ TEST_F(CaseEventsTest, AppointmentFlowEndToEnd) {
   ASSERT_TRUE(seen->proposed);
   EXPECT_EQ(seen->proposal.slots_size(), 3);
   EXPECT_EQ(seen->proposal.slots(2).place(), "Kantoor Utrecht, kamer 2.14");
-  EXPECT_EQ(emp->app->AnswerAppointment(c, std::string(16, 'x'), 1)
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      emp->app->AnswerAppointment(c, std::string(16, 'x'), 1).status().code(),
+      absl::StatusCode::kNotFound);
   EXPECT_EQ(emp->app->AnswerAppointment(c, *first, 4).status().code(),
             absl::StatusCode::kInvalidArgument);
-  ASSERT_TRUE(emp->app->AnswerAppointment(c, *first, 0, "Liever 's avonds").ok());
+  ASSERT_TRUE(
+      emp->app->AnswerAppointment(c, *first, 0, "Liever 's avonds").ok());
   EXPECT_EQ(emp->app->AnswerAppointment(c, *first, 1).status().code(),
             absl::StatusCode::kFailedPrecondition);  // answered
   Deliver(*emp, *tp);
@@ -244,18 +247,19 @@ TEST_F(CaseEventsTest, AppointmentFlowEndToEnd) {
   ASSERT_TRUE(ics.ok()) << ics.status();
   const absl::Time start = monday + absl::Hours(11);
   EXPECT_THAT(*ics, HasSubstr("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
-  EXPECT_THAT(*ics, HasSubstr(absl::StrCat(
-                        "DTSTART:",
-                        absl::FormatTime("%Y%m%dT%H%M%SZ", start,
-                                         absl::UTCTimeZone()),
-                        "\r\n")));
-  EXPECT_THAT(*ics, HasSubstr(absl::StrCat(
-                        "DTEND:",
-                        absl::FormatTime("%Y%m%dT%H%M%SZ",
-                                         start + absl::Minutes(45),
-                                         absl::UTCTimeZone()),
-                        "\r\n")));
-  EXPECT_THAT(*ics, HasSubstr("LOCATION:Stationsplein 1\\, Utrecht\\; ingang B"));
+  EXPECT_THAT(
+      *ics, HasSubstr(absl::StrCat(
+                "DTSTART:",
+                absl::FormatTime("%Y%m%dT%H%M%SZ", start, absl::UTCTimeZone()),
+                "\r\n")));
+  EXPECT_THAT(*ics,
+              HasSubstr(absl::StrCat(
+                  "DTEND:",
+                  absl::FormatTime("%Y%m%dT%H%M%SZ", start + absl::Minutes(45),
+                                   absl::UTCTimeZone()),
+                  "\r\n")));
+  EXPECT_THAT(*ics,
+              HasSubstr("LOCATION:Stationsplein 1\\, Utrecht\\; ingang B"));
   EXPECT_THAT(*ics, HasSubstr("SUMMARY:Gesprek vertrouwenspersoon\r\n"));
   for (absl::string_view line : absl::StrSplit(*ics, "\r\n")) {
     EXPECT_LE(line.size(), 75u) << line;
@@ -272,48 +276,50 @@ TEST_F(CaseEventsTest, HandOverWithConsentRefusalAndARelayRestart) {
   std::unique_ptr<Party> emp = NewEmployee("employee");
   ASSERT_TRUE(anna && bram && emp);
   const std::string c = Open(*emp, *anna, "Mijn leidinggevende pest mij.");
-  ASSERT_TRUE(anna->messenger->SendText(c, "Dat is vervelend. Vertel.", t0_).ok());
+  ASSERT_TRUE(
+      anna->messenger->SendText(c, "Dat is vervelend. Vertel.", t0_).ok());
   emp->Sync(t0_);
   ASSERT_TRUE(emp->messenger->SendText(c, "Het gaat al maanden zo.", t0_).ok());
   anna->Sync(t0_);
-  ASSERT_TRUE(anna->app->AddNote(c, "privé: collega kent de leidinggevende").ok());
+  ASSERT_TRUE(
+      anna->app->AddNote(c, "privé: collega kent de leidinggevende").ok());
   CaseFileUpdate wbk;
   wbk.categories = std::vector<std::string>{"pesten"};
   ASSERT_TRUE(anna->app->UpdateCaseFile(c, wbk).ok());
 
   // Not to oneself, nor to someone outside the organisation.
-  EXPECT_EQ(anna->app
-                ->ProposeHandover(c, anna->id(), CaseEvent::CONFLICT_OF_INTEREST)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(anna->app
-                ->ProposeHandover(c, emp->id(), CaseEvent::CONFLICT_OF_INTEREST)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      anna->app->ProposeHandover(c, anna->id(), CaseEvent::CONFLICT_OF_INTEREST)
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      anna->app->ProposeHandover(c, emp->id(), CaseEvent::CONFLICT_OF_INTEREST)
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(anna->app
                 ->ProposeHandover(c, std::string(16, 'z'),
                                   CaseEvent::CONFLICT_OF_INTEREST)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(emp->app
-                ->ProposeHandover(c, bram->id(), CaseEvent::CONFLICT_OF_INTEREST)
-                .status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      emp->app->ProposeHandover(c, bram->id(), CaseEvent::CONFLICT_OF_INTEREST)
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
 
   // A first proposal, refused: nothing moves, Anna sees the answer.
   absl::StatusOr<std::string> refused =
       anna->app->ProposeHandover(c, bram->id(), CaseEvent::ABSENCE);
   ASSERT_TRUE(refused.ok()) << refused.status();
   Deliver(*anna, *emp);
-  EXPECT_EQ(emp->app->AnswerHandover(c, std::string(16, 'q'), true)
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
-  absl::StatusOr<std::string> none = emp->app->AnswerHandover(c, *refused, false);
+  EXPECT_EQ(
+      emp->app->AnswerHandover(c, std::string(16, 'q'), true).status().code(),
+      absl::StatusCode::kNotFound);
+  absl::StatusOr<std::string> none =
+      emp->app->AnswerHandover(c, *refused, false);
   ASSERT_TRUE(none.ok()) << none.status();
   EXPECT_TRUE(none->empty());
   Deliver(*emp, *anna);
@@ -347,8 +353,8 @@ TEST_F(CaseEventsTest, HandOverWithConsentRefusalAndARelayRestart) {
   std::vector<CaseMessage> history = emp->Read(c);
   ASSERT_GE(history.size(), 3u);
   EXPECT_EQ(emp->app
-                ->AnswerHandover(c, *proposal, true, {history[0].message_id,
-                                                      std::string(16, 'n')})
+                ->AnswerHandover(c, *proposal, true,
+                                 {history[0].message_id, std::string(16, 'n')})
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);  // not in the case
@@ -369,11 +375,11 @@ TEST_F(CaseEventsTest, HandOverWithConsentRefusalAndARelayRestart) {
   // Bram gets a new case with the forwarded history, and none of Anna's
   // notes or registration.
   EXPECT_EQ(bram->Sync(t0_).received, 3);
-  EXPECT_EQ(Entries(bram->Read(*moved)),
-            (std::vector<std::string>{
-                "in:intro 2",
-                "in:forwarded employee: Mijn leidinggevende pest mij.",
-                "in:forwarded tp: Dat is vervelend. Vertel."}));
+  EXPECT_EQ(
+      Entries(bram->Read(*moved)),
+      (std::vector<std::string>{
+          "in:intro 2", "in:forwarded employee: Mijn leidinggevende pest mij.",
+          "in:forwarded tp: Dat is vervelend. Vertel."}));
   absl::StatusOr<CaseFile> bram_file = bram->app->CaseFile(*moved);
   ASSERT_TRUE(bram_file.ok());
   EXPECT_TRUE(bram_file->notes().empty());
@@ -410,8 +416,8 @@ TEST_F(CaseEventsTest, ABlockedSenderIsDroppedAckedAndCounted) {
   ASSERT_TRUE(tp->app->Block(c).ok());
   ASSERT_TRUE(tp->app->Block(c).ok());  // again: no change
   for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(emp->messenger->SendText(c, absl::StrCat("scheldwoord ", i), t0_)
-                    .ok());
+    ASSERT_TRUE(
+        emp->messenger->SendText(c, absl::StrCat("scheldwoord ", i), t0_).ok());
   }
   ASSERT_TRUE(other->messenger->SendText(d, "Nog een vraag", t0_).ok());
   SyncReport r = tp->Sync(t0_);
@@ -419,7 +425,8 @@ TEST_F(CaseEventsTest, ABlockedSenderIsDroppedAckedAndCounted) {
   EXPECT_EQ(r.received, 1);
   EXPECT_EQ(tp->Read(c).size(), 1u);
   EXPECT_EQ(tp->Read(d).size(), 2u);
-  absl::StatusOr<std::optional<v1::BlockedSender>> blocked = tp->app->Blocked(c);
+  absl::StatusOr<std::optional<v1::BlockedSender>> blocked =
+      tp->app->Blocked(c);
   ASSERT_TRUE(blocked.ok());
   ASSERT_TRUE(blocked->has_value());
   EXPECT_EQ((*blocked)->dropped(), 3u);
@@ -456,12 +463,13 @@ TEST_F(CaseEventsTest, UnknownKindsAndWrongSideEventsAreDroppedAndAcked) {
   newer.set_body("iets nieuws");
   // An event a newer client knows: an unknown field inside CaseEvent.
   v1::AppMessage newer_event = base(v1::AppMessage::CASE_EVENT);
-  newer_event.mutable_event()->GetReflection()->MutableUnknownFields(
-      newer_event.mutable_event())->AddVarint(99, 1);
+  newer_event.mutable_event()
+      ->GetReflection()
+      ->MutableUnknownFields(newer_event.mutable_event())
+      ->AddVarint(99, 1);
   // The trust person's event sent by the employee.
   v1::AppMessage wrong = base(v1::AppMessage::CASE_EVENT);
-  wrong.mutable_event()->mutable_status_shared()->set_status(
-      CaseEvent::CLOSED);
+  wrong.mutable_event()->mutable_status_shared()->set_status(CaseEvent::CLOSED);
   // A malformed event: a proposal without slots.
   v1::AppMessage malformed = base(v1::AppMessage::CASE_EVENT);
   malformed.mutable_event()->mutable_appointment_proposal()->set_proposal_id(
@@ -474,10 +482,9 @@ TEST_F(CaseEventsTest, UnknownKindsAndWrongSideEventsAreDroppedAndAcked) {
   EXPECT_EQ(r.dropped, 4);
   EXPECT_EQ(r.received, 0);
   EXPECT_EQ(r.warnings,
-            (std::vector<std::string>{"unknown message kind",
-                                      "unknown case event",
-                                      "case event from the wrong side",
-                                      "malformed case event"}));
+            (std::vector<std::string>{
+                "unknown message kind", "unknown case event",
+                "case event from the wrong side", "malformed case event"}));
   EXPECT_EQ(tp->Read(c).size(), 2u);
   EXPECT_EQ(tp->app->Case(c)->shared_status,
             CaseEvent::SHARED_STATUS_UNSPECIFIED);

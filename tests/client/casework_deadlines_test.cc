@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/time/civil_time.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "client/app/casework.h"
 #include "client/app/app_stack.h"
+#include "client/app/casework.h"
 #include "client/app/deadlines.h"
 #include "gtest/gtest.h"
 #include "tests/client/casework_fixture.h"
@@ -23,9 +23,10 @@ using v1::CaseFile;
 
 CaseFileUpdate Whistleblower(bool on) {
   CaseFileUpdate u;
-  u.support = on ? std::vector<CaseFile::Support>{CaseFile::WHISTLEBLOWER_REPORT,
-                                                  CaseFile::LISTENING_AND_ADVICE}
-                 : std::vector<CaseFile::Support>{CaseFile::LISTENING_AND_ADVICE};
+  u.support =
+      on ? std::vector<CaseFile::Support>{CaseFile::WHISTLEBLOWER_REPORT,
+                                          CaseFile::LISTENING_AND_ADVICE}
+         : std::vector<CaseFile::Support>{CaseFile::LISTENING_AND_ADVICE};
   return u;
 }
 
@@ -71,9 +72,9 @@ TEST_F(CaseworkTest, AWhistleblowerReportHasItsDeadlinesAndTheyAreDue) {
 
   absl::StatusOr<std::vector<DueItem>> due = tp_->Due();
   ASSERT_TRUE(due.ok()) << due.status();
-  EXPECT_EQ(Listed(*due),
-            (std::vector<std::string>{"2026-001 ack 2026-03-09 upcoming 6",
-                                      "2026-001 feedback 2026-06-09 upcoming 98"}));
+  EXPECT_EQ(Listed(*due), (std::vector<std::string>{
+                              "2026-001 ack 2026-03-09 upcoming 6",
+                              "2026-001 feedback 2026-06-09 upcoming 98"}));
   clock_.Set(Utc(2026, 3, 6, 9, 0));
   EXPECT_EQ(Listed(*tp_->Due())[0], "2026-001 ack 2026-03-09 warning 3");
   // A longer warning, from the settings.
@@ -97,10 +98,12 @@ TEST_F(CaseworkTest, AWhistleblowerReportHasItsDeadlinesAndTheyAreDue) {
   d = tp_->Deadlines(wb);
   EXPECT_EQ(d->acknowledged, absl::CivilDay(2026, 3, 10));
   EXPECT_EQ(d->feedback_by, absl::CivilDay(2026, 6, 9));  // no time bought
-  EXPECT_EQ(Met(d->acknowledge_by, d->acknowledged, absl::CivilDay(2026, 3, 10)),
-            false);
-  EXPECT_EQ(Listed(*tp_->Due()),
-            (std::vector<std::string>{"2026-001 feedback 2026-06-09 upcoming 91"}));
+  EXPECT_EQ(
+      Met(d->acknowledge_by, d->acknowledged, absl::CivilDay(2026, 3, 10)),
+      false);
+  EXPECT_EQ(
+      Listed(*tp_->Due()),
+      (std::vector<std::string>{"2026-001 feedback 2026-06-09 upcoming 91"}));
   // The employee got it.
   ASSERT_TRUE(tp_->SendQueued().ok());
   ASSERT_TRUE(emp_->SyncOnce().ok());
@@ -187,8 +190,9 @@ TEST_F(CaseworkTest, OnlyClosedCasesArePurgedAndRetentionRemindsFirst) {
             absl::StatusCode::kInvalidArgument);
   settings->set_retention_days(30);
   ASSERT_TRUE(tp_->SaveCaseworkSettings(*settings).ok());
-  EXPECT_EQ(Listed(*tp_->Due()),
-            (std::vector<std::string>{"2026-002 purge 2026-04-01 upcoming 30"}));
+  EXPECT_EQ(
+      Listed(*tp_->Due()),
+      (std::vector<std::string>{"2026-002 purge 2026-04-01 upcoming 30"}));
   clock_.Set(Utc(2026, 3, 20, 9, 0));
   EXPECT_EQ(Listed(*tp_->Due()),
             (std::vector<std::string>{"2026-002 purge 2026-04-01 warning 12"}));
@@ -257,10 +261,9 @@ TEST_F(CaseworkTest, TheReportCountsTheCaseFiles) {
   EXPECT_EQ(tp_->OrganisationReport("", options).status().code(),
             absl::StatusCode::kInvalidArgument);
   options.to = absl::CivilDay(2026, 12, 31);
-  EXPECT_EQ(tp_->OrganisationReport("0123456789abcdef", options)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      tp_->OrganisationReport("0123456789abcdef", options).status().code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(emp_->OrganisationReport("", options).status().code(),
             absl::StatusCode::kPermissionDenied);
 }

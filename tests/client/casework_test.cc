@@ -14,9 +14,9 @@
 #include "base/testing/fake_clock.h"
 #include "client/app/app.h"
 #include "client/testing/fake_relay.h"
-#include "tests/client/casework_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/client/casework_fixture.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant::client::casework_testing {

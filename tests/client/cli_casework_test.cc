@@ -28,10 +28,9 @@ class CliCaseworkTest : public CliTest {
   std::string Enroll(const std::string& profile, const std::string& name) {
     auto invite = AdminJson<v1::CreateInviteResponse>(
         {"invite", "create", "--org", org_.organisation().id()});
-    CommandResult r = Cli(profile,
-                          {"enroll", "--invite", invite.invite_code(), "--name",
-                           name},
-                          /*json=*/true);
+    CommandResult r = Cli(
+        profile, {"enroll", "--invite", invite.invite_code(), "--name", name},
+        /*json=*/true);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return JsonField(r.out, "account_id");
   }
@@ -84,10 +83,10 @@ TEST_F(CliCaseworkTest, ATrustPersonsCaseWorkFromTheCommandLine) {
               HasSubstr("trust persons only"));
   Ok(tp_, {"case", "status", "--case", c, "in-progress"});
   Ok(tp_, {"case", "category", "--case", c, "pesten,discriminatie"});
-  Ok(tp_, {"case", "set", "--case", c, "--org", org_.organisation().id(),
-           "--role", "manager", "--support", "listening,whistleblower",
-           "--referral", "company-doctor,lawyer", "--outcome", "none",
-           "--conversations", "2"});
+  Ok(tp_,
+     {"case", "set", "--case", c, "--org", org_.organisation().id(), "--role",
+      "manager", "--support", "listening,whistleblower", "--referral",
+      "company-doctor,lawyer", "--outcome", "none", "--conversations", "2"});
   Ok(tp_, {"case", "time", "--case", c, "45"});
   Ok(tp_, {"case", "time", "--case", c, "--", "-15"});
   out = Ok(tp_, {"case", "note", "--case", c, "privé: eerste indruk"});
@@ -141,8 +140,8 @@ TEST_F(CliCaseworkTest, ATrustPersonsCaseWorkFromTheCommandLine) {
   EXPECT_EQ(JsonField(out, "shared_status"), "in-progress");
 
   // An appointment: proposed, accepted, exported.
-  EXPECT_THAT(Fails(tp_, {"case", "propose-appointment", "--case", c,
-                          "--slot", "morgen,45,online"}),
+  EXPECT_THAT(Fails(tp_, {"case", "propose-appointment", "--case", c, "--slot",
+                          "morgen,45,online"}),
               HasSubstr("YYYY-MM-DD HH:MM"));
   out = Ok(tp_, {"case", "propose-appointment", "--case", c, "--slot",
                  "2031-01-07 14:00,45,online", "--slot",
@@ -150,8 +149,8 @@ TEST_F(CliCaseworkTest, ATrustPersonsCaseWorkFromTheCommandLine) {
   const std::string proposal = JsonField(out, "proposal");
   ASSERT_EQ(proposal.size(), 32u) << out;
   Ok(emp_, {"sync"});
-  Fails(emp_, {"case", "accept-appointment", "--case", c, "--proposal",
-               proposal},
+  Fails(emp_,
+        {"case", "accept-appointment", "--case", c, "--proposal", proposal},
         2);  // neither --slot nor --other
   EXPECT_THAT(Fails(emp_, {"case", "accept-appointment", "--case", c,
                            "--proposal", std::string(32, 'a'), "--slot", "1"}),
@@ -238,9 +237,8 @@ TEST_F(CliCaseworkTest, ReportAndInvoiceFromTheCaseFiles) {
   const std::string year =
       absl::FormatTime("%Y", absl::Now(), absl::LocalTimeZone());
   const std::string csv = dir_.path() + "/verslag.csv";
-  std::string out =
-      Ok(tp_, {"report", "--from", year + "-01-01", "--to", year + "-12-31",
-               "--format", "csv", "--out", csv});
+  std::string out = Ok(tp_, {"report", "--from", year + "-01-01", "--to",
+                             year + "-12-31", "--format", "csv", "--out", csv});
   EXPECT_EQ(JsonField(out, "cases"), "6");
   EXPECT_EQ(JsonField(out, "organisation"), "Gemeente Voorbeeld");
   const std::string table = ReadFileOrDie(csv);
@@ -254,8 +252,9 @@ TEST_F(CliCaseworkTest, ReportAndInvoiceFromTheCaseFiles) {
   const char* keep = std::getenv("CONFIDANT_RENDER_OUT");
   const std::string pdf_dir = keep != nullptr ? keep : dir_.path();
   const std::string pdf = pdf_dir + "/cli-verslag.pdf";
-  Ok(tp_, {"report", "--from", year + "-01-01", "--to", year + "-12-31",
-           "--out", pdf, "--language", "en"},
+  Ok(tp_,
+     {"report", "--from", year + "-01-01", "--to", year + "-12-31", "--out",
+      pdf, "--language", "en"},
      /*json=*/false);
   EXPECT_EQ(ReadFileOrDie(pdf).substr(0, 5), "%PDF-");
 
@@ -270,10 +269,10 @@ TEST_F(CliCaseworkTest, ReportAndInvoiceFromTheCaseFiles) {
   EXPECT_THAT(Fails(tp_, {"report", "--from", "gisteren", "--to",
                           year + "-12-31", "--out", pdf}),
               HasSubstr("YYYY-MM-DD"));
-  EXPECT_THAT(Fails(tp_, {"report", "--org", "0123456789abcdef", "--from",
-                          year + "-01-01", "--to", year + "-12-31", "--out",
-                          pdf}),
-              HasSubstr("you do not serve organisation"));
+  EXPECT_THAT(
+      Fails(tp_, {"report", "--org", "0123456789abcdef", "--from",
+                  year + "-01-01", "--to", year + "-12-31", "--out", pdf}),
+      HasSubstr("you do not serve organisation"));
   EXPECT_THAT(Fails(emp_, {"report", "--from", year + "-01-01", "--to",
                            year + "-12-31", "--out", pdf}),
               HasSubstr("trust persons only"));
@@ -285,14 +284,14 @@ TEST_F(CliCaseworkTest, ReportAndInvoiceFromTheCaseFiles) {
   // The invoice: without issuer details it says what is missing; with them
   // it counts the six cases and numbers itself.
   const std::string invoice = pdf_dir + "/cli-factuur.pdf";
-  Fails(tp_, {"invoice", "--from", year + "-01", "--to", year + "-12",
-              "--out", invoice});
-  Ok(tp_, {"casework-settings", "--invoice-name", "Anna de Vries",
-           "--invoice-practice", "De Vries Vertrouwenszaken",
-           "--invoice-address", "Keizersgracht 123", "--invoice-address",
-           "1015 CJ Amsterdam", "--kvk", "12345678", "--vat-number",
-           "NL123456789B01", "--iban", "NL91 ABNA 0417 1643 00", "--rate",
-           "95"});
+  Fails(tp_, {"invoice", "--from", year + "-01", "--to", year + "-12", "--out",
+              invoice});
+  Ok(tp_,
+     {"casework-settings", "--invoice-name", "Anna de Vries",
+      "--invoice-practice", "De Vries Vertrouwenszaken", "--invoice-address",
+      "Keizersgracht 123", "--invoice-address", "1015 CJ Amsterdam", "--kvk",
+      "12345678", "--vat-number", "NL123456789B01", "--iban",
+      "NL91 ABNA 0417 1643 00", "--rate", "95"});
   out = Ok(tp_, {"invoice", "--from", year + "-01", "--to", year + "-12",
                  "--out", invoice});
   EXPECT_EQ(JsonField(out, "number"), year + "-001");

@@ -16,8 +16,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/storage/rocksdb_storage.h"
-#include "tests/testing/admin_json.h"
 #include "tests/client/cli_fixture.h"
+#include "tests/testing/admin_json.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant::cli_testing {

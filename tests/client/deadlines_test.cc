@@ -87,8 +87,8 @@ TEST(DeadlinesTest, DaysAreTheTrustPersonsAcrossDaylightSavingChanges) {
   EXPECT_EQ(d.acknowledge_by, Day(2026, 11, 1));
   // The last day lasts until midnight in Amsterdam, now CET (UTC+1).
   auto state_at = [&](int mo, int day, int h, int mi) {
-    const absl::Time t = absl::FromCivil(absl::CivilMinute(2026, mo, day, h, mi),
-                                         absl::UTCTimeZone());
+    const absl::Time t = absl::FromCivil(
+        absl::CivilMinute(2026, mo, day, h, mi), absl::UTCTimeZone());
     return StateOf(d.acknowledge_by, absl::ToCivilDay(t, ams), 3);
   };
   EXPECT_EQ(state_at(10, 28, 12, 0), DueItem::State::kUpcoming);
@@ -106,17 +106,17 @@ TEST(DeadlinesTest, DaysAreTheTrustPersonsAcrossDaylightSavingChanges) {
   EXPECT_EQ(d.feedback_by, Day(2026, 7, 5));
   // 21:59 UTC on 5 July is 23:59 CEST: still the last day.
   EXPECT_EQ(StateOf(d.feedback_by,
-                    absl::ToCivilDay(absl::FromCivil(
-                                         absl::CivilMinute(2026, 7, 5, 21, 59),
-                                         absl::UTCTimeZone()),
-                                     ams),
+                    absl::ToCivilDay(
+                        absl::FromCivil(absl::CivilMinute(2026, 7, 5, 21, 59),
+                                        absl::UTCTimeZone()),
+                        ams),
                     3),
             DueItem::State::kToday);
   EXPECT_EQ(StateOf(d.feedback_by,
-                    absl::ToCivilDay(absl::FromCivil(
-                                         absl::CivilMinute(2026, 7, 5, 22, 0),
-                                         absl::UTCTimeZone()),
-                                     ams),
+                    absl::ToCivilDay(
+                        absl::FromCivil(absl::CivilMinute(2026, 7, 5, 22, 0),
+                                        absl::UTCTimeZone()),
+                        ams),
                     3),
             DueItem::State::kOverdue);
 }
