@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -111,28 +112,28 @@ absl::StatusOr<std::string> Messenger::SendText(std::string_view case_id,
                                                 std::string_view text,
                                                 absl::Time now) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::optional<CaseRecord>> record =
-      LoadRecord<CaseRecord>(profile_, Namespace::kCase, case_id);
-  if (!record.ok()) return record.status();
-  if (!record->has_value()) return absl::NotFoundError("unknown case");
-  if ((*record)->status() == CaseRecord::CLOSED) {
-    return absl::FailedPreconditionError(
-        (*record)->handed_over()
-            ? "the case was handed over; write in the new case"
-            : "the case is closed");
-  }
-  ProfileStore::Batch batch;
-  absl::StatusOr<std::string> queued =
-      QueueTextLocked(case_id, **record, text, now, batch);
-  if (!queued.ok()) return queued.status();
-  if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
-  return queued;
+  return QueueInOpenCaseLocked(
+      case_id, [&](CaseRecord& record, ProfileStore::Batch& batch)
+                   ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+                     return QueueTextLocked(case_id, record, text, now, batch);
+                   });
 }
 
 absl::StatusOr<std::string> Messenger::SendEvent(std::string_view case_id,
                                                  const CaseEvent& event,
                                                  absl::Time now) {
   absl::MutexLock lock(&mu_);
+  return QueueInOpenCaseLocked(
+      case_id,
+      [&](CaseRecord& record, ProfileStore::Batch& batch)
+          ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+            return QueueEventLocked(case_id, record, event, now, batch);
+          });
+}
+
+absl::StatusOr<std::string> Messenger::QueueInOpenCaseLocked(
+    std::string_view case_id, const std::function<absl::StatusOr<std::string>(
+                                  CaseRecord&, ProfileStore::Batch&)>& queue) {
   absl::StatusOr<std::optional<CaseRecord>> record =
       LoadRecord<CaseRecord>(profile_, Namespace::kCase, case_id);
   if (!record.ok()) return record.status();
@@ -144,8 +145,7 @@ absl::StatusOr<std::string> Messenger::SendEvent(std::string_view case_id,
             : "the case is closed");
   }
   ProfileStore::Batch batch;
-  absl::StatusOr<std::string> queued =
-      QueueEventLocked(case_id, **record, event, now, batch);
+  absl::StatusOr<std::string> queued = queue(**record, batch);
   if (!queued.ok()) return queued.status();
   if (absl::Status s = profile_.Write(batch); !s.ok()) return s;
   return queued;

@@ -352,6 +352,13 @@ class Messenger {
                                               absl::Time now,
                                               ProfileStore::Batch& batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Loads the open case `case_id` (NOT_FOUND; FAILED_PRECONDITION once
+  // closed), lets `queue` add our next entry to a batch, and writes it.
+  absl::StatusOr<std::string> QueueInOpenCaseLocked(
+      std::string_view case_id,
+      const std::function<absl::StatusOr<std::string>(
+          client::v1::CaseRecord&, ProfileStore::Batch&)>& queue)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The same for a case event (checked against the policy).
   absl::StatusOr<std::string> QueueEventLocked(
       std::string_view case_id, client::v1::CaseRecord& record,

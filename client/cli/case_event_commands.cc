@@ -21,15 +21,6 @@ namespace {
 
 using client::v1::CaseEvent;
 
-template <typename Fn>
-int WithCase(const Request& req, Fn run) {
-  auto app = OpenApp(req);
-  if (!app.ok()) return Fail(app.status());
-  absl::StatusOr<client::CaseSummary> s = FindCase(**app, req.case_id);
-  if (!s.ok()) return Fail(s.status());
-  return run(**app, s->case_id);
-}
-
 // Sends what was queued now if the relay can be reached; it stays queued
 // otherwise.
 std::string TrySend(client::App& app) {

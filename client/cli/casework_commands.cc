@@ -147,16 +147,6 @@ std::string FileText(const std::string& case_id, const CaseFile& f,
   return out;
 }
 
-// Opens the app and finds --case; then `run` with the case id.
-template <typename Fn>
-int WithCase(const Request& req, Fn run) {
-  auto app = OpenApp(req);
-  if (!app.ok()) return Fail(app.status());
-  absl::StatusOr<client::CaseSummary> s = FindCase(**app, req.case_id);
-  if (!s.ok()) return Fail(s.status());
-  return run(**app, s->case_id);
-}
-
 // Prints the file after a change.
 int PrintFile(const Request& req, client::App& app, const std::string& id,
               const absl::StatusOr<CaseFile>& f) {

@@ -213,6 +213,17 @@ std::string EventJson(const client::v1::CaseEvent& e);
 // A local time in `zone`: "2026-12-07 14:00 CET".
 std::string LocalTimeText(absl::Time t, absl::TimeZone zone);
 
+// Opens the app and finds --case, then returns `run(app, case_id)`; the
+// exit code of the failure otherwise.
+template <typename Fn>
+int WithCase(const Request& req, Fn run) {
+  absl::StatusOr<std::unique_ptr<client::App>> app = OpenApp(req);
+  if (!app.ok()) return Fail(app.status());
+  absl::StatusOr<client::CaseSummary> s = FindCase(**app, req.case_id);
+  if (!s.ok()) return Fail(s.status());
+  return run(**app, s->case_id);
+}
+
 // Builds one JSON object, members in insertion order.
 class JsonObject {
  public:
