@@ -108,6 +108,24 @@ absl::StatusOr<Received> Messenger::ReceiveLocked(const Envelope& e,
     out.report.warnings.push_back(std::string(crypto::CryptoErrorName(kind)));
     return out;
   }
+  // A blocked sender's envelopes are acked like any other, so the relay
+  // sees nothing new; only the count remembers them. Checked before
+  // anything else, a changed identity included: it is theirs to drop too.
+  const std::string& sender = opened->sender_account_id;
+  absl::StatusOr<std::optional<BlockedSender>> blocked =
+      LoadRecord<BlockedSender>(profile_, Namespace::kBlockedSender, sender);
+  if (!blocked.ok()) return blocked.status();
+  if (blocked->has_value()) {
+    (*blocked)->set_dropped((*blocked)->dropped() + 1);
+    if (absl::Status s = profile_.Put(Namespace::kBlockedSender, sender,
+                                      (*blocked)->SerializeAsString());
+        !s.ok()) {
+      return s;
+    }
+    out.kind = Received::Kind::kDropped;
+    ++out.report.blocked;
+    return out;
+  }
   if (opened->identity_changed) {
     if (absl::Status s = Hold(e, opened->sender_account_id,
                               opened->sender_identity_key, now, out.report);
@@ -132,22 +150,6 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
     return absl::OkStatus();
   };
   const std::string& sender = opened.sender_account_id;
-  // A blocked sender's envelopes are acked like any other, so the relay
-  // sees nothing new; only the count remembers them.
-  absl::StatusOr<std::optional<BlockedSender>> blocked =
-      LoadRecord<BlockedSender>(profile_, Namespace::kBlockedSender, sender);
-  if (!blocked.ok()) return blocked.status();
-  if (blocked->has_value()) {
-    (*blocked)->set_dropped((*blocked)->dropped() + 1);
-    if (absl::Status s = profile_.Put(Namespace::kBlockedSender, sender,
-                                      (*blocked)->SerializeAsString());
-        !s.ok()) {
-      return s;
-    }
-    out.kind = Received::Kind::kDropped;
-    ++report.blocked;
-    return absl::OkStatus();
-  }
   AppMessage message;
   if (!message.ParseFromString(opened.plaintext)) {
     return drop("malformed message");

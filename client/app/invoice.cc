@@ -1,10 +1,13 @@
 #include "client/app/invoice.h"
 
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -128,9 +131,13 @@ absl::Status Validate(const std::vector<InvoiceWork>& work,
   return absl::OkStatus();
 }
 
-// a * b / d rounded half up, for non-negative a, b and positive d.
-int64_t MulDivHalfUp(int64_t a, int64_t b, int64_t d) {
-  return (a * b + d / 2) / d;
+// a * b / d rounded half up, for non-negative a, b and positive d, in 128
+// bits so that the product cannot overflow; nullopt if the result does not
+// fit in 64.
+std::optional<int64_t> MulDivHalfUp(int64_t a, int64_t b, int64_t d) {
+  const absl::int128 r = (absl::int128(a) * b + d / 2) / d;
+  if (r > std::numeric_limits<int64_t>::max()) return std::nullopt;
+  return static_cast<int64_t>(r);
 }
 
 std::string Euros(int64_t cents) {
@@ -166,12 +173,20 @@ absl::StatusOr<Invoice> BuildInvoice(const std::vector<InvoiceWork>& work,
     invoice.conversations += w.conversations;
     invoice.minutes += w.minutes;
   }
-  invoice.hours_hundredths = MulDivHalfUp(invoice.minutes, 100, 60);
-  invoice.subtotal_cents =
-      MulDivHalfUp(invoice.hours_hundredths, options.hourly_rate_cents, 100);
-  invoice.vat_cents =
-      MulDivHalfUp(invoice.subtotal_cents, options.vat_basis_points, 10000);
-  invoice.total_cents = invoice.subtotal_cents + invoice.vat_cents;
+  const std::optional<int64_t> hours = MulDivHalfUp(invoice.minutes, 100, 60);
+  const std::optional<int64_t> subtotal =
+      hours ? MulDivHalfUp(*hours, options.hourly_rate_cents, 100)
+            : std::nullopt;
+  const std::optional<int64_t> vat =
+      subtotal ? MulDivHalfUp(*subtotal, options.vat_basis_points, 10000)
+               : std::nullopt;
+  if (!vat || *vat > std::numeric_limits<int64_t>::max() - *subtotal) {
+    return Invalid("the invoice's amounts are too large");
+  }
+  invoice.hours_hundredths = *hours;
+  invoice.subtotal_cents = *subtotal;
+  invoice.vat_cents = *vat;
+  invoice.total_cents = *subtotal + *vat;
   return invoice;
 }
 

@@ -62,6 +62,13 @@ TEST(InvoiceTest, LargeSumsDoNotOverflow) {
   ASSERT_TRUE(inv.ok());
   EXPECT_GT(inv->total_cents, 0);
   EXPECT_EQ(inv->minutes, int64_t{4'000'000'000} * 10000);
+  // 6.7e13 hours at EUR 100,000: EUR 6.7e16, exact.
+  EXPECT_EQ(inv->hours_hundredths, 66'666'666'666'667);
+  EXPECT_EQ(inv->subtotal_cents, 6'666'666'666'666'700'000);
+  // With 100% VAT the total would not fit: refused, not wrapped.
+  o.vat_basis_points = 10000;
+  EXPECT_EQ(BuildInvoice(work, o).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(InvoiceTest, RefusesBadInput) {
