@@ -5,6 +5,10 @@
 #                           127.0.0.1:7443 with data in ./var/relay
 #   ./dev.sh test [PRESET]  install, build and run the whole suite (default
 #                           preset, or "asan" for ASan+UBSan)
+#   ./dev.sh desktop [ROLE] start the desktop app against the relay of
+#                           `./dev.sh run` (profile var/desktop-ROLE; ROLE
+#                           defaults to "employee"; another name, another
+#                           profile)
 #   ./dev.sh deps           install missing Debian packages only
 #   ./dev.sh build [PRESET] configure and build only
 set -euo pipefail
@@ -17,6 +21,12 @@ PACKAGES=(
   libgtest-dev libgmock-dev libsignal-protocol-c-dev libargon2-dev libbenchmark-dev
   libicu-dev libzxcvbn-dev rocksdb-tools tzdata
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
+  # The desktop app (client/desktop/): Qt 6 Quick, Linguist, QR codes.
+  qt6-base-dev qt6-declarative-dev qt6-tools-dev qt6-l10n-tools qt6-svg-dev
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+  qml6-module-qtquick-templates qml6-module-qtquick-window
+  qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs qml6-module-qttest
+  qml6-module-qtqml libqrencode-dev
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -50,6 +60,17 @@ run_tests() {
   build "$preset"
   log "running the test suite ($preset)"
   ctest --preset "$preset" -j2
+}
+
+run_desktop() {
+  deps
+  build default
+  local role="${1:-employee}"
+  local bin=build/default/client/desktop/confidant-desktop
+  [ -x "$bin" ] || { log "confidant-desktop was not built (is Qt 6 installed?)"; exit 1; }
+  mkdir -p var
+  log "starting the desktop app ($role) against 127.0.0.1:7443"
+  exec "$bin" --profile "var/desktop-$role" --relay 127.0.0.1:7443 --insecure
 }
 
 run_relay() {
@@ -106,11 +127,12 @@ MSG
 
 case "${1:-}" in
   run) run_relay ;;
+  desktop) run_desktop "${2:-employee}" ;;
   test) run_tests "${2:-default}" ;;
   deps) deps ;;
   build) deps; build "${2:-default}" ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

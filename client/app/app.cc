@@ -100,6 +100,13 @@ absl::Status AppStack::StartMessenger(const MessengerOptions& options,
   return absl::OkStatus();
 }
 
+bool App::ProfileExists(const std::string& dir) {
+  std::error_code ec;
+  return !dir.empty() &&
+         std::filesystem::exists(
+             std::filesystem::path(dir) / kProfileHeaderFile, ec);
+}
+
 App::App(std::unique_ptr<AppStack> stack, AppOptions options)
     : stack_(std::move(stack)), options_(std::move(options)) {}
 

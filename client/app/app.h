@@ -152,6 +152,9 @@ class App {
       const TrustPersonProfile& profile, std::string_view expected_relay_key,
       AppOptions options = {});
 
+  // Whether `dir` holds a profile to Open() (rather than to Join or Enroll).
+  static bool ProfileExists(const std::string& dir);
+
   // Stops the live threads and closes the profile.
   ~App();
   App(const App&) = delete;

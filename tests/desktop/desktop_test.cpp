@@ -1,0 +1,192 @@
+// The desktop app as its users drive it, against the real relay: an
+// employee joins through the first-run screens, picks a trust person and
+// writes; the trust person's inbox shows the case with an unread badge; the
+// reply arrives live; a shared status reaches the employee; the quick exit
+// hides and locks; a wrong passphrase and a stopped relay show their
+// messages. Headless: offscreen platform, software renderer.
+#include <QGuiApplication>
+#include <QQuickItem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "client/app/app.h"
+#include "confidant/v1/admin.pb.h"
+#include "gtest/gtest.h"
+#include "tests/desktop/harness.h"
+#include "tests/testing/admin_json.h"
+#include "tests/testing/test_util.h"
+
+namespace confidant::desktop::testing {
+namespace {
+
+using ::confidant::testing::RelayProcess;
+using ::confidant::testing::TempDir;
+
+constexpr char kPassphrase[] = "correct horse battery staple";
+
+class DesktopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_dir_ = dir_.path() + "/relay";
+    relay_ = std::make_unique<RelayProcess>(CONFIDANT_RELAY_BIN, data_dir_);
+    ASSERT_TRUE(relay_->Start()) << relay_->Log();
+    org_ = ::confidant::testing::AdminJson<::confidant::v1::CreateOrganisationResponse>(
+        CONFIDANT_ADMIN_BIN, data_dir_, {"org", "create", "Gemeente Voorbeeld"});
+  }
+
+  Session::Options Options(const std::string& name) {
+    Session::Options o;
+    o.profile_dir = dir_.path() + "/" + name;
+    o.app.relay = relay_->address();
+    o.app.insecure = true;
+    o.app.argon2 = {1, 8192, 1};
+    o.app.messenger.receipt_delay_min = absl::ZeroDuration();
+    o.app.messenger.receipt_delay_max = absl::ZeroDuration();
+    o.app.reconnect_min = absl::Milliseconds(100);
+    o.app.reconnect_max = absl::Milliseconds(500);
+    return o;
+  }
+
+  // A trust person's profile, enrolled without the window (its own screens
+  // are tested from the unlock screen on).
+  void EnrollTrustPerson(const std::string& name) {
+    auto invite = ::confidant::testing::AdminJson<::confidant::v1::CreateInviteResponse>(
+        CONFIDANT_ADMIN_BIN, data_dir_,
+        {"invite", "create", "--org", org_.organisation().id()});
+    client::TrustPersonProfile p;
+    p.display_name = "Anna de Vries";
+    p.affiliation = client::Affiliation::kExternal;
+    p.languages = {"nl", "en"};
+    Session::Options o = Options(name);
+    auto app = client::App::Enroll(o.profile_dir, kPassphrase,
+                                   client::ConnectionSettings{},
+                                   invite.invite_code(), p, "", o.app);
+    ASSERT_TRUE(app.ok()) << app.status();
+  }
+
+  static QString Text(Harness& h, const char* name) {
+    QObject* o = h.Find(QString::fromLatin1(name));
+    return o == nullptr ? QString() : o->property("text").toString();
+  }
+  static bool Visible(Harness& h, const char* name) {
+    QQuickItem* item = h.Item(QString::fromLatin1(name));
+    return item != nullptr && item->isVisible();
+  }
+
+  TempDir dir_;
+  std::string data_dir_;
+  std::unique_ptr<RelayProcess> relay_;
+  ::confidant::v1::CreateOrganisationResponse org_;
+};
+
+TEST_F(DesktopTest, JoinWriteReplyStatusQuickExitAndFailures) {
+  ASSERT_NO_FATAL_FAILURE(EnrollTrustPerson("tp"));
+
+  // The employee's first run, through the screens.
+  Harness emp(Options("emp"), QStringLiteral("en"));
+  ASSERT_NE(emp.window(), nullptr);
+  EXPECT_EQ(emp.session().stage(), Session::Welcome);
+  ASSERT_TRUE(emp.Click(QStringLiteral("iAmEmployee")));
+  ASSERT_TRUE(emp.Type(QStringLiteral("accessCodeField"),
+                       QString::fromStdString(org_.access_code())));
+  ASSERT_TRUE(emp.Type(QStringLiteral("passphraseField"),
+                       QString::fromLatin1(kPassphrase)));
+  ASSERT_TRUE(emp.Click(QStringLiteral("joinButton")));
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] { return emp.session().stage() == Session::Main; }, 30000))
+      << emp.session().error().toStdString();
+  // Pick the trust person and write.
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] { return emp.session().trustPersons()->count() == 1; }));
+  Harness::Settle();
+  ASSERT_TRUE(emp.Click(QStringLiteral("chooseTrustPerson")));
+  ASSERT_TRUE(emp.Type(QStringLiteral("firstMessageField"),
+                       QStringLiteral("Ik wil iets bespreken.")));
+  ASSERT_TRUE(emp.Click(QStringLiteral("startCaseButton")));
+  ASSERT_TRUE(emp.session().currentCase()->active());
+  ASSERT_TRUE(Harness::WaitFor([&] {
+    const auto& entries = emp.session().currentCase()->conversation()->entries();
+    return entries.size() == 1 &&
+           entries[0].delivery != client::DeliveryState::kQueued;
+  })) << "the first message never left";
+
+  // The trust person unlocks; the inbox shows the case, unread.
+  Harness tp(Options("tp"), QStringLiteral("nl"));
+  EXPECT_EQ(tp.session().stage(), Session::Unlock);
+  ASSERT_TRUE(tp.Type(QStringLiteral("passphraseField"),
+                      QString::fromLatin1(kPassphrase)));
+  ASSERT_TRUE(tp.Click(QStringLiteral("unlockButton")));
+  ASSERT_TRUE(Harness::WaitFor([&] {
+    return tp.session().stage() == Session::Main &&
+           tp.session().cases()->count() == 1;
+  }, 30000)) << tp.session().error().toStdString();
+  EXPECT_EQ(tp.session().cases()->unreadTotal(), 1);
+  Harness::Settle();
+  EXPECT_TRUE(Visible(tp, "unreadBadge"));
+
+  // The trust person opens it and replies; the reply arrives live.
+  ASSERT_TRUE(tp.Click(QStringLiteral("caseItem")));
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] { return tp.session().currentCase()->conversation()->count() == 1; }));
+  EXPECT_EQ(tp.session().cases()->unreadTotal(), 0);
+  ASSERT_TRUE(tp.Type(QStringLiteral("messageField"),
+                      QStringLiteral("Goed dat je schrijft.")));
+  ASSERT_TRUE(tp.Click(QStringLiteral("sendButton")));
+  EXPECT_EQ(Text(tp, "messageField"), QString());  // queued, so cleared
+  ASSERT_TRUE(Harness::WaitFor([&] {
+    const auto& entries = emp.session().currentCase()->conversation()->entries();
+    return entries.size() == 2 && entries[1].body == "Goed dat je schrijft.";
+  })) << "the reply did not arrive live";
+
+  // A shared status reaches the employee.
+  ASSERT_TRUE(tp.session().currentCase()->shareStatus(2));
+  ASSERT_TRUE(Harness::WaitFor([&] {
+    return emp.session().currentCase()->sharedStatus() ==
+           QStringLiteral("In progress");
+  }));
+  Harness::Settle();
+  EXPECT_TRUE(Visible(emp, "sharedStatus"));
+
+  // Quick exit: hidden at once and locked.
+  ASSERT_TRUE(emp.Click(QStringLiteral("quickExitButton")));
+  EXPECT_FALSE(emp.window()->isVisible());
+  EXPECT_EQ(emp.session().stage(), Session::Unlock);
+  EXPECT_EQ(emp.session().app(), nullptr);
+
+  // A wrong passphrase says so, in words.
+  emp.window()->show();
+  ASSERT_TRUE(emp.Type(QStringLiteral("passphraseField"),
+                       QStringLiteral("not the passphrase at all")));
+  ASSERT_TRUE(emp.Click(QStringLiteral("unlockButton")));
+  ASSERT_TRUE(Harness::WaitFor([&] { return !emp.session().busy(); }));
+  EXPECT_EQ(emp.session().stage(), Session::Unlock);
+  EXPECT_EQ(Text(emp, "unlockError"),
+            QStringLiteral("That passphrase is not right. Try again."));
+
+  // A stopped relay: the trust person's window says it is offline, and a
+  // message typed now waits.
+  ASSERT_EQ(relay_->Stop(), 0);
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] { return tp.session().connection() == Session::Offline; }, 20000));
+  ASSERT_TRUE(tp.Type(QStringLiteral("messageField"),
+                      QStringLiteral("Dit wacht even.")));
+  ASSERT_TRUE(tp.Click(QStringLiteral("sendButton")));
+  ASSERT_TRUE(Harness::WaitFor([&] { return tp.session().queued() == 1; }));
+  Harness::Settle();
+  EXPECT_TRUE(Text(tp, "connectionText").startsWith(QStringLiteral("Offline")) ||
+              Text(tp, "connectionText").startsWith(QStringLiteral("Offline:")))
+      << Text(tp, "connectionText").toStdString();
+}
+
+}  // namespace
+}  // namespace confidant::desktop::testing
+
+int main(int argc, char** argv) {
+  confidant::desktop::testing::UseOffscreenPlatform();
+  QGuiApplication app(argc, argv);
+  QGuiApplication::setOrganizationName(QStringLiteral("confidant-tests"));
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
