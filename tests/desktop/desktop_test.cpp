@@ -32,8 +32,10 @@ class DesktopTest : public ::testing::Test {
     data_dir_ = dir_.path() + "/relay";
     relay_ = std::make_unique<RelayProcess>(CONFIDANT_RELAY_BIN, data_dir_);
     ASSERT_TRUE(relay_->Start()) << relay_->Log();
-    org_ = ::confidant::testing::AdminJson<::confidant::v1::CreateOrganisationResponse>(
-        CONFIDANT_ADMIN_BIN, data_dir_, {"org", "create", "Gemeente Voorbeeld"});
+    org_ = ::confidant::testing::AdminJson<
+        ::confidant::v1::CreateOrganisationResponse>(
+        CONFIDANT_ADMIN_BIN, data_dir_,
+        {"org", "create", "Gemeente Voorbeeld"});
   }
 
   Session::Options Options(const std::string& name) {
@@ -52,9 +54,10 @@ class DesktopTest : public ::testing::Test {
   // A trust person's profile, enrolled without the window (its own screens
   // are tested from the unlock screen on).
   void EnrollTrustPerson(const std::string& name) {
-    auto invite = ::confidant::testing::AdminJson<::confidant::v1::CreateInviteResponse>(
-        CONFIDANT_ADMIN_BIN, data_dir_,
-        {"invite", "create", "--org", org_.organisation().id()});
+    auto invite =
+        ::confidant::testing::AdminJson<::confidant::v1::CreateInviteResponse>(
+            CONFIDANT_ADMIN_BIN, data_dir_,
+            {"invite", "create", "--org", org_.organisation().id()});
     client::TrustPersonProfile p;
     p.display_name = "Anna de Vries";
     p.affiliation = client::Affiliation::kExternal;
@@ -107,36 +110,43 @@ TEST_F(DesktopTest, JoinWriteReplyStatusQuickExitAndFailures) {
   ASSERT_TRUE(emp.Click(QStringLiteral("startCaseButton")));
   ASSERT_TRUE(emp.session().currentCase()->active());
   ASSERT_TRUE(Harness::WaitFor([&] {
-    const auto& entries = emp.session().currentCase()->conversation()->entries();
+    const auto& entries =
+        emp.session().currentCase()->conversation()->entries();
     return entries.size() == 1 &&
            entries[0].delivery != client::DeliveryState::kQueued;
   })) << "the first message never left";
 
   // The trust person unlocks; the inbox shows the case, unread.
-  Harness tp(Options("tp"), QStringLiteral("nl"));
+  // One language per process: translators are the application's.
+  Harness tp(Options("tp"), QStringLiteral("en"));
   EXPECT_EQ(tp.session().stage(), Session::Unlock);
   ASSERT_TRUE(tp.Type(QStringLiteral("passphraseField"),
                       QString::fromLatin1(kPassphrase)));
   ASSERT_TRUE(tp.Click(QStringLiteral("unlockButton")));
-  ASSERT_TRUE(Harness::WaitFor([&] {
-    return tp.session().stage() == Session::Main &&
-           tp.session().cases()->count() == 1;
-  }, 30000)) << tp.session().error().toStdString();
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        return tp.session().stage() == Session::Main &&
+               tp.session().cases()->count() == 1;
+      },
+      30000))
+      << tp.session().error().toStdString();
   EXPECT_EQ(tp.session().cases()->unreadTotal(), 1);
   Harness::Settle();
   EXPECT_TRUE(Visible(tp, "unreadBadge"));
 
   // The trust person opens it and replies; the reply arrives live.
   ASSERT_TRUE(tp.Click(QStringLiteral("caseItem")));
-  ASSERT_TRUE(Harness::WaitFor(
-      [&] { return tp.session().currentCase()->conversation()->count() == 1; }));
+  ASSERT_TRUE(Harness::WaitFor([&] {
+    return tp.session().currentCase()->conversation()->count() == 1;
+  }));
   EXPECT_EQ(tp.session().cases()->unreadTotal(), 0);
   ASSERT_TRUE(tp.Type(QStringLiteral("messageField"),
                       QStringLiteral("Goed dat je schrijft.")));
   ASSERT_TRUE(tp.Click(QStringLiteral("sendButton")));
   EXPECT_EQ(Text(tp, "messageField"), QString());  // queued, so cleared
   ASSERT_TRUE(Harness::WaitFor([&] {
-    const auto& entries = emp.session().currentCase()->conversation()->entries();
+    const auto& entries =
+        emp.session().currentCase()->conversation()->entries();
     return entries.size() == 2 && entries[1].body == "Goed dat je schrijft.";
   })) << "the reply did not arrive live";
 
@@ -175,8 +185,9 @@ TEST_F(DesktopTest, JoinWriteReplyStatusQuickExitAndFailures) {
   ASSERT_TRUE(tp.Click(QStringLiteral("sendButton")));
   ASSERT_TRUE(Harness::WaitFor([&] { return tp.session().queued() == 1; }));
   Harness::Settle();
-  EXPECT_TRUE(Text(tp, "connectionText").startsWith(QStringLiteral("Offline")) ||
-              Text(tp, "connectionText").startsWith(QStringLiteral("Offline:")))
+  EXPECT_TRUE(
+      Text(tp, "connectionText").startsWith(QStringLiteral("Offline")) ||
+      Text(tp, "connectionText").startsWith(QStringLiteral("Offline:")))
       << Text(tp, "connectionText").toStdString();
 }
 

@@ -79,8 +79,7 @@ bool Harness::Click(const QString& name) {
   if (item == nullptr || !item->isVisible() || !item->isEnabled()) return false;
   const QPointF center =
       item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-  QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier,
-                    center.toPoint());
+  QTest::mouseClick(window_, Qt::LeftButton, Qt::NoModifier, center.toPoint());
   Settle(50);
   return true;
 }

@@ -35,9 +35,8 @@ int Run(const QString& out_dir, const QString& language) {
   auto org = (*relay)->CreateOrganisation("Gemeente Voorbeeld");
   if (!org.ok()) return 1;
   QDir().mkpath(out_dir);
-  const std::string base =
-      QDir::tempPath().toStdString() + "/confidant-shots-" +
-      language.toStdString();
+  const std::string base = QDir::tempPath().toStdString() +
+                           "/confidant-shots-" + language.toStdString();
   QDir(QString::fromStdString(base)).removeRecursively();
 
   client::AppOptions options;
@@ -49,8 +48,7 @@ int Run(const QString& out_dir, const QString& language) {
     return (*relay)->NewTransport();
   };
   auto enroll = [&](const std::string& name, bool external,
-                    const std::string& intro)
-      -> std::unique_ptr<client::App> {
+                    const std::string& intro) -> std::unique_ptr<client::App> {
     auto invite = (*relay)->CreateInvite({org->organisation.id});
     client::TrustPersonProfile p;
     p.display_name = name;
@@ -67,9 +65,9 @@ int Run(const QString& out_dir, const QString& language) {
     return *std::move(app);
   };
   auto join = [&](const std::string& name) -> std::unique_ptr<client::App> {
-    auto app = client::App::Join(base + "/" + name, kPassphrase, {},
-                                 org->access_code, (*relay)->RootFingerprint(),
-                                 options);
+    auto app =
+        client::App::Join(base + "/" + name, kPassphrase, {}, org->access_code,
+                          (*relay)->RootFingerprint(), options);
     return app.ok() ? *std::move(app) : nullptr;
   };
 
@@ -156,7 +154,8 @@ int Run(const QString& out_dir, const QString& language) {
   emp.reset();
   anna.reset();
 
-  const QString prefix = out_dir + QLatin1Char('/') + language + QLatin1Char('-');
+  const QString prefix =
+      out_dir + QLatin1Char('/') + language + QLatin1Char('-');
   auto shot = [&](Harness& h, const char* name) {
     if (!h.Save(prefix + QLatin1String(name) + QStringLiteral(".png"))) {
       std::fprintf(stderr, "could not save %s\n", name);
@@ -171,7 +170,8 @@ int Run(const QString& out_dir, const QString& language) {
     Harness h(o, language);
     shot(h, "01-welcome");
     h.Click(QStringLiteral("iAmEmployee"));
-    h.Type(QStringLiteral("accessCodeField"), QString::fromStdString(org->access_code));
+    h.Type(QStringLiteral("accessCodeField"),
+           QString::fromStdString(org->access_code));
     shot(h, "02-join");
     h.Click(QStringLiteral("iAmTrustPerson"));
   }
@@ -207,6 +207,7 @@ int Run(const QString& out_dir, const QString& language) {
     h.Click(QStringLiteral("safetyNumberButton"));
     Harness::Settle(300);
     shot(h, "07-safety-number");
+    h.Click(QStringLiteral("closeSafetyNumber"));
     h.session().openCase(QString::fromStdString(base::HexEncode(*c3)));
     Harness::WaitFor([&] {
       return h.session().currentCase()->handoverState() ==

@@ -1,4 +1,1371 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
+<context>
+    <name>AppointmentPanel</name>
+    <message>
+        <location filename="../qml/AppointmentPanel.qml" line="32" />
+        <source>Appointment: %1</source>
+        <translation>Appointment: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentPanel.qml" line="34" />
+        <source>Other times were asked for.</source>
+        <translation>Other times were asked for.</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentPanel.qml" line="35" />
+        <source>Proposed times for a conversation</source>
+        <translation>Proposed times for a conversation</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentPanel.qml" line="57" />
+        <source>Accept</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentPanel.qml" line="58" />
+        <source>Accept time %1</source>
+        <translation>Accept time %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentPanel.qml" line="67" />
+        <source>Ask for other times</source>
+        <translation>Ask for other times</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentPanel.qml" line="73" />
+        <source>Add to my calendar…</source>
+        <translation>Add to my calendar…</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentPanel.qml" line="83" />
+        <source>Calendar files (*.ics)</source>
+        <translation>Calendar files (*.ics)</translation>
+    </message>
+</context>
+<context>
+    <name>CaseController</name>
+    <message>
+        <location filename="../src/case_controller.cpp" line="21" />
+        <source>%1, %2 minutes, %3</source>
+        <translation>%1, %2 minutes, %3</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="134" />
+        <source>Case %1</source>
+        <translation>Case %1</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="135" />
+        <source>Case</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="138" />
+        <source>Your trust person</source>
+        <translation>Your trust person</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="333" />
+        <source>Conversation (Confidant)</source>
+        <translation>Conversation (Confidant)</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="339" />
+        <source>The calendar file could not be written.</source>
+        <translation>The calendar file could not be written.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseFileController</name>
+    <message>
+        <location filename="../src/case_file_controller.cpp" line="111" />
+        <location filename="../src/case_file_controller.cpp" line="120" />
+        <source>Done on %1</source>
+        <translation>Done on %1</translation>
+    </message>
+</context>
+<context>
+    <name>CaseView</name>
+    <message>
+        <location filename="../qml/CaseView.qml" line="25" />
+        <source>Share a status with the employee</source>
+        <translation>Share a status with the employee</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="26" />
+        <source>Share a status…</source>
+        <translation>Share a status…</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="26" />
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="26" />
+        <source>In progress</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="26" />
+        <source>Closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="35" />
+        <source>Acknowledge receipt</source>
+        <translation>Acknowledge receipt</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="40" />
+        <source>Propose a time…</source>
+        <translation>Propose a time…</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="45" />
+        <source>Hand over…</source>
+        <translation>Hand over…</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="50" />
+        <source>Unblock sender</source>
+        <translation>Unblock sender</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="50" />
+        <source>Block sender</source>
+        <translation>Block sender</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="68" />
+        <source>Propose a time</source>
+        <translation>Propose a time</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="73" />
+        <location filename="../qml/CaseView.qml" line="128" />
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="78" />
+        <location filename="../qml/CaseView.qml" line="133" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="90" />
+        <source>Day and time (YYYY-MM-DD HH:MM)</source>
+        <translation>Day and time (YYYY-MM-DD HH:MM)</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="95" />
+        <source>Day and time</source>
+        <translation>Day and time</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="98" />
+        <source>Minutes</source>
+        <translation>Minutes</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="103" />
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="103" />
+        <source>By phone</source>
+        <translation>By phone</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="103" />
+        <source>On location</source>
+        <translation>On location</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="108" />
+        <location filename="../qml/CaseView.qml" line="109" />
+        <source>Where</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="123" />
+        <source>Hand over to a colleague</source>
+        <translation>Hand over to a colleague</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="140" />
+        <source>Colleague of the organisation</source>
+        <translation>Colleague of the organisation</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="147" />
+        <source>Colleague</source>
+        <translation>Colleague</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="155" />
+        <source>Conflict of interest</source>
+        <translation>Conflict of interest</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="156" />
+        <source>The other party already has this trust person</source>
+        <translation>The other party already has this trust person</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="157" />
+        <source>Absence</source>
+        <translation>Absence</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="162" />
+        <source>A note for the employee (optional)</source>
+        <translation>A note for the employee (optional)</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionBar</name>
+    <message numerus="yes">
+        <location filename="../qml/ConnectionBar.qml" line="12" />
+        <source>Connected, sending %n message(s)</source>
+        <translation><numerusform>Connected, sending %n message</numerusform><numerusform>Connected, sending %n messages</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/ConnectionBar.qml" line="13" />
+        <source>Connected</source>
+        <translation>Connected</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConnectionBar.qml" line="15" />
+        <source>Connecting…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/ConnectionBar.qml" line="17" />
+        <source>Offline: %n message(s) waiting</source>
+        <translation><numerusform>Offline: %n message waiting</numerusform><numerusform>Offline: %n messages waiting</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/ConnectionBar.qml" line="18" />
+        <source>Offline: reconnecting</source>
+        <translation>Offline: reconnecting</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationView</name>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="41" />
+        <source>Handed over to a colleague</source>
+        <translation>Handed over to a colleague</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="42" />
+        <source>Status: %1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="49" />
+        <source>Safety number</source>
+        <translation>Safety number</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="50" />
+        <source>Compare the safety number</source>
+        <translation>Compare the safety number</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="71" />
+        <source>The safety number of this conversation changed. Someone else may be answering. Compare the new number with the other person before you send anything.</source>
+        <translation>The safety number of this conversation changed. Someone else may be answering. Compare the new number with the other person before you send anything.</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="76" />
+        <source>Compare</source>
+        <translation>Compare</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="92" />
+        <source>A trust person started this conversation, but you never wrote to them. Be careful what you share.</source>
+        <translation>A trust person started this conversation, but you never wrote to them. Be careful what you share.</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="112" />
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="144" />
+        <source>Compare the safety number first</source>
+        <translation>Compare the safety number first</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="145" />
+        <source>Write a message</source>
+        <translation>Write a message</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="146" />
+        <source>Your message</source>
+        <translation>Your message</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="160" />
+        <source>Send</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="162" />
+        <source>Send (Ctrl+Enter)</source>
+        <translation>Send (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="175" />
+        <source>This case was handed over. The conversation goes on in the new case.</source>
+        <translation>This case was handed over. The conversation goes on in the new case.</translation>
+    </message>
+    <message>
+        <location filename="../qml/ConversationView.qml" line="176" />
+        <source>This case is closed.</source>
+        <translation>This case is closed.</translation>
+    </message>
+</context>
+<context>
+    <name>EmployeeHome</name>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="30" />
+        <source>Trust persons</source>
+        <translation>Trust persons</translation>
+    </message>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="42" />
+        <source>The list of trust persons comes from the relay; it shows once you are connected.</source>
+        <translation>The list of trust persons comes from the relay; it shows once you are connected.</translation>
+    </message>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="61" />
+        <source>Your conversations</source>
+        <translation>Your conversations</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/EmployeeHome.qml" line="72" />
+        <source>Conversation with %1, %n unread</source>
+        <translation><numerusform>Conversation with %1, %n unread</numerusform><numerusform>Conversation with %1, %n unread</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="127" />
+        <source>Write to %1</source>
+        <translation>Write to %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="138" />
+        <source>Only %1 can read this. You do not need to give your name.</source>
+        <translation>Only %1 can read this. You do not need to give your name.</translation>
+    </message>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="148" />
+        <source>What would you like to talk about?</source>
+        <translation>What would you like to talk about?</translation>
+    </message>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="149" />
+        <source>Your first message</source>
+        <translation>Your first message</translation>
+    </message>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="163" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="169" />
+        <source>Send</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location filename="../qml/EmployeeHome.qml" line="193" />
+        <source>Choose a trust person to start a conversation.</source>
+        <translation>Choose a trust person to start a conversation.</translation>
+    </message>
+</context>
+<context>
+    <name>EnrollPage</name>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="15" />
+        <source>Register as a trust person</source>
+        <translation>Register as a trust person</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="20" />
+        <location filename="../qml/EnrollPage.qml" line="25" />
+        <source>Invite code</source>
+        <translation>Invite code</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="27" />
+        <source>Your name, as employees will see it</source>
+        <translation>Your name, as employees will see it</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="32" />
+        <source>Your name</source>
+        <translation>Your name</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="40" />
+        <source>Internal (employed by the organisation)</source>
+        <translation>Internal (employed by the organisation)</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="45" />
+        <source>External</source>
+        <translation>External</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="48" />
+        <source>Languages you speak (e.g. nl, en)</source>
+        <translation>Languages you speak (e.g. nl, en)</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="54" />
+        <source>Languages</source>
+        <translation>Languages</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="56" />
+        <source>A short introduction</source>
+        <translation>A short introduction</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="63" />
+        <source>Introduction</source>
+        <translation>Introduction</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="70" />
+        <source>Choose a passphrase. It protects your cases on this computer; nobody can reset it for you.</source>
+        <translation>Choose a passphrase. It protects your cases on this computer; nobody can reset it for you.</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="89" />
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/EnrollPage.qml" line="96" />
+        <source>Register</source>
+        <translation>Register</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverPanel</name>
+    <message>
+        <location filename="../qml/HandoverPanel.qml" line="33" />
+        <source>You proposed that %1 takes over. Waiting for the answer.</source>
+        <translation>You proposed that %1 takes over. Waiting for the answer.</translation>
+    </message>
+    <message>
+        <location filename="../qml/HandoverPanel.qml" line="35" />
+        <source>Your trust person proposes that %1 takes over this case.</source>
+        <translation>Your trust person proposes that %1 takes over this case.</translation>
+    </message>
+    <message>
+        <location filename="../qml/HandoverPanel.qml" line="38" />
+        <source>The hand-over to %1 was refused.</source>
+        <translation>The hand-over to %1 was refused.</translation>
+    </message>
+    <message>
+        <location filename="../qml/HandoverPanel.qml" line="39" />
+        <source>The case was handed over to %1.</source>
+        <translation>The case was handed over to %1.</translation>
+    </message>
+    <message>
+        <location filename="../qml/HandoverPanel.qml" line="43" />
+        <source>Reason: %1</source>
+        <translation>Reason: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/HandoverPanel.qml" line="54" />
+        <source>Send our conversation so far along to %1</source>
+        <translation>Send our conversation so far along to %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/HandoverPanel.qml" line="60" />
+        <source>Agree</source>
+        <translation>Agree</translation>
+    </message>
+    <message>
+        <location filename="../qml/HandoverPanel.qml" line="66" />
+        <source>Refuse</source>
+        <translation>Refuse</translation>
+    </message>
+</context>
+<context>
+    <name>InboxPage</name>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="29" />
+        <location filename="../qml/InboxPage.qml" line="63" />
+        <source>Cases</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="39" />
+        <source>Show cases</source>
+        <translation>Show cases</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="40" />
+        <source>All cases</source>
+        <translation>All cases</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="40" />
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="40" />
+        <source>Closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="46" />
+        <source>Due</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="47" />
+        <source>Only cases with a deadline due</source>
+        <translation>Only cases with a deadline due</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/InboxPage.qml" line="68" />
+        <source>Case %1, %2, %n unread</source>
+        <translation><numerusform>Case %1, %2, %n unread</numerusform><numerusform>Case %1, %2, %n unread</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="135" />
+        <source>No cases yet. When an employee writes to you, the case appears here.</source>
+        <translation>No cases yet. When an employee writes to you, the case appears here.</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="150" />
+        <source>Choose a case.</source>
+        <translation>Choose a case.</translation>
+    </message>
+</context>
+<context>
+    <name>JoinPage</name>
+    <message>
+        <location filename="../qml/JoinPage.qml" line="15" />
+        <source>Join as an employee</source>
+        <translation>Join as an employee</translation>
+    </message>
+    <message>
+        <location filename="../qml/JoinPage.qml" line="24" />
+        <source>Your organisation gives everyone the same access code, so it does not tell who you are.</source>
+        <translation>Your organisation gives everyone the same access code, so it does not tell who you are.</translation>
+    </message>
+    <message>
+        <location filename="../qml/JoinPage.qml" line="27" />
+        <location filename="../qml/JoinPage.qml" line="33" />
+        <source>Access code</source>
+        <translation>Access code</translation>
+    </message>
+    <message>
+        <location filename="../qml/JoinPage.qml" line="40" />
+        <source>Choose a passphrase. It protects everything on this computer; nobody can reset it for you.</source>
+        <translation>Choose a passphrase. It protects everything on this computer; nobody can reset it for you.</translation>
+    </message>
+    <message>
+        <location filename="../qml/JoinPage.qml" line="60" />
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../qml/JoinPage.qml" line="68" />
+        <source>Join</source>
+        <translation>Join</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <location filename="../qml/Main.qml" line="17" />
+        <location filename="../qml/Main.qml" line="42" />
+        <source>Confidant</source>
+        <translation>Confidant</translation>
+    </message>
+    <message>
+        <location filename="../qml/Main.qml" line="57" />
+        <location filename="../qml/Main.qml" line="58" />
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../qml/Main.qml" line="64" />
+        <source>Lock</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../qml/Main.qml" line="65" />
+        <source>Lock the app</source>
+        <translation>Lock the app</translation>
+    </message>
+    <message>
+        <location filename="../qml/Main.qml" line="70" />
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+</context>
+<context>
+    <name>MessageBubble</name>
+    <message>
+        <location filename="../qml/MessageBubble.qml" line="13" />
+        <source>You wrote</source>
+        <translation>You wrote</translation>
+    </message>
+    <message>
+        <location filename="../qml/MessageBubble.qml" line="13" />
+        <source>They wrote</source>
+        <translation>They wrote</translation>
+    </message>
+    <message>
+        <location filename="../qml/MessageBubble.qml" line="55" />
+        <source>Forwarded from the earlier case</source>
+        <translation>Forwarded from the earlier case</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseField</name>
+    <message>
+        <location filename="../qml/PassphraseField.qml" line="23" />
+        <location filename="../qml/PassphraseField.qml" line="24" />
+        <source>Passphrase</source>
+        <translation>Passphrase</translation>
+    </message>
+    <message>
+        <location filename="../qml/PassphraseField.qml" line="50" />
+        <source>Strong passphrase.</source>
+        <translation>Strong passphrase.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PassphraseField.qml" line="51" />
+        <source>Good enough. Longer is stronger.</source>
+        <translation>Good enough. Longer is stronger.</translation>
+    </message>
+    <message>
+        <location filename="../qml/PassphraseField.qml" line="52" />
+        <source>Too easy to guess. Use four or more unusual words.</source>
+        <translation>Too easy to guess. Use four or more unusual words.</translation>
+    </message>
+</context>
+<context>
+    <name>QuickExitButton</name>
+    <message>
+        <location filename="../qml/QuickExitButton.qml" line="9" />
+        <source>Quick exit</source>
+        <translation>Quick exit</translation>
+    </message>
+    <message>
+        <location filename="../qml/QuickExitButton.qml" line="10" />
+        <source>Quick exit: hide and lock at once</source>
+        <translation>Quick exit: hide and lock at once</translation>
+    </message>
+    <message>
+        <location filename="../qml/QuickExitButton.qml" line="12" />
+        <source>Hides this window and locks Confidant (Ctrl+Shift+X)</source>
+        <translation>Hides this window and locks Confidant (Ctrl+Shift+X)</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationPanel</name>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="22" />
+        <source>Registration %1</source>
+        <translation>Registration %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="32" />
+        <source>Only you see this. It is never sent to anyone.</source>
+        <translation>Only you see this. It is never sent to anyone.</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="44" />
+        <location filename="../qml/RegistrationPanel.qml" line="49" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="56" />
+        <location filename="../qml/RegistrationPanel.qml" line="59" />
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="66" />
+        <source>Reporter</source>
+        <translation>Reporter</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="69" />
+        <source>Reporter role</source>
+        <translation>Reporter role</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="76" />
+        <location filename="../qml/RegistrationPanel.qml" line="79" />
+        <source>Outcome</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="86" />
+        <source>Conversations</source>
+        <translation>Conversations</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="88" />
+        <source>Number of conversations</source>
+        <translation>Number of conversations</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="93" />
+        <source>Time spent</source>
+        <translation>Time spent</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="99" />
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="104" />
+        <source>Add 15 minutes</source>
+        <translation>Add 15 minutes</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="105" />
+        <source>Add an hour</source>
+        <translation>Add an hour</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="111" />
+        <source>Categories</source>
+        <translation>Categories</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="128" />
+        <source>Kind of support</source>
+        <translation>Kind of support</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="145" />
+        <source>Referred to</source>
+        <translation>Referred to</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="173" />
+        <source>Whistleblower report: legal deadlines</source>
+        <translation>Whistleblower report: legal deadlines</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="180" />
+        <source>Acknowledge receipt by: %1</source>
+        <translation>Acknowledge receipt by: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="186" />
+        <source>Feedback by: %1</source>
+        <translation>Feedback by: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="187" />
+        <source>(extended)</source>
+        <translation>(extended)</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="194" />
+        <source>Feedback given</source>
+        <translation>Feedback given</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="202" />
+        <source>Private notes</source>
+        <translation>Private notes</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="229" />
+        <source>Add a private note</source>
+        <translation>Add a private note</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="230" />
+        <source>Private note</source>
+        <translation>Private note</translation>
+    </message>
+    <message>
+        <location filename="../qml/RegistrationPanel.qml" line="236" />
+        <source>Save note</source>
+        <translation>Save note</translation>
+    </message>
+</context>
+<context>
+    <name>SafetyNumberPage</name>
+    <message>
+        <location filename="../qml/SafetyNumberPage.qml" line="13" />
+        <source>Safety number</source>
+        <translation>Safety number</translation>
+    </message>
+    <message>
+        <location filename="../qml/SafetyNumberPage.qml" line="20" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../qml/SafetyNumberPage.qml" line="33" />
+        <source>The safety number appears once your first message has left.</source>
+        <translation>The safety number appears once your first message has left.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SafetyNumberPage.qml" line="34" />
+        <source>Compare these numbers with the other person, in person or by phone. If they are the same, nobody is in between.</source>
+        <translation>Compare these numbers with the other person, in person or by phone. If they are the same, nobody is in between.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SafetyNumberPage.qml" line="64" />
+        <source>QR code of the safety number</source>
+        <translation>QR code of the safety number</translation>
+    </message>
+    <message>
+        <location filename="../qml/SafetyNumberPage.qml" line="68" />
+        <source>You verified this number.</source>
+        <translation>You verified this number.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SafetyNumberPage.qml" line="76" />
+        <source>The numbers are the same: accept the new number</source>
+        <translation>The numbers are the same: accept the new number</translation>
+    </message>
+    <message>
+        <location filename="../qml/SafetyNumberPage.qml" line="77" />
+        <source>The numbers are the same: mark as verified</source>
+        <translation>The numbers are the same: mark as verified</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <location filename="../src/session.cpp" line="318" />
+        <source>New message</source>
+        <translation>New message</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="11" />
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="17" />
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="22" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="43" />
+        <location filename="../qml/SettingsPage.qml" line="44" />
+        <source>Relay address</source>
+        <translation>Relay address</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="45" />
+        <source>Certificate file of the relay (optional)</source>
+        <translation>Certificate file of the relay (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="46" />
+        <source>Certificate file</source>
+        <translation>Certificate file</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="47" />
+        <source>Tor (optional)</source>
+        <translation>Tor (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="52" />
+        <source>If you do not want your employer's network to see that you use Confidant, run Tor on this computer and enter its HTTPTunnelPort here, for example http://127.0.0.1:9080. Every connection then goes through Tor.</source>
+        <translation>If you do not want your employer's network to see that you use Confidant, run Tor on this computer and enter its HTTPTunnelPort here, for example http://127.0.0.1:9080. Every connection then goes through Tor.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="57" />
+        <source>Tor proxy</source>
+        <translation>Tor proxy</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="62" />
+        <source>Connection settings take effect the next time you unlock.</source>
+        <translation>Connection settings take effect the next time you unlock.</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="65" />
+        <source>Lock after this many idle minutes</source>
+        <translation>Lock after this many idle minutes</translation>
+    </message>
+    <message>
+        <location filename="../qml/SettingsPage.qml" line="66" />
+        <source>Lock after idle minutes</source>
+        <translation>Lock after idle minutes</translation>
+    </message>
+</context>
+<context>
+    <name>TrustPersonCard</name>
+    <message>
+        <location filename="../qml/TrustPersonCard.qml" line="21" />
+        <source>Trust person %1</source>
+        <translation>Trust person %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonCard.qml" line="38" />
+        <source>External trust person</source>
+        <translation>External trust person</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonCard.qml" line="38" />
+        <source>Internal trust person</source>
+        <translation>Internal trust person</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonCard.qml" line="54" />
+        <source>Write to %1</source>
+        <translation>Write to %1</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockPage</name>
+    <message>
+        <location filename="../qml/UnlockPage.qml" line="17" />
+        <source>Confidant is locked</source>
+        <translation>Confidant is locked</translation>
+    </message>
+    <message>
+        <location filename="../qml/UnlockPage.qml" line="26" />
+        <source>Enter your passphrase to open your conversations.</source>
+        <translation>Enter your passphrase to open your conversations.</translation>
+    </message>
+    <message>
+        <location filename="../qml/UnlockPage.qml" line="47" />
+        <source>Unlocking…</source>
+        <translation>Unlocking…</translation>
+    </message>
+    <message>
+        <location filename="../qml/UnlockPage.qml" line="54" />
+        <source>Unlock</source>
+        <translation>Unlock</translation>
+    </message>
+</context>
+<context>
+    <name>UserText</name>
+    <message>
+        <location filename="../src/user_text.cpp" line="26" />
+        <source>That passphrase is not right. Try again.</source>
+        <translation>That passphrase is not right. Try again.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="29" />
+        <source>This invite code is unknown or has been used already. Ask the administrator for a new one.</source>
+        <translation>This invite code is unknown or has been used already. Ask the administrator for a new one.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="33" />
+        <source>This invite code has expired. Ask the administrator for a new one.</source>
+        <translation>This invite code has expired. Ask the administrator for a new one.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="37" />
+        <source>This access code is not known. Ask your organisation for the current one.</source>
+        <translation>This access code is not known. Ask your organisation for the current one.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="41" />
+        <source>This relay does not have the key your organisation published. It may not be your organisation's relay: nothing was sent to it.</source>
+        <translation>This relay does not have the key your organisation published. It may not be your organisation's relay: nothing was sent to it.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="47" />
+        <source>Only the trust person of a case can do that.</source>
+        <translation>Only the trust person of a case can do that.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="50" />
+        <source>Only the employee of a case can do that.</source>
+        <translation>Only the employee of a case can do that.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="55" />
+        <source>This profile is open in another Confidant window. Close that one first.</source>
+        <translation>This profile is open in another Confidant window. Close that one first.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="58" />
+        <source>The relay cannot be reached right now. Your messages wait safely and leave as soon as it is back.</source>
+        <translation>The relay cannot be reached right now. Your messages wait safely and leave as soon as it is back.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="61" />
+        <source>The relay did not answer in time. Your messages wait safely and leave as soon as it is back.</source>
+        <translation>The relay did not answer in time. Your messages wait safely and leave as soon as it is back.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="64" />
+        <source>The profile on this computer is damaged or was changed outside Confidant. It cannot be opened safely.</source>
+        <translation>The profile on this computer is damaged or was changed outside Confidant. It cannot be opened safely.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="68" />
+        <source>The disk is full. Make some room; nothing you typed is lost.</source>
+        <translation>The disk is full. Make some room; nothing you typed is lost.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="71" />
+        <source>The relay is busy. Try again in a minute.</source>
+        <translation>The relay is busy. Try again in a minute.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="74" />
+        <source>The safety number of this conversation changed. Compare the new number before you send anything.</source>
+        <translation>The safety number of this conversation changed. Compare the new number before you send anything.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="78" />
+        <source>This case was handed over. Write in the new case.</source>
+        <translation>This case was handed over. Write in the new case.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="80" />
+        <source>This case is closed.</source>
+        <translation>This case is closed.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="84" />
+        <source>This passphrase is too easy to guess. Use a few unusual words, or a longer sentence.</source>
+        <translation>This passphrase is too easy to guess. Use a few unusual words, or a longer sentence.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="88" />
+        <source>A message cannot be empty or longer than 64 KB.</source>
+        <translation>A message cannot be empty or longer than 64 KB.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="93" />
+        <source>There is no profile on this computer yet.</source>
+        <translation>There is no profile on this computer yet.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="95" />
+        <source>This case no longer exists.</source>
+        <translation>This case no longer exists.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="101" />
+        <source>Something went wrong: %1</source>
+        <translation>Something went wrong: %1</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="109" />
+        <source>Waiting to be sent</source>
+        <translation>Waiting to be sent</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="111" />
+        <source>Sent</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="113" />
+        <source>Delivered</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="115" />
+        <source>Not sent</source>
+        <translation>Not sent</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="125" />
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="127" />
+        <location filename="../src/user_text.cpp" line="140" />
+        <source>In progress</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="129" />
+        <location filename="../src/user_text.cpp" line="144" />
+        <source>Closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="138" />
+        <source>New</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="142" />
+        <source>Waiting for the employee</source>
+        <translation>Waiting for the employee</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="153" />
+        <source>Employee</source>
+        <translation>Employee</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="155" />
+        <source>Manager</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="157" />
+        <source>HR</source>
+        <translation>HR</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="159" />
+        <location filename="../src/user_text.cpp" line="199" />
+        <location filename="../src/user_text.cpp" line="218" />
+        <source>Other</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="161" />
+        <source>Not recorded</source>
+        <translation>Not recorded</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="168" />
+        <source>Listening and advice</source>
+        <translation>Listening and advice</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="170" />
+        <source>Referral</source>
+        <translation>Referral</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="172" />
+        <source>Mediation</source>
+        <translation>Mediation</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="174" />
+        <source>Support in a formal complaint</source>
+        <translation>Support in a formal complaint</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="176" />
+        <source>Whistleblower report (Wbk)</source>
+        <translation>Whistleblower report (Wbk)</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="185" />
+        <source>Company doctor</source>
+        <translation>Company doctor</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="187" />
+        <source>GP</source>
+        <translation>GP</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="189" />
+        <source>Mediator</source>
+        <translation>Mediator</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="191" />
+        <source>Lawyer</source>
+        <translation>Lawyer</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="193" />
+        <source>Complaints committee</source>
+        <translation>Complaints committee</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="195" />
+        <source>Police</source>
+        <translation>Police</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="197" />
+        <source>Social work</source>
+        <translation>Social work</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="208" />
+        <source>Resolved</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="210" />
+        <source>Referred</source>
+        <translation>Referred</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="212" />
+        <source>Formal complaint filed</source>
+        <translation>Formal complaint filed</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="214" />
+        <source>Withdrawn</source>
+        <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="216" />
+        <source>No further contact</source>
+        <translation>No further contact</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="220" />
+        <source>Still open</source>
+        <translation>Still open</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="227" />
+        <source>Conflict of interest</source>
+        <translation>Conflict of interest</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="229" />
+        <source>The other party already has this trust person</source>
+        <translation>The other party already has this trust person</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="231" />
+        <source>Absence</source>
+        <translation>Absence</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="240" />
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="242" />
+        <source>By phone</source>
+        <translation>By phone</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="244" />
+        <source>On location</source>
+        <translation>On location</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="253" />
+        <source>Acknowledgement of receipt</source>
+        <translation>Acknowledgement of receipt</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="255" />
+        <source>Feedback to the reporter</source>
+        <translation>Feedback to the reporter</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="257" />
+        <source>Case will be purged</source>
+        <translation>Case will be purged</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="266" />
+        <source>Status: %1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/user_text.cpp" line="270" />
+        <source>The trust person proposes %n time(s) for a conversation.</source>
+        <translation><numerusform>The trust person proposes %n time for a conversation.</numerusform><numerusform>The trust person proposes %n times for a conversation.</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="274" />
+        <source>Other times asked for.</source>
+        <translation>Other times asked for.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="275" />
+        <source>Time %1 accepted.</source>
+        <translation>Time %1 accepted.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="278" />
+        <source>The trust person proposes that %1 takes over this case (%2).</source>
+        <translation>The trust person proposes that %1 takes over this case (%2).</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="283" />
+        <source>Handed over with consent. This case is closed.</source>
+        <translation>Handed over with consent. This case is closed.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="284" />
+        <source>The hand-over was refused.</source>
+        <translation>The hand-over was refused.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="286" />
+        <source>Handed over by a colleague (%1).</source>
+        <translation>Handed over by a colleague (%1).</translation>
+    </message>
+    <message>
+        <location filename="../src/case_list_model.cpp" line="115" />
+        <source>Trust person</source>
+        <translation>Trust person</translation>
+    </message>
+    <message>
+        <location filename="../src/case_list_model.cpp" line="118" />
+        <source>Handed over</source>
+        <translation>Handed over</translation>
+    </message>
+    <message>
+        <location filename="../src/case_list_model.cpp" line="124" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <location filename="../qml/WelcomePage.qml" line="24" />
+        <source>Welcome to Confidant</source>
+        <translation>Welcome to Confidant</translation>
+    </message>
+    <message>
+        <location filename="../qml/WelcomePage.qml" line="35" />
+        <source>Talk in confidence with a trust person of your organisation. What you write is encrypted on this computer: your employer and the relay cannot read it or see who you are.</source>
+        <translation>Talk in confidence with a trust person of your organisation. What you write is encrypted on this computer: your employer and the relay cannot read it or see who you are.</translation>
+    </message>
+    <message>
+        <location filename="../qml/WelcomePage.qml" line="48" />
+        <source>I am an employee</source>
+        <translation>I am an employee</translation>
+    </message>
+    <message>
+        <location filename="../qml/WelcomePage.qml" line="57" />
+        <source>I am a trust person</source>
+        <translation>I am a trust person</translation>
+    </message>
+</context>
 </TS>

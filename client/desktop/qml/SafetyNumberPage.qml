@@ -14,7 +14,13 @@ Dialog {
     modal: true
     anchors.centerIn: Overlay.overlay
     width: Math.min(parent ? parent.width - 40 : 520, 520)
-    standardButtons: Dialog.Close
+    footer: DialogButtonBox {
+        Button {
+            objectName: "closeSafetyNumber"
+            text: qsTr("Close")
+            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+        }
+    }
 
     ColumnLayout {
         anchors.fill: parent

@@ -12,7 +12,17 @@ Dialog {
     modal: true
     anchors.centerIn: Overlay.overlay
     width: Math.min(parent ? parent.width - 40 : 560, 560)
-    standardButtons: Dialog.Save | Dialog.Cancel
+    footer: DialogButtonBox {
+        Button {
+            text: qsTr("Save")
+            highlighted: true
+            DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+        }
+        Button {
+            text: qsTr("Cancel")
+            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+        }
+    }
     onOpened: {
         relay.text = session.relay
         ca.text = session.tlsCa

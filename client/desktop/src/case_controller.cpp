@@ -16,8 +16,7 @@ namespace {
 using client::v1::CaseEvent;
 
 QString SlotText(const CaseEvent::Slot& slot) {
-  const QString when =
-      UserText::Time(absl::FromUnixSeconds(slot.start_unix()));
+  const QString when = UserText::Time(absl::FromUnixSeconds(slot.start_unix()));
   QString text = CaseController::tr("%1, %2 minutes, %3")
                      .arg(when)
                      .arg(slot.duration_minutes())
@@ -131,8 +130,7 @@ void CaseController::Apply(Snapshot s) {
   }
   const bool trust_person = app_->kind() == client::AccountKind::kTrustPerson;
   if (trust_person) {
-    title_ = file_.available() ? tr("Case %1").arg(file_.number())
-                               : tr("Case");
+    title_ = file_.available() ? tr("Case %1").arg(file_.number()) : tr("Case");
   } else {
     const QString name = trust_person_name_(s.summary.peer_account_id);
     title_ = name.isEmpty() ? tr("Your trust person") : name;
@@ -142,9 +140,9 @@ void CaseController::Apply(Snapshot s) {
   shared_status_ = UserText::SharedStatus(s.summary.shared_status);
   safety_changed_ = s.summary.identity_changed;
   unsolicited_ = s.summary.unsolicited;
-  safety_number_ =
-      s.safety_known ? QString::fromStdString(s.safety.number.Grouped())
-                     : QString();
+  safety_number_ = s.safety_known
+                       ? QString::fromStdString(s.safety.number.Grouped())
+                       : QString();
   safety_verified_ = s.safety_known && s.safety.verified;
   appointment_ = std::move(s.appointment);
   handover_ = std::move(s.handover);
@@ -162,9 +160,9 @@ QVariantList CaseController::appointmentSlots() const {
   QVariantList out;
   if (!appointment_.proposed) return out;
   for (int i = 0; i < appointment_.proposal.slots_size(); ++i) {
-    out << QVariantMap{{QStringLiteral("index"), i + 1},
-                       {QStringLiteral("text"),
-                        SlotText(appointment_.proposal.slots(i))}};
+    out << QVariantMap{
+        {QStringLiteral("index"), i + 1},
+        {QStringLiteral("text"), SlotText(appointment_.proposal.slots(i))}};
   }
   return out;
 }
@@ -275,11 +273,10 @@ bool CaseController::proposeAppointment(const QVariantList& slots,
 
 bool CaseController::answerAppointment(int slot, const QString& note) {
   if (app_ == nullptr || !appointment_.proposed) return false;
-  return Done(app_->AnswerAppointment(case_id_,
-                                      appointment_.proposal.proposal_id(),
-                                      static_cast<uint32_t>(slot),
-                                      note.toStdString())
-                  .status());
+  return Done(
+      app_->AnswerAppointment(case_id_, appointment_.proposal.proposal_id(),
+                              static_cast<uint32_t>(slot), note.toStdString())
+          .status());
 }
 
 void CaseController::proposeHandover(const QString& colleague_id, int reason,

@@ -33,8 +33,7 @@ class CaseController : public QObject {
   // The appointment: the latest proposal's slots as {index, text}, and
   // what became of it.
   Q_PROPERTY(bool appointmentProposed READ appointmentProposed NOTIFY changed)
-  Q_PROPERTY(QVariantList appointmentSlots READ appointmentSlots NOTIFY
-                 changed)
+  Q_PROPERTY(QVariantList appointmentSlots READ appointmentSlots NOTIFY changed)
   Q_PROPERTY(QString appointmentNote READ appointmentNote NOTIFY changed)
   // "", "pending", "accepted", "other-times"
   Q_PROPERTY(QString appointmentState READ appointmentState NOTIFY changed)
@@ -91,7 +90,8 @@ class CaseController : public QObject {
   // whether it was done. `send` keeps nothing: the caller clears its text
   // only on true, so no typing is lost.
   Q_INVOKABLE bool send(const QString& text);
-  Q_INVOKABLE bool shareStatus(int status);  // 1 received, 2 in progress, 3 closed
+  Q_INVOKABLE bool shareStatus(
+      int status);  // 1 received, 2 in progress, 3 closed
   Q_INVOKABLE bool acknowledge();
   // Slots as {start: Date, minutes, mode: 1 online 2 phone 3 location, place}.
   Q_INVOKABLE bool proposeAppointment(const QVariantList& slots,

@@ -59,9 +59,9 @@ QString CaseFileController::organisation() const {
 QVariantList CaseFileController::categories() const {
   QVariantList out;
   for (const client::v1::Category& c : categories_) {
-    const bool on = std::find(file_.categories().begin(),
-                              file_.categories().end(),
-                              c.key()) != file_.categories().end();
+    const bool on =
+        std::find(file_.categories().begin(), file_.categories().end(),
+                  c.key()) != file_.categories().end();
     out << QVariantMap{
         {QStringLiteral("key"), QString::fromStdString(c.key())},
         {QStringLiteral("name"),
@@ -73,8 +73,8 @@ QVariantList CaseFileController::categories() const {
 
 QVariantList CaseFileController::support() const {
   QVariantList out;
-  for (int s = CaseFile::LISTENING_AND_ADVICE; s <= CaseFile::WHISTLEBLOWER_REPORT;
-       ++s) {
+  for (int s = CaseFile::LISTENING_AND_ADVICE;
+       s <= CaseFile::WHISTLEBLOWER_REPORT; ++s) {
     const bool on = std::find(file_.support().begin(), file_.support().end(),
                               s) != file_.support().end();
     out << Choice(s, UserText::Support(CaseFile::Support(s)), on);
@@ -85,9 +85,9 @@ QVariantList CaseFileController::support() const {
 QVariantList CaseFileController::referrals() const {
   QVariantList out;
   for (int r = CaseFile::COMPANY_DOCTOR; r <= CaseFile::OTHER_REFERRAL; ++r) {
-    const bool on = std::find(file_.referrals().begin(),
-                              file_.referrals().end(),
-                              r) != file_.referrals().end();
+    const bool on =
+        std::find(file_.referrals().begin(), file_.referrals().end(), r) !=
+        file_.referrals().end();
     out << Choice(r, UserText::Referral(CaseFile::Referral(r)), on);
   }
   return out;
@@ -158,9 +158,9 @@ QVariantList CaseFileController::organisationChoices() const {
   QVariantList out;
   if (app_ == nullptr) return out;
   for (const client::Organisation& o : app_->organisations()) {
-    out << QVariantMap{{QStringLiteral("value"), QString::fromStdString(o.id)},
-                       {QStringLiteral("name"),
-                        QString::fromStdString(o.name)}};
+    out << QVariantMap{
+        {QStringLiteral("value"), QString::fromStdString(o.id)},
+        {QStringLiteral("name"), QString::fromStdString(o.name)}};
   }
   return out;
 }

@@ -38,8 +38,8 @@ class CaseFileController : public QObject {
   Q_PROPERTY(QVariantList statusChoices READ statusChoices CONSTANT)
   Q_PROPERTY(QVariantList roleChoices READ roleChoices CONSTANT)
   Q_PROPERTY(QVariantList outcomeChoices READ outcomeChoices CONSTANT)
-  Q_PROPERTY(QVariantList organisationChoices READ organisationChoices NOTIFY
-                 changed)
+  Q_PROPERTY(
+      QVariantList organisationChoices READ organisationChoices NOTIFY changed)
   Q_PROPERTY(QString error READ error NOTIFY errorChanged)
 
  public:

@@ -43,10 +43,14 @@ QVariant CaseListModel::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> CaseListModel::roleNames() const {
-  return {{IdRole, "caseId"},         {TitleRole, "title"},
-          {SubtitleRole, "subtitle"}, {ActivityRole, "activity"},
-          {UnreadRole, "unread"},     {ClosedRole, "closed"},
-          {DueRole, "due"},           {DueStateRole, "dueState"},
+  return {{IdRole, "caseId"},
+          {TitleRole, "title"},
+          {SubtitleRole, "subtitle"},
+          {ActivityRole, "activity"},
+          {UnreadRole, "unread"},
+          {ClosedRole, "closed"},
+          {DueRole, "due"},
+          {DueStateRole, "dueState"},
           {SafetyChangedRole, "safetyChanged"},
           {OrganisationRole, "organisation"}};
 }
@@ -113,21 +117,17 @@ absl::StatusOr<std::vector<CaseListModel::Row>> CaseListModel::Gather(
     } else {
       const QString name = name_of(s.peer_account_id);
       r.title = name.isEmpty() ? UserText::tr("Trust person") : name;
-      r.subtitle =
-          s.handed_over
-              ? UserText::tr("Handed over")
-              : UserText::SharedStatus(s.shared_status);
+      r.subtitle = s.handed_over ? UserText::tr("Handed over")
+                                 : UserText::SharedStatus(s.shared_status);
       r.closed = s.status == client::CaseStatus::kClosed;
     }
     auto it = due.find(s.case_id);
     if (it != due.end()) {
-      r.due = UserText::tr("%1: %2")
-                  .arg(UserText::DueKind(it->second.kind),
-                       UserText::Day(it->second.due));
+      r.due = UserText::tr("%1: %2").arg(UserText::DueKind(it->second.kind),
+                                         UserText::Day(it->second.due));
       r.due_state = it->second.state == client::DueItem::State::kOverdue ? 3
-                    : it->second.state == client::DueItem::State::kToday
-                        ? 2
-                        : 1;
+                    : it->second.state == client::DueItem::State::kToday ? 2
+                                                                         : 1;
     }
     rows.push_back(std::move(r));
   }
@@ -153,12 +153,11 @@ void CaseListModel::Apply() {
     if (due_only_ && r.due_state == 0) continue;
     next.push_back(r);
   }
-  const bool same_cases =
-      next.size() == shown_.size() &&
-      std::equal(next.begin(), next.end(), shown_.begin(),
-                 [](const Row& a, const Row& b) {
-                   return a.case_id == b.case_id;
-                 });
+  const bool same_cases = next.size() == shown_.size() &&
+                          std::equal(next.begin(), next.end(), shown_.begin(),
+                                     [](const Row& a, const Row& b) {
+                                       return a.case_id == b.case_id;
+                                     });
   if (same_cases) {
     shown_ = std::move(next);
     if (!shown_.empty()) {

@@ -21,8 +21,8 @@ class CaseListModel : public QAbstractListModel {
   Q_PROPERTY(int count READ count NOTIFY countChanged)
   Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY countChanged)
   // "" (all), "open" or "closed".
-  Q_PROPERTY(QString statusFilter READ statusFilter WRITE setStatusFilter
-                 NOTIFY filterChanged)
+  Q_PROPERTY(QString statusFilter READ statusFilter WRITE setStatusFilter NOTIFY
+                 filterChanged)
   // "" (all) or an organisation id.
   Q_PROPERTY(QString organisationFilter READ organisationFilter WRITE
                  setOrganisationFilter NOTIFY filterChanged)
@@ -31,9 +31,9 @@ class CaseListModel : public QAbstractListModel {
  public:
   enum Role {
     IdRole = Qt::UserRole + 1,  // hex
-    TitleRole,     // "2026-017" or the trust person's name
-    SubtitleRole,  // status in words
-    ActivityRole,  // "1-12-2026 14:03"
+    TitleRole,                  // "2026-017" or the trust person's name
+    SubtitleRole,               // status in words
+    ActivityRole,               // "1-12-2026 14:03"
     UnreadRole,
     ClosedRole,
     DueRole,       // "" or what is due soonest, in words
@@ -75,8 +75,8 @@ class CaseListModel : public QAbstractListModel {
   // Every case's row, newest activity first (off the window's thread).
   // `name_of` names an employee's trust persons.
   static absl::StatusOr<std::vector<Row>> Gather(
-      client::App& app, const std::function<QString(const std::string&)>&
-                            name_of);
+      client::App& app,
+      const std::function<QString(const std::string&)>& name_of);
   // Puts `rows` in place, keeping the view where it is when only their
   // contents changed.
   void Set(std::vector<Row> rows);

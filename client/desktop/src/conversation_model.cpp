@@ -103,10 +103,11 @@ QHash<int, QByteArray> ConversationModel::roleNames() const {
 void ConversationModel::Set(std::vector<client::CaseMessage> entries) {
   const bool extends =
       entries.size() >= entries_.size() &&
-      std::equal(entries_.begin(), entries_.end(), entries.begin(),
-                 [](const client::CaseMessage& a, const client::CaseMessage& b) {
-                   return a.message_id == b.message_id;
-                 });
+      std::equal(
+          entries_.begin(), entries_.end(), entries.begin(),
+          [](const client::CaseMessage& a, const client::CaseMessage& b) {
+            return a.message_id == b.message_id;
+          });
   if (!extends) {
     beginResetModel();
     entries_ = std::move(entries);
@@ -123,8 +124,7 @@ void ConversationModel::Set(std::vector<client::CaseMessage> entries) {
   if (entries.size() > entries_.size()) {
     beginInsertRows(QModelIndex(), old_count,
                     static_cast<int>(entries.size()) - 1);
-    entries_.insert(entries_.end(), entries.begin() + old_count,
-                    entries.end());
+    entries_.insert(entries_.end(), entries.begin() + old_count, entries.end());
     endInsertRows();
     Q_EMIT countChanged();
   }

@@ -49,12 +49,10 @@ void Language::Install() {
   if (translator_.load(QStringLiteral(":/i18n/confidant_%1.qm").arg(code_))) {
     QCoreApplication::installTranslator(&translator_);
   }
-  QLocale::setDefault(QLocale(code_ == QLatin1String("nl")
-                                  ? QLocale::Dutch
-                                  : QLocale::English,
-                              code_ == QLatin1String("nl")
-                                  ? QLocale::Netherlands
-                                  : QLocale::UnitedKingdom));
+  QLocale::setDefault(
+      QLocale(code_ == QLatin1String("nl") ? QLocale::Dutch : QLocale::English,
+              code_ == QLatin1String("nl") ? QLocale::Netherlands
+                                           : QLocale::UnitedKingdom));
   if (engine_ != nullptr) engine_->retranslate();
 }
 

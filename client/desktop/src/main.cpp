@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   QGuiApplication::setApplicationDisplayName(QStringLiteral("Confidant"));
   QGuiApplication::setOrganizationName(QStringLiteral("confidant"));
   QGuiApplication::setDesktopFileName(QStringLiteral("confidant-desktop"));
-  QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/confidant.svg")));
+  QGuiApplication::setWindowIcon(
+      QIcon(QStringLiteral(":/icons/confidant.svg")));
   QQuickStyle::setStyle(QStringLiteral("Basic"));
 
   QCommandLineParser args;

@@ -20,10 +20,9 @@ void RegisterQmlTypes() {
   qmlRegisterUncreatableType<CaseListModel>(kUri, 1, 0, "CaseListModel", why);
   qmlRegisterUncreatableType<TrustPersonModel>(kUri, 1, 0, "TrustPersonModel",
                                                why);
-  qmlRegisterUncreatableType<ConversationModel>(kUri, 1, 0,
-                                                "ConversationModel", why);
-  qmlRegisterUncreatableType<CaseController>(kUri, 1, 0, "CaseController",
-                                             why);
+  qmlRegisterUncreatableType<ConversationModel>(kUri, 1, 0, "ConversationModel",
+                                                why);
+  qmlRegisterUncreatableType<CaseController>(kUri, 1, 0, "CaseController", why);
   qmlRegisterUncreatableType<CaseFileController>(kUri, 1, 0,
                                                  "CaseFileController", why);
 }

@@ -11,8 +11,7 @@ namespace confidant::desktop {
 
 QImage QrImage(const QByteArray& text, int scale) {
   std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
-      QRcode_encodeString8bit(text.constData(), 0, QR_ECLEVEL_M),
-      &QRcode_free);
+      QRcode_encodeString8bit(text.constData(), 0, QR_ECLEVEL_M), &QRcode_free);
   if (code == nullptr) return QImage();
   constexpr int kQuiet = 4;
   const int modules = code->width + 2 * kQuiet;

@@ -166,7 +166,8 @@ void Session::join(const QString& access_code, const QString& passphrase,
   SetBusy(true);
   clearError();
   client::ConnectionSettings settings;
-  if (!relay.trimmed().isEmpty()) settings.relay = relay.trimmed().toStdString();
+  if (!relay.trimmed().isEmpty())
+    settings.relay = relay.trimmed().toStdString();
   if (options_.app.insecure) settings.insecure = true;
   crypto::SecretBytes secret = Secret(passphrase);
   worker_.Run(
@@ -200,12 +201,13 @@ void Session::enroll(const QString& invite_code, const QString& name,
   SetBusy(true);
   clearError();
   client::ConnectionSettings settings;
-  if (!relay.trimmed().isEmpty()) settings.relay = relay.trimmed().toStdString();
+  if (!relay.trimmed().isEmpty())
+    settings.relay = relay.trimmed().toStdString();
   if (options_.app.insecure) settings.insecure = true;
   client::TrustPersonProfile profile;
   profile.display_name = name.trimmed().toStdString();
-  profile.affiliation =
-      external ? client::Affiliation::kExternal : client::Affiliation::kInternal;
+  profile.affiliation = external ? client::Affiliation::kExternal
+                                 : client::Affiliation::kInternal;
   profile.languages = Languages(languages);
   profile.intro = intro.trimmed().toStdString();
   crypto::SecretBytes secret = Secret(passphrase);
@@ -252,7 +254,8 @@ void Session::Adopt(std::unique_ptr<client::App> app) {
   Q_EMIT settingsChanged();
   app_->Start();
   RestartIdleTimer();
-  refreshTrustPersons();  // cards for an employee, colleagues for a trust person
+  refreshTrustPersons();  // cards for an employee, colleagues for a trust
+                          // person
   RefreshCases();
 }
 
@@ -303,8 +306,8 @@ void Session::OnConnection(const client::ConnectionStatus& status) {
                     ? Connecting
                     : Offline;
   queued_ = static_cast<int>(status.queued);
-  retry_seconds_ = static_cast<int>(
-      std::ceil(absl::ToDoubleSeconds(status.retry_in)));
+  retry_seconds_ =
+      static_cast<int>(std::ceil(absl::ToDoubleSeconds(status.retry_in)));
   Q_EMIT connectionChanged();
 }
 
@@ -384,8 +387,7 @@ void Session::startCase(const QString& trust_person_id,
       base::HexDecode(trust_person_id.toStdString());
   const QString text = first_message.trimmed();
   if (!id.has_value() || text.isEmpty()) return;
-  absl::StatusOr<std::string> case_id =
-      app_->OpenCase(*id, text.toStdString());
+  absl::StatusOr<std::string> case_id = app_->OpenCase(*id, text.toStdString());
   if (!case_id.ok()) {
     SetError(case_id.status());
     return;

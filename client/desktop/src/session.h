@@ -30,8 +30,7 @@ class Session : public QObject {
   Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
   Q_PROPERTY(QString error READ error NOTIFY errorChanged)
   Q_PROPERTY(bool trustPerson READ trustPerson NOTIFY stageChanged)
-  Q_PROPERTY(QString organisationName READ organisationName NOTIFY
-                 stageChanged)
+  Q_PROPERTY(QString organisationName READ organisationName NOTIFY stageChanged)
   Q_PROPERTY(int connection READ connection NOTIFY connectionChanged)
   Q_PROPERTY(int queued READ queued NOTIFY connectionChanged)
   Q_PROPERTY(int retrySeconds READ retrySeconds NOTIFY connectionChanged)
@@ -52,7 +51,7 @@ class Session : public QObject {
 
   struct Options {
     std::string profile_dir;
-    client::AppOptions app;  // clock, transport, Argon2id, relay override
+    client::AppOptions app;        // clock, transport, Argon2id, relay override
     Notifier* notifier = nullptr;  // none: no notifications
   };
 

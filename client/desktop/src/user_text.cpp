@@ -26,21 +26,25 @@ QString UserText::Error(const absl::Status& s) {
         return tr("That passphrase is not right. Try again.");
       }
       if (Says(s, "already used invite") || Says(s, "unknown or")) {
-        return tr("This invite code is unknown or has been used already. Ask "
-                  "the administrator for a new one.");
+        return tr(
+            "This invite code is unknown or has been used already. Ask "
+            "the administrator for a new one.");
       }
       if (Says(s, "invite has expired")) {
-        return tr("This invite code has expired. Ask the administrator for a "
-                  "new one.");
+        return tr(
+            "This invite code has expired. Ask the administrator for a "
+            "new one.");
       }
       if (Says(s, "unknown access code")) {
-        return tr("This access code is not known. Ask your organisation for "
-                  "the current one.");
+        return tr(
+            "This access code is not known. Ask your organisation for "
+            "the current one.");
       }
       if (Says(s, "not be your organisation's relay")) {
-        return tr("This relay does not have the key your organisation "
-                  "published. It may not be your organisation's relay: "
-                  "nothing was sent to it.");
+        return tr(
+            "This relay does not have the key your organisation "
+            "published. It may not be your organisation's relay: "
+            "nothing was sent to it.");
       }
       if (Says(s, "only the trust person") || Says(s, "trust persons only") ||
           Says(s, "only a trust person")) {
@@ -52,27 +56,33 @@ QString UserText::Error(const absl::Status& s) {
       break;
     case absl::StatusCode::kUnavailable:
       if (Says(s, "locked") || Says(s, "lock")) {
-        return tr("This profile is open in another Confidant window. Close "
-                  "that one first.");
+        return tr(
+            "This profile is open in another Confidant window. Close "
+            "that one first.");
       }
-      return tr("The relay cannot be reached right now. Your messages wait "
-                "safely and leave as soon as it is back.");
+      return tr(
+          "The relay cannot be reached right now. Your messages wait "
+          "safely and leave as soon as it is back.");
     case absl::StatusCode::kDeadlineExceeded:
-      return tr("The relay did not answer in time. Your messages wait safely "
-                "and leave as soon as it is back.");
+      return tr(
+          "The relay did not answer in time. Your messages wait safely "
+          "and leave as soon as it is back.");
     case absl::StatusCode::kDataLoss:
-      return tr("The profile on this computer is damaged or was changed "
-                "outside Confidant. It cannot be opened safely.");
+      return tr(
+          "The profile on this computer is damaged or was changed "
+          "outside Confidant. It cannot be opened safely.");
     case absl::StatusCode::kResourceExhausted:
       if (Says(s, "disk is full")) {
-        return tr("The disk is full. Make some room; nothing you typed is "
-                  "lost.");
+        return tr(
+            "The disk is full. Make some room; nothing you typed is "
+            "lost.");
       }
       return tr("The relay is busy. Try again in a minute.");
     case absl::StatusCode::kFailedPrecondition:
       if (Says(s, "safety number") || Says(s, "identity")) {
-        return tr("The safety number of this conversation changed. Compare "
-                  "the new number before you send anything.");
+        return tr(
+            "The safety number of this conversation changed. Compare "
+            "the new number before you send anything.");
       }
       if (Says(s, "handed over")) {
         return tr("This case was handed over. Write in the new case.");
@@ -81,8 +91,9 @@ QString UserText::Error(const absl::Status& s) {
       break;
     case absl::StatusCode::kInvalidArgument:
       if (Says(s, "passphrase too weak")) {
-        return tr("This passphrase is too easy to guess. Use a few unusual "
-                  "words, or a longer sentence.");
+        return tr(
+            "This passphrase is too easy to guess. Use a few unusual "
+            "words, or a longer sentence.");
       }
       if (Says(s, "a message has 1 to")) {
         return tr("A message cannot be empty or longer than 64 KB.");
