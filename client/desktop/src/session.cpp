@@ -137,14 +137,19 @@ void Session::SetStage(Stage stage) {
 
 void Session::unlock(const QString& passphrase) {
   if (busy_) return;
+  Open(passphrase, [dir = options_.profile_dir,
+                    options = options_.app](std::string_view secret) {
+    return client::App::Open(dir, secret, options);
+  });
+}
+
+void Session::Open(const QString& passphrase, OpenFn open) {
   SetBusy(true);
   clearError();
-  crypto::SecretBytes secret = Secret(passphrase);
   worker_.Run(
       this,
-      [dir = options_.profile_dir, secret = std::move(secret),
-       options = options_.app]() mutable {
-        return client::App::Open(dir, secret.view(), options);
+      [secret = Secret(passphrase), open = std::move(open)]() mutable {
+        return open(secret.view());
       },
       [this](absl::StatusOr<std::unique_ptr<client::App>> app) {
         SetBusy(false);
@@ -156,78 +161,52 @@ void Session::unlock(const QString& passphrase) {
       });
 }
 
+bool Session::NewProfileAllowed(const QString& passphrase) {
+  if (busy_) return false;
+  absl::Status strong =
+      client::CheckPassphraseStrength(passphrase.toStdString());
+  SetError(strong);
+  return strong.ok();
+}
+
+client::ConnectionSettings Session::SettingsFor(const QString& relay) const {
+  client::ConnectionSettings settings;
+  if (!relay.trimmed().isEmpty()) {
+    settings.relay = relay.trimmed().toStdString();
+  }
+  settings.insecure = options_.app.insecure;
+  return settings;
+}
+
 void Session::join(const QString& access_code, const QString& passphrase,
                    const QString& relay, const QString& relay_key) {
-  if (busy_) return;
-  if (!passphraseAccepted(passphrase)) {
-    SetError(client::CheckPassphraseStrength(passphrase.toStdString()));
-    return;
-  }
-  SetBusy(true);
-  clearError();
-  client::ConnectionSettings settings;
-  if (!relay.trimmed().isEmpty())
-    settings.relay = relay.trimmed().toStdString();
-  if (options_.app.insecure) settings.insecure = true;
-  crypto::SecretBytes secret = Secret(passphrase);
-  worker_.Run(
-      this,
-      [dir = options_.profile_dir, secret = std::move(secret), settings,
-       code = access_code.trimmed().toStdString(),
-       key = relay_key.trimmed().toStdString(),
-       options = options_.app]() mutable {
-        return client::App::Join(dir, secret.view(), settings, code, key,
-                                 options);
-      },
-      [this](absl::StatusOr<std::unique_ptr<client::App>> app) {
-        SetBusy(false);
-        if (!app.ok()) {
-          SetError(app.status());
-          return;
-        }
-        Adopt(*std::move(app));
-      });
+  if (!NewProfileAllowed(passphrase)) return;
+  Open(passphrase, [dir = options_.profile_dir, settings = SettingsFor(relay),
+                    code = access_code.trimmed().toStdString(),
+                    key = relay_key.trimmed().toStdString(),
+                    options = options_.app](std::string_view secret) {
+    return client::App::Join(dir, secret, settings, code, key, options);
+  });
 }
 
 void Session::enroll(const QString& invite_code, const QString& name,
                      bool external, const QString& languages,
                      const QString& intro, const QString& passphrase,
                      const QString& relay, const QString& relay_key) {
-  if (busy_) return;
-  if (!passphraseAccepted(passphrase)) {
-    SetError(client::CheckPassphraseStrength(passphrase.toStdString()));
-    return;
-  }
-  SetBusy(true);
-  clearError();
-  client::ConnectionSettings settings;
-  if (!relay.trimmed().isEmpty())
-    settings.relay = relay.trimmed().toStdString();
-  if (options_.app.insecure) settings.insecure = true;
+  if (!NewProfileAllowed(passphrase)) return;
   client::TrustPersonProfile profile;
   profile.display_name = name.trimmed().toStdString();
   profile.affiliation = external ? client::Affiliation::kExternal
                                  : client::Affiliation::kInternal;
   profile.languages = Languages(languages);
   profile.intro = intro.trimmed().toStdString();
-  crypto::SecretBytes secret = Secret(passphrase);
-  worker_.Run(
-      this,
-      [dir = options_.profile_dir, secret = std::move(secret), settings,
-       code = invite_code.trimmed().toStdString(), profile,
-       key = relay_key.trimmed().toStdString(),
-       options = options_.app]() mutable {
-        return client::App::Enroll(dir, secret.view(), settings, code, profile,
-                                   key, options);
-      },
-      [this](absl::StatusOr<std::unique_ptr<client::App>> app) {
-        SetBusy(false);
-        if (!app.ok()) {
-          SetError(app.status());
-          return;
-        }
-        Adopt(*std::move(app));
-      });
+  Open(passphrase, [dir = options_.profile_dir, settings = SettingsFor(relay),
+                    code = invite_code.trimmed().toStdString(), profile,
+                    key = relay_key.trimmed().toStdString(),
+                    options = options_.app](std::string_view secret) {
+    return client::App::Enroll(dir, secret, settings, code, profile, key,
+                               options);
+  });
 }
 
 int Session::passphraseStrength(const QString& passphrase) const {

@@ -11,8 +11,10 @@
 #include <QStringList>
 #include <QTimer>
 #include <QVariantList>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "client/app/app.h"
 #include "client/desktop/src/case_controller.h"
@@ -121,6 +123,15 @@ class Session : public QObject {
   void caseOpened();
 
  private:
+  // Unlocking, joining and enrolling: `open` runs off the window's thread
+  // with the passphrase (wiped afterwards), and the App it returns is
+  // adopted, or its error shown.
+  using OpenFn = std::function<absl::StatusOr<std::unique_ptr<client::App>>(
+      std::string_view passphrase)>;
+  void Open(const QString& passphrase, OpenFn open);
+  // A new profile needs a strong passphrase; the reason shows otherwise.
+  bool NewProfileAllowed(const QString& passphrase);
+  client::ConnectionSettings SettingsFor(const QString& relay) const;
   void SetBusy(bool busy);
   void SetError(const absl::Status& status);
   void SetStage(Stage stage);
