@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/hex.h"
 #include "client/app/app.h"
+#include "client/desktop/src/notifier.h"
 #include "confidant/v1/admin.pb.h"
 #include "gtest/gtest.h"
 #include "tests/desktop/harness.h"
@@ -53,13 +55,14 @@ class DesktopTest : public ::testing::Test {
 
   // A trust person's profile, enrolled without the window (its own screens
   // are tested from the unlock screen on).
-  void EnrollTrustPerson(const std::string& name) {
+  void EnrollTrustPerson(const std::string& name,
+                         const std::string& display_name = "Anna de Vries") {
     auto invite =
         ::confidant::testing::AdminJson<::confidant::v1::CreateInviteResponse>(
             CONFIDANT_ADMIN_BIN, data_dir_,
             {"invite", "create", "--org", org_.organisation().id()});
     client::TrustPersonProfile p;
-    p.display_name = "Anna de Vries";
+    p.display_name = display_name;
     p.affiliation = client::Affiliation::kExternal;
     p.languages = {"nl", "en"};
     Session::Options o = Options(name);
@@ -189,6 +192,94 @@ TEST_F(DesktopTest, JoinWriteReplyStatusQuickExitAndFailures) {
       Text(tp, "connectionText").startsWith(QStringLiteral("Offline")) ||
       Text(tp, "connectionText").startsWith(QStringLiteral("Offline:")))
       << Text(tp, "connectionText").toStdString();
+}
+
+// A hand-over consented through the window, and a notification that says
+// only that something came.
+TEST_F(DesktopTest, HandOverConsentedAndANotificationWithoutContent) {
+  ASSERT_NO_FATAL_FAILURE(EnrollTrustPerson("anna", "Anna de Vries"));
+  ASSERT_NO_FATAL_FAILURE(EnrollTrustPerson("bram", "Bram Jansen"));
+  FakeNotifier notifications;
+  Session::Options anna_options = Options("anna");
+  anna_options.notifier = &notifications;
+  Harness anna(anna_options, QStringLiteral("en"));
+  anna.session().unlock(QString::fromLatin1(kPassphrase));
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        return anna.session().stage() == Session::Main &&
+               anna.session().trustPersons()->count() == 1;  // Bram, not Anna
+      },
+      30000))
+      << anna.session().error().toStdString();
+
+  // The employee, joined without the window, writes to Anna.
+  Session::Options emp_options = Options("emp");
+  {
+    auto joined = client::App::Join(emp_options.profile_dir, kPassphrase,
+                                    client::ConnectionSettings{},
+                                    org_.access_code(), "", emp_options.app);
+    ASSERT_TRUE(joined.ok()) << joined.status();
+  }
+  Harness emp(emp_options, QStringLiteral("en"));
+  emp.session().unlock(QString::fromLatin1(kPassphrase));
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        return emp.session().stage() == Session::Main &&
+               emp.session().trustPersons()->count() == 2;
+      },
+      30000));
+  std::string anna_id;
+  for (int i = 0; i < emp.session().trustPersons()->count(); ++i) {
+    if (emp.session().trustPersons()->NameAt(i) ==
+        QStringLiteral("Anna de Vries")) {
+      anna_id = emp.session().trustPersons()->IdAt(i);
+    }
+  }
+  ASSERT_EQ(anna_id.size(), 16u);
+  const QString secret_words = QStringLiteral("Het gaat over mijn teamleider.");
+  emp.session().startCase(QString::fromStdString(base::HexEncode(anna_id)),
+                          secret_words);
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return anna.session().cases()->count() == 1; }));
+  ASSERT_TRUE(Harness::WaitFor([&] { return notifications.shown() >= 1; }));
+  EXPECT_EQ(notifications.last(), QStringLiteral("New message"));
+
+  // Anna proposes Bram; the employee consents in the window.
+  ASSERT_TRUE(anna.Click(QStringLiteral("caseItem")));
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return anna.session().currentCase()->active(); }));
+  const QString bram_id = anna.session()
+                              .trustPersons()
+                              ->data(anna.session().trustPersons()->index(0),
+                                     TrustPersonModel::IdRole)
+                              .toString();
+  anna.session().currentCase()->proposeHandover(bram_id, 1, QString());
+  ASSERT_TRUE(Harness::WaitFor([&] {
+    return emp.session().currentCase()->handoverState() ==
+           QStringLiteral("pending");
+  }));
+  Harness::Settle();
+  ASSERT_TRUE(emp.Click(QStringLiteral("consentHandover")));
+  // The employee is now in the new case with Bram, the message forwarded.
+  ASSERT_TRUE(Harness::WaitFor([&] {
+    return emp.session().currentCase()->title() ==
+               QStringLiteral("Bram Jansen") &&
+           emp.session().currentCase()->conversation()->count() == 2;
+  })) << emp.session().currentCase()->title().toStdString()
+      << " " << emp.session().currentCase()->error().toStdString();
+  EXPECT_EQ(emp.session()
+                .currentCase()
+                ->conversation()
+                ->entries()[1]
+                .event->forwarded()
+                .body(),
+            secret_words.toStdString());
+  // Anna's case closes, and says so.
+  ASSERT_TRUE(Harness::WaitFor([&] {
+    return anna.session().currentCase()->handoverState() ==
+               QStringLiteral("consented") &&
+           anna.session().currentCase()->closed();
+  }));
 }
 
 }  // namespace
