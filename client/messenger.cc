@@ -83,23 +83,24 @@ absl::StatusOr<std::optional<PendingIdentity>> Messenger::Pending(
                                      peer);
 }
 
+absl::Status Messenger::CheckPeer(std::string_view peer) const {
+  if (peer.size() != kIdSize) {
+    return absl::InvalidArgumentError("an account id has 16 bytes");
+  }
+  if (peer == own_account_id_) {
+    return absl::InvalidArgumentError("a case needs another account");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> Messenger::OpenCase(
     std::string_view trust_person_account_id, std::string_view first_message,
     absl::Time now) {
-  if (trust_person_account_id.size() != kIdSize) {
-    return absl::InvalidArgumentError("an account id has 16 bytes");
-  }
-  if (trust_person_account_id == own_account_id_) {
-    return absl::InvalidArgumentError("a case needs another account");
-  }
+  if (absl::Status s = CheckPeer(trust_person_account_id); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
   const std::string case_id = RandomId();
-  CaseRecord record;
-  record.set_peer_account_id(std::string(trust_person_account_id));
-  record.set_created_unix(absl::ToUnixSeconds(now));
-  record.set_status(CaseRecord::OPEN);
-  record.set_next_sequence(1);
-  record.set_opened_by_us(true);
+  CaseRecord record = internal::NewCaseRecord(trust_person_account_id, now,
+                                              /*opened_by_us=*/true);
   ProfileStore::Batch batch;
   absl::StatusOr<std::string> queued =
       QueueTextLocked(case_id, record, first_message, now, batch);
@@ -154,24 +155,15 @@ absl::StatusOr<std::string> Messenger::QueueInOpenCaseLocked(
 absl::StatusOr<std::string> Messenger::OpenCaseWithEvents(
     std::string_view trust_person_account_id,
     const std::vector<CaseEvent>& events, absl::Time now) {
-  if (trust_person_account_id.size() != kIdSize) {
-    return absl::InvalidArgumentError("an account id has 16 bytes");
-  }
-  if (trust_person_account_id == own_account_id_) {
-    return absl::InvalidArgumentError("a case needs another account");
-  }
+  if (absl::Status s = CheckPeer(trust_person_account_id); !s.ok()) return s;
   if (events.empty() || !MayOpenCase(events.front())) {
     return absl::InvalidArgumentError(
         "a case is opened by text or a hand-over's introduction");
   }
   absl::MutexLock lock(&mu_);
   const std::string case_id = RandomId();
-  CaseRecord record;
-  record.set_peer_account_id(std::string(trust_person_account_id));
-  record.set_created_unix(absl::ToUnixSeconds(now));
-  record.set_status(CaseRecord::OPEN);
-  record.set_next_sequence(1);
-  record.set_opened_by_us(true);
+  CaseRecord record = internal::NewCaseRecord(trust_person_account_id, now,
+                                              /*opened_by_us=*/true);
   ProfileStore::Batch batch;
   std::optional<uint64_t> next_order;
   for (const CaseEvent& event : events) {

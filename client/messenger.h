@@ -373,6 +373,8 @@ class Messenger {
       client::v1::MessageRecord stored, absl::Time now,
       ProfileStore::Batch& batch, std::optional<uint64_t>* next_order = nullptr)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // OK if a case with `peer` may be opened: a 16-byte id, not ours.
+  absl::Status CheckPeer(std::string_view peer) const;
   // The next outbox key; bumps the counter in `batch` (and in `cache`, if
   // given, which is read instead of the profile once set).
   absl::StatusOr<uint64_t> NextOrder(ProfileStore::Batch& batch,

@@ -47,6 +47,17 @@ absl::Status Corrupt() {
   return absl::DataLossError("a stored case record does not parse");
 }
 
+client::v1::CaseRecord NewCaseRecord(std::string_view peer, absl::Time now,
+                                     bool opened_by_us) {
+  client::v1::CaseRecord record;
+  record.set_peer_account_id(std::string(peer));
+  record.set_created_unix(absl::ToUnixSeconds(now));
+  record.set_status(client::v1::CaseRecord::OPEN);
+  record.set_next_sequence(1);
+  record.set_opened_by_us(opened_by_us);
+  return record;
+}
+
 bool IsWellFormed(const AppMessage& m) {
   if (m.message_id().size() != kIdSize || m.case_id().size() != kIdSize) {
     return false;

@@ -61,6 +61,10 @@ absl::StatusOr<std::optional<Record>> LoadRecord(ProfileStore& profile,
   return std::optional<Record>(std::move(record));
 }
 
+// A new, open case with `peer`, created at `now`, opened by us or by them.
+client::v1::CaseRecord NewCaseRecord(std::string_view peer, absl::Time now,
+                                     bool opened_by_us);
+
 // A structurally valid AppMessage. A CASE_EVENT's event is checked apart
 // (it may be one a newer client knows).
 bool IsWellFormed(const client::v1::AppMessage& m);

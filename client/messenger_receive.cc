@@ -227,11 +227,7 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
     return drop("case event for an unknown case");
   } else {
     out.new_case = true;
-    updated.set_peer_account_id(sender);
-    updated.set_created_unix(absl::ToUnixSeconds(now));
-    updated.set_status(CaseRecord::OPEN);
-    updated.set_next_sequence(1);
-    updated.set_opened_by_us(false);
+    updated = internal::NewCaseRecord(sender, now, /*opened_by_us=*/false);
     if (own_kind_ == AccountKind::kEmployee) {
       // Employees open their cases; a trust person writing first to an
       // employee who never wrote to them deserves a warning.

@@ -94,9 +94,8 @@ void App::Publish(const Received& r, SyncReport* report) {
       if (r.event == v1::CaseEvent::kHandoverAnswer &&
           r.event_content.handover_answer().consent() &&
           kind() == AccountKind::kTrustPerson) {
-        // The employee took the case to a colleague: our file closes too.
-        // (CaseFiles also does this when it next reads the file, should
-        // this write fail.)
+        // The employee took the case to a colleague: our file closes too
+        // (CaseFiles closes it whenever it reads it, should this fail).
         (void)stack_->case_files->MarkHandedOver(r.case_id, Now());
       }
       absl::StatusOr<CaseMessage> message =

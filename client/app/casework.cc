@@ -79,9 +79,9 @@ CaseFiles::CaseFiles(ProfileStore& profile, Messenger& messenger,
       kind_(kind),
       time_zone_(time_zone) {}
 
-absl::Status CaseFiles::Allowed(std::string_view case_id) {
+absl::StatusOr<CaseSummary> CaseFiles::Allowed(std::string_view case_id) {
   if (absl::Status s = MayKeepCaseFiles(kind_); !s.ok()) return s;
-  return messenger_.GetCase(case_id).status();
+  return messenger_.GetCase(case_id);
 }
 
 absl::StatusOr<CaseFile> CaseFiles::Get(std::string_view case_id,
@@ -92,27 +92,25 @@ absl::StatusOr<CaseFile> CaseFiles::Get(std::string_view case_id,
 
 absl::StatusOr<CaseFile> CaseFiles::GetLocked(std::string_view case_id,
                                               absl::Time now) {
-  if (absl::Status s = Allowed(case_id); !s.ok()) return s;
+  // The case once: whether it exists, and what the file follows of it.
+  absl::StatusOr<CaseSummary> summary = Allowed(case_id);
+  if (!summary.ok()) return summary.status();
   absl::StatusOr<std::optional<std::string>> raw =
       profile_.Get(Namespace::kCaseFile, case_id);
   if (!raw.ok()) return raw.status();
   CaseFile file;
   if (raw->has_value()) {
     if (!file.ParseFromString(**raw)) return Corrupt();
-    if (!file.handed_over()) {
-      absl::StatusOr<CaseSummary> summary = messenger_.GetCase(case_id);
-      if (!summary.ok()) return summary.status();
-      if (summary->handed_over) {
-        file.set_handed_over(true);
-        if (file.status() != CaseFile::CLOSED) {
-          file.set_status(CaseFile::CLOSED);
-          file.set_closed_unix(absl::ToUnixSeconds(now));
-        }
-        if (absl::Status s = profile_.Put(Namespace::kCaseFile, case_id,
-                                          file.SerializeAsString());
-            !s.ok()) {
-          return s;
-        }
+    if (!file.handed_over() && summary->handed_over) {
+      file.set_handed_over(true);
+      if (file.status() != CaseFile::CLOSED) {
+        file.set_status(CaseFile::CLOSED);
+        file.set_closed_unix(absl::ToUnixSeconds(now));
+      }
+      if (absl::Status s = profile_.Put(Namespace::kCaseFile, case_id,
+                                        file.SerializeAsString());
+          !s.ok()) {
+        return s;
       }
     }
     return file;
@@ -120,8 +118,6 @@ absl::StatusOr<CaseFile> CaseFiles::GetLocked(std::string_view case_id,
   // Registered as of the case's first message, with the next number of
   // that year: a case that came in on 30 December and is first looked at in
   // January belongs to the old year.
-  absl::StatusOr<CaseSummary> summary = messenger_.GetCase(case_id);
-  if (!summary.ok()) return summary.status();
   const absl::Time registered = std::min(summary->created, now);
   const int64_t year = absl::ToCivilYear(registered, time_zone_).year();
   const std::string counter = absl::StrCat(kNextPrefix, year);

@@ -128,7 +128,8 @@ class CaseFiles {
   // The deadlines of a whistleblower report; FAILED_PRECONDITION otherwise.
   absl::StatusOr<WbkDeadlines> Deadlines(std::string_view case_id,
                                          absl::Time now);
-  // The case was handed over: closed, and marked so.
+  // The case was handed over (its record says so): the file is closed and
+  // marked so.
   absl::StatusOr<v1::CaseFile> MarkHandedOver(std::string_view case_id,
                                               absl::Time now);
 
@@ -150,7 +151,8 @@ class CaseFiles {
   absl::StatusOr<int> PurgeExpired(absl::Time now);
 
  private:
-  absl::Status Allowed(std::string_view case_id)
+  // The case, if a trust person's and it exists.
+  absl::StatusOr<CaseSummary> Allowed(std::string_view case_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<v1::CaseFile> GetLocked(std::string_view case_id,
                                          absl::Time now)

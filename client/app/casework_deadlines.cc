@@ -190,15 +190,9 @@ absl::StatusOr<WbkDeadlines> CaseFiles::Deadlines(std::string_view case_id,
 
 absl::StatusOr<CaseFile> CaseFiles::MarkHandedOver(std::string_view case_id,
                                                    absl::Time now) {
-  return Change(case_id, now, [&](CaseFile& file) {
-    if (file.handed_over()) return absl::OkStatus();
-    file.set_handed_over(true);
-    if (file.status() != CaseFile::CLOSED) {
-      file.set_status(CaseFile::CLOSED);
-      file.set_closed_unix(absl::ToUnixSeconds(now));
-    }
-    return absl::OkStatus();
-  });
+  // Reading the file closes it once the case record says it was handed
+  // over (GetLocked): the one place that rule is written.
+  return Get(case_id, now);
 }
 
 absl::StatusOr<std::vector<DueItem>> CaseFiles::Due(absl::Time now) {
