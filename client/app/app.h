@@ -239,9 +239,12 @@ class App {
   // The anonymised invoice of an organisation for the months
   // [options.from, options.to] (invoice.h): the issuer, rate, VAT and term
   // come from the invoicing settings where `options` leaves them empty; an
-  // empty invoice number takes the next of the year ("2026-004").
+  // empty invoice number takes the next of the year ("2026-004"), which is
+  // then used up unless `draft` (a preview shows the number the invoice
+  // will get).
   absl::StatusOr<client::Invoice> OrganisationInvoice(
-      std::string_view organisation_id, InvoiceOptions options);
+      std::string_view organisation_id, InvoiceOptions options,
+      bool draft = false);
 
   // Shared with the employee, inside the encryption (case_policy.h says
   // which side may do what). Each queues one case event and returns its

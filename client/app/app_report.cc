@@ -75,7 +75,7 @@ absl::StatusOr<Report> App::OrganisationReport(std::string_view organisation_id,
 }
 
 absl::StatusOr<Invoice> App::OrganisationInvoice(
-    std::string_view organisation_id, InvoiceOptions options) {
+    std::string_view organisation_id, InvoiceOptions options, bool draft) {
   if (absl::Status s = MayKeepCaseFiles(kind()); !s.ok()) return s;
   absl::StatusOr<Organisation> org = ServedOrganisation(organisation_id);
   if (!org.ok()) return org.status();
@@ -126,7 +126,7 @@ absl::StatusOr<Invoice> App::OrganisationInvoice(
   }
   absl::StatusOr<Invoice> invoice = BuildInvoice(
       WorkOfCases(cases->cases, options.from, options.to), options);
-  if (!invoice.ok() || !numbered) return invoice;
+  if (!invoice.ok() || !numbered || draft) return invoice;
   // The number is used once the invoice is made.
   std::string bumped;
   base::PutBigEndian(bumped, next + 1, 4);

@@ -190,6 +190,40 @@ absl::StatusOr<Invoice> BuildInvoice(const std::vector<InvoiceWork>& work,
   return invoice;
 }
 
+absl::StatusOr<int64_t> ParseEuros(std::string_view text) {
+  const absl::string_view stripped =
+      absl::StripAsciiWhitespace(absl::string_view(text.data(), text.size()));
+  const std::string_view given(stripped.data(), stripped.size());
+  auto refuse = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("an amount in euros, 0 to 100000: ", std::string(given)));
+  };
+  const size_t mark = given.find_first_of(".,");
+  const std::string_view whole = given.substr(0, mark);
+  const std::string_view cents = mark == std::string_view::npos
+                                     ? std::string_view()
+                                     : given.substr(mark + 1);
+  auto digits = [](std::string_view s) {
+    for (char c : s) {
+      if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+  };
+  if (whole.empty() || whole.size() > 6 || !digits(whole) || !digits(cents) ||
+      cents.size() > 2 || (mark != std::string_view::npos && cents.empty())) {
+    return refuse();
+  }
+  int64_t value = 0;
+  for (char c : whole) value = value * 10 + (c - '0');
+  value *= 100;
+  if (!cents.empty()) {
+    value += (cents[0] - '0') * 10;  // "95,5" is 95 euros 50
+    if (cents.size() == 2) value += cents[1] - '0';
+  }
+  if (value > 100000 * int64_t{100}) return refuse();
+  return value;
+}
+
 std::string PercentText(int basis_points, ReportLanguage language) {
   std::string text = HundredthsText(basis_points, language);
   // "21,00" -> "21", "9,50" -> "9,5".

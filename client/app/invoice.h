@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "client/app/pdf_document.h"
 #include "client/app/report.h"
 #include "client/app/report_text.h"
 
@@ -84,7 +85,13 @@ absl::StatusOr<Invoice> BuildInvoice(const std::vector<InvoiceWork>& work,
 std::string InvoiceToCsv(const Invoice& invoice);
 
 // A printable A4 PDF in the invoice's language; INTERNAL if cairo fails.
-absl::StatusOr<std::string> InvoiceToPdf(const Invoice& invoice);
+// `preview`: the pages as images too (pdf_document.h).
+absl::StatusOr<std::string> InvoiceToPdf(const Invoice& invoice,
+                                         PdfPreview* preview = nullptr);
+
+// An amount in euros as a person types it ("95", "95.5", "95,50") in
+// cents, exactly; INVALID_ARGUMENT for anything else or outside 0..100000.
+absl::StatusOr<int64_t> ParseEuros(std::string_view text);
 
 // "21%", "9,5%" / "9.5%" for basis points.
 std::string PercentText(int basis_points, ReportLanguage language);

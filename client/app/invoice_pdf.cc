@@ -31,7 +31,8 @@ std::string Grouped(const std::string& iban) {
 
 }  // namespace
 
-absl::StatusOr<std::string> InvoiceToPdf(const Invoice& inv) {
+absl::StatusOr<std::string> InvoiceToPdf(const Invoice& inv,
+                                         PdfPreview* preview) {
   const InvoiceOptions& o = inv.options;
   const ReportLanguage lang = o.language;
   const std::string period =
@@ -94,7 +95,7 @@ absl::StatusOr<std::string> InvoiceToPdf(const Invoice& inv) {
   doc.Paragraph(L(Text::kPaymentRequest, lang));
   doc.Note(L(Text::kInvoiceAnonymous, lang));
   doc.Note(L(Text::kRoundingNote, lang));
-  return doc.Finish();
+  return doc.Finish(preview);
 }
 
 }  // namespace confidant::client

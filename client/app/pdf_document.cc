@@ -5,6 +5,7 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -226,6 +227,11 @@ struct PdfDocument::Impl {
     return height + 2 * kCellPadY;
   }
 
+  // Page `page` (0-based) of `count` with its footer as a PNG, `scale`
+  // pixels per point.
+  absl::StatusOr<std::string> RenderPng(size_t page, size_t count,
+                                        double scale);
+
   void RenderFooter(cairo_t* c, size_t page, size_t count) {
     SetColour(c, kRule);
     cairo_set_line_width(c, 0.6);
@@ -243,6 +249,36 @@ struct PdfDocument::Impl {
     pango_cairo_show_layout(c, right.get());
   }
 };
+
+absl::StatusOr<std::string> PdfDocument::Impl::RenderPng(size_t page,
+                                                         size_t count,
+                                                         double scale) {
+  if (!(scale > 0 && scale <= 8)) {
+    return absl::InvalidArgumentError(
+        "a preview scale is above 0 and at most 8");
+  }
+  const int width = static_cast<int>(std::ceil(kPageWidth * scale));
+  const int height = static_cast<int>(std::ceil(kPageHeight * scale));
+  std::unique_ptr<cairo_surface_t, SurfaceDeleter> image(
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height));
+  std::unique_ptr<cairo_t, CairoDeleter> c(cairo_create(image.get()));
+  cairo_set_source_rgb(c.get(), 1, 1, 1);
+  cairo_paint(c.get());
+  cairo_scale(c.get(), scale, scale);
+  for (const auto& op : pages[page]) op(c.get());
+  RenderFooter(c.get(), page + 1, count);
+  cairo_surface_flush(image.get());
+  std::string png;
+  const cairo_status_t status = cairo_status(c.get()) != CAIRO_STATUS_SUCCESS
+                                    ? cairo_status(c.get())
+                                    : cairo_surface_write_to_png_stream(
+                                          image.get(), AppendToString, &png);
+  if (status != CAIRO_STATUS_SUCCESS) {
+    return absl::InternalError(absl::StrCat("cairo could not draw a preview: ",
+                                            cairo_status_to_string(status)));
+  }
+  return png;
+}
 
 absl::StatusOr<std::unique_ptr<PdfDocument>> PdfDocument::Create(
     std::string title, Footer footer) {
@@ -413,7 +449,7 @@ void PdfDocument::PageBreak() {
   if (!impl_->PageEmpty()) impl_->NewPage();
 }
 
-absl::StatusOr<std::string> PdfDocument::Finish() {
+absl::StatusOr<std::string> PdfDocument::Finish(PdfPreview* preview) {
   if (impl_->finished) {
     return absl::FailedPreconditionError("the PDF is already finished");
   }
@@ -424,6 +460,15 @@ absl::StatusOr<std::string> PdfDocument::Finish() {
     for (const auto& op : impl_->pages[i]) op(cr);
     impl_->RenderFooter(cr, i + 1, count);
     cairo_show_page(cr);
+  }
+  if (preview != nullptr) {
+    preview->pages_png.clear();
+    for (size_t i = 0; i < count; ++i) {
+      absl::StatusOr<std::string> png =
+          impl_->RenderPng(i, count, preview->pixels_per_point);
+      if (!png.ok()) return png.status();
+      preview->pages_png.push_back(*std::move(png));
+    }
   }
   impl_->pages.clear();
   const cairo_status_t status = cairo_status(cr);

@@ -18,6 +18,12 @@
 
 namespace confidant::client {
 
+// Page images of a document, for showing it before it is saved.
+struct PdfPreview {
+  double pixels_per_point = 1.5;  // 1.5: an A4 page of 893 x 1263 pixels
+  std::vector<std::string> pages_png;
+};
+
 class PdfDocument {
  public:
   struct Footer {
@@ -73,8 +79,10 @@ class PdfDocument {
   void PageBreak();
 
   // Renders every page with its footer; the PDF's bytes. INTERNAL on a
-  // cairo error. Call once.
-  absl::StatusOr<std::string> Finish();
+  // cairo error. Call once. With `preview`, each page is also drawn by the
+  // same code into a PNG of `preview->pixels_per_point` (white background),
+  // so what a preview shows is what the PDF holds.
+  absl::StatusOr<std::string> Finish(PdfPreview* preview = nullptr);
 
  private:
   struct Impl;

@@ -111,7 +111,7 @@ void Cross(PdfDocument& doc, const CrossTable& cross, ReportLanguage lang) {
 
 }  // namespace
 
-absl::StatusOr<std::string> ReportToPdf(const Report& r) {
+absl::StatusOr<std::string> ReportToPdf(const Report& r, PdfPreview* preview) {
   const ReportLanguage lang = r.language;
   const std::string title = L(Text::kReportTitle, lang);
   absl::StatusOr<std::unique_ptr<PdfDocument>> created = PdfDocument::Create(
@@ -170,7 +170,7 @@ absl::StatusOr<std::string> ReportToPdf(const Report& r) {
     doc.Paragraph(r.trends);
   }
 
-  return doc.Finish();
+  return doc.Finish(preview);
 }
 
 }  // namespace confidant::client

@@ -8,12 +8,15 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "client/app/pdf_document.h"
 #include "client/app/report.h"
 
 namespace confidant::client {
 
-// The PDF's bytes; INTERNAL if cairo fails.
-absl::StatusOr<std::string> ReportToPdf(const Report& report);
+// The PDF's bytes; INTERNAL if cairo fails. `preview`: the pages as images
+// too (pdf_document.h).
+absl::StatusOr<std::string> ReportToPdf(const Report& report,
+                                        PdfPreview* preview = nullptr);
 
 }  // namespace confidant::client
 

@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "client/app/deadlines.h"
+#include "client/app/invoice.h"
 #include "client/cli/cli.h"
 
 namespace confidant::cli {
@@ -376,7 +377,7 @@ int CaseworkSettings(const Request& req) {
     changed = true;
   }
   if (req.default_rate.has_value()) {
-    absl::StatusOr<int64_t> rate = ParseEuros(*req.default_rate);
+    absl::StatusOr<int64_t> rate = client::ParseEuros(*req.default_rate);
     if (!rate.ok()) return Fail(rate.status());
     inv->set_hourly_rate_cents(*rate);
     changed = true;

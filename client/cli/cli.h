@@ -162,8 +162,6 @@ int CaseAnswerHandover(const Request& req, bool consent);
 int CaseBlock(const Request& req, bool block);
 int Report(const Request& req);   // report_commands.cc
 int Invoice(const Request& req);  // report_commands.cc
-// Euros ("95", "95.50") in cents; INVALID_ARGUMENT outside 0..100000.
-absl::StatusOr<int64_t> ParseEuros(const std::string& text);
 
 // The app (open_app.cc).
 std::string ProfileDir(const Request& req);

@@ -79,15 +79,6 @@ std::string Euros(int64_t cents) {
 
 }  // namespace
 
-absl::StatusOr<int64_t> ParseEuros(const std::string& text) {
-  double euros = 0;
-  if (!absl::SimpleAtod(text, &euros) || euros < 0 || euros > 100000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("an amount in euros, 0 to 100000: ", text));
-  }
-  return static_cast<int64_t>(euros * 100 + 0.5);
-}
-
 int Report(const Request& req) {
   if (req.format != "pdf" && req.format != "csv") {
     PrintError("--format is pdf or csv");
@@ -167,7 +158,7 @@ int Invoice(const Request& req) {
   options.language = *language;
   options.invoice_number = req.number;
   if (!req.rate.empty()) {
-    absl::StatusOr<int64_t> rate = ParseEuros(req.rate);
+    absl::StatusOr<int64_t> rate = client::ParseEuros(req.rate);
     if (!rate.ok()) return Fail(rate.status());
     options.hourly_rate_cents = *rate;
   }

@@ -116,6 +116,20 @@ TEST(InvoiceTest, RefusesBadInput) {
   EXPECT_TRUE(refused(o));
 }
 
+TEST(InvoiceTest, ParsesEurosAsTyped) {
+  EXPECT_EQ(*ParseEuros("95"), 9500);
+  EXPECT_EQ(*ParseEuros("95,5"), 9550);
+  EXPECT_EQ(*ParseEuros("95.50"), 9550);
+  EXPECT_EQ(*ParseEuros(" 0,07 "), 7);
+  EXPECT_EQ(*ParseEuros("100000"), 10000000);
+  for (const char* bad : {"", "-5", "95,", ",5", "95,505", "1e3", "95 50",
+                          "100000,01", "1.000,00", "€95", "9999999"}) {
+    EXPECT_EQ(ParseEuros(bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
 TEST(InvoiceTest, WorkOfCasesTakesTheMonthsAndNothingElse) {
   std::vector<ReportCase> cases(3);
   cases[0].registered = absl::CivilDay(2026, 9, 30);

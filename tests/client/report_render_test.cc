@@ -249,5 +249,62 @@ TEST_F(RenderTest, InvoiceRendersWithTotalsAndNoCaseData) {
   }
 }
 
+// The width and height in a PNG's IHDR chunk.
+std::pair<uint32_t, uint32_t> PngSize(const std::string& png) {
+  auto be32 = [&](size_t at) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(png[at])) << 24 |
+           static_cast<uint32_t>(static_cast<unsigned char>(png[at + 1]))
+               << 16 |
+           static_cast<uint32_t>(static_cast<unsigned char>(png[at + 2])) << 8 |
+           static_cast<uint32_t>(static_cast<unsigned char>(png[at + 3]));
+  };
+  if (png.size() < 24 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) {
+    return {0, 0};
+  }
+  return {be32(16), be32(20)};
+}
+
+// The preview is drawn by the PDF's own code: one image per page of the
+// PDF, A4 at the asked scale, and not blank.
+TEST(PdfPreviewTest, OneImagePerPageOfThePdf) {
+  ReportOptions options = TestReportOptions();
+  options.trends = LongTrends();
+  const auto report = BuildReport(SampleCases(), options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  PdfPreview preview;
+  preview.pixels_per_point = 1.5;
+  const auto pdf = ReportToPdf(*report, &preview);
+  ASSERT_TRUE(pdf.ok()) << pdf.status();
+  size_t pages = 0;
+  for (size_t at = pdf->find("/Type /Page"); at != std::string::npos;
+       at = pdf->find("/Type /Page", at + 1)) {
+    if (pdf->compare(at, 12, "/Type /Pages") != 0) ++pages;
+  }
+  ASSERT_GE(pages, 3u);
+  ASSERT_EQ(preview.pages_png.size(), pages);
+  for (const std::string& png : preview.pages_png) {
+    EXPECT_EQ(PngSize(png), std::make_pair(uint32_t{893}, uint32_t{1263}));
+    // A white page with only its footer compresses to a few kilobytes.
+    EXPECT_GT(png.size(), 20000u);
+  }
+
+  const InvoiceOptions invoice_options = TestInvoiceOptions();
+  const auto invoice = BuildInvoice(
+      WorkOfCases(SampleCases(), invoice_options.from, invoice_options.to),
+      invoice_options);
+  ASSERT_TRUE(invoice.ok()) << invoice.status();
+  PdfPreview small;
+  small.pixels_per_point = 0.5;
+  ASSERT_TRUE(InvoiceToPdf(*invoice, &small).ok());
+  ASSERT_EQ(small.pages_png.size(), 1u);
+  EXPECT_EQ(PngSize(small.pages_png[0]),
+            std::make_pair(uint32_t{298}, uint32_t{421}));
+
+  PdfPreview bad;
+  bad.pixels_per_point = 0;
+  EXPECT_EQ(InvoiceToPdf(*invoice, &bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace confidant::client
