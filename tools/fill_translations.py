@@ -2,8 +2,10 @@
 """Fills client/desktop/i18n/*.ts from a dictionary (English -> Dutch).
 
 Used once per batch of new strings by a developer: `ninja update_translations`
-adds the new source texts, this script fills in the ones it knows, and
-tests/desktop/translations_test.cpp fails on any it left unfinished.
+adds the new source texts, this script fills in the ones the dictionary
+holds (a finished Dutch translation already in the file is kept when the
+dictionary does not name it), and tests/desktop/translations_test.cpp fails
+on any it left unfinished.
 Usage: fill_translations.py NL_DICT.py TS_NL TS_EN
 """
 import runpy
@@ -17,6 +19,18 @@ def english_plural(source):
     return [singular, plural]
 
 
+def finished(translation):
+    """The finished translation held, or None."""
+    if translation is None or translation.get("type") in ("unfinished",
+                                                           "vanished",
+                                                           "obsolete"):
+        return None
+    forms = [f.text for f in translation.findall("numerusform")]
+    if forms:
+        return forms if all(forms) else None
+    return translation.text or None
+
+
 def fill(path, translate):
     tree = ET.parse(path)
     missing = []
@@ -26,6 +40,8 @@ def fill(path, translate):
         if translation is None:
             translation = ET.SubElement(message, "translation")
         value = translate(source, message.get("numerus") == "yes")
+        if value is None:
+            value = finished(translation)
         if value is None:
             missing.append(source)
             continue

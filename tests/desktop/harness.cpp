@@ -84,6 +84,11 @@ bool Harness::Click(const QString& name) {
   return true;
 }
 
+void Harness::Key(Qt::Key key, Qt::KeyboardModifiers modifiers) {
+  QTest::keyClick(window_, key, modifiers);
+  Settle(50);
+}
+
 bool Harness::Type(const QString& name, const QString& text) {
   QObject* field = Find(name);
   if (field == nullptr) return false;

@@ -36,6 +36,8 @@ class Harness {
   QQuickItem* Item(const QString& name) const;
   // A mouse click in the middle of `item` (which must be visible).
   bool Click(const QString& name);
+  // Presses and releases `key` in the window (where the focus is).
+  void Key(Qt::Key key, Qt::KeyboardModifiers modifiers = Qt::NoModifier);
   // Puts `text` into a text field or area.
   bool Type(const QString& name, const QString& text);
   // Runs the event loop until `ready` holds or `timeout_ms` passed.

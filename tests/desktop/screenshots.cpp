@@ -238,6 +238,53 @@ int Run(const QString& out_dir, const QString& language) {
     h.Click(QStringLiteral("settingsButton"));
     Harness::Settle(300);
     shot(h, "11-settings");
+    h.Key(Qt::Key_Escape);
+    h.Click(QStringLiteral("proposeAppointmentButton"));
+    h.Click(QStringLiteral("addSlotButton"));
+    Harness::Settle(300);
+    shot(h, "12-appointment");
+    h.Click(QStringLiteral("datePicker"));
+    Harness::Settle(300);
+    shot(h, "13-calendar");
+    h.Key(Qt::Key_Escape);  // the calendar
+    h.Key(Qt::Key_Escape);  // the dialog
+    h.Click(QStringLiteral("dueTab"));
+    Harness::WaitFor([&] { return h.session().due()->count() >= 1; });
+    Harness::Settle(300);
+    shot(h, "14-due");
+    h.Click(QStringLiteral("reportsTab"));
+    h.Type(QStringLiteral("reportTrends"),
+           QString::fromUtf8(say.Say(
+               "Meldingen over omgangsvormen in teamoverleggen vragen "
+               "aandacht van het management.",
+               "Reports about conduct in team meetings need the attention "
+               "of management.")));
+    h.Click(QStringLiteral("previewButton"));
+    Harness::WaitFor([&] { return h.session().reports()->pageCount() > 0; });
+    Harness::Settle(500);
+    shot(h, "15-report-preview");
+    client::v1::CaseworkSettings settings =
+        *h.session().app()->CaseworkSettings();
+    client::v1::Invoicing* inv = settings.mutable_invoicing();
+    inv->set_name("Anna de Vries");
+    inv->set_practice("De Vries Vertrouwenszaken");
+    inv->add_address_lines("Keizersgracht 123");
+    inv->add_address_lines("1015 CJ Amsterdam");
+    inv->set_kvk_number("12345678");
+    inv->set_vat_number("NL123456789B01");
+    inv->set_iban("NL91 ABNA 0417 1643 00");
+    inv->set_hourly_rate_cents(9500);
+    (void)h.session().app()->SaveCaseworkSettings(settings);
+    h.Find(QStringLiteral("documentKind"))->setProperty("currentIndex", 1);
+    const int before = h.session().reports()->generation();
+    h.Click(QStringLiteral("previewButton"));
+    Harness::WaitFor(
+        [&] { return h.session().reports()->generation() > before; });
+    Harness::Settle(500);
+    shot(h, "16-invoice-preview");
+    h.Click(QStringLiteral("invoicingButton"));
+    Harness::Settle(300);
+    shot(h, "17-invoicing-details");
   }
   return 0;
 }

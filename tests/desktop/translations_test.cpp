@@ -117,6 +117,26 @@ TEST_P(TranslationsTest, NoStringOfTheSourcesIsMissing) {
   }
 }
 
+// Words of the C++ layer come from UserText only: moc names the context of
+// a QObject in a namespace "confidant::desktop::Class", which lupdate (6.4)
+// spells "Class", so such a class's own tr() would never be translated.
+TEST_P(TranslationsTest, EveryContextIsAViewOrUserText) {
+  QSet<QString> allowed = {QStringLiteral("UserText")};
+  for (const QString& source :
+       QString::fromUtf8(CONFIDANT_TR_SOURCES)
+           .split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+    if (source.endsWith(QLatin1String(".qml"))) {
+      allowed.insert(source.section(QLatin1Char('/'), -1).chopped(4));
+    }
+  }
+  for (const Entry& e : Read(QStringLiteral(CONFIDANT_TS_DIR "/confidant_%1.ts")
+                                 .arg(GetParam()))) {
+    EXPECT_TRUE(allowed.contains(e.context))
+        << "context " << e.context.toStdString() << " of \""
+        << e.source.toStdString() << "\": use UserText::tr() in the C++ layer";
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Languages, TranslationsTest,
                          ::testing::Values("nl", "en"));
 

@@ -2,6 +2,92 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB">
 <context>
+    <name>AppointmentDialog</name>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="12" />
+        <source>Propose a time</source>
+        <translation>Propose a time</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="27" />
+        <source>Propose</source>
+        <translation>Propose</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="32" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="71" />
+        <source>The employee picks one of these times, or asks for others.</source>
+        <translation>The employee picks one of these times, or asks for others.</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="81" />
+        <source>Time %1</source>
+        <translation>Time %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="93" />
+        <source>Start time</source>
+        <translation>Start time</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="99" />
+        <source>Remove this time</source>
+        <translation>Remove this time</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="107" />
+        <source>Add another time</source>
+        <translation>Add another time</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="113" />
+        <location filename="../qml/AppointmentDialog.qml" line="118" />
+        <source>Minutes</source>
+        <translation>Minutes</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="120" />
+        <location filename="../qml/AppointmentDialog.qml" line="124" />
+        <source>How</source>
+        <translation>How</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="125" />
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="125" />
+        <source>By phone</source>
+        <translation>By phone</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="125" />
+        <source>On location</source>
+        <translation>On location</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="127" />
+        <location filename="../qml/AppointmentDialog.qml" line="132" />
+        <source>Where</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="138" />
+        <source>A note for the employee (optional)</source>
+        <translation>A note for the employee (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="139" />
+        <source>A note for the employee</source>
+        <translation>A note for the employee</translation>
+    </message>
+</context>
+<context>
     <name>AppointmentPanel</name>
     <message>
         <location filename="../qml/AppointmentPanel.qml" line="32" />
@@ -45,48 +131,6 @@
     </message>
 </context>
 <context>
-    <name>CaseController</name>
-    <message>
-        <location filename="../src/case_controller.cpp" line="21" />
-        <source>%1, %2 minutes, %3</source>
-        <translation>%1, %2 minutes, %3</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="134" />
-        <source>Case %1</source>
-        <translation>Case %1</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="135" />
-        <source>Case</source>
-        <translation>Case</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="138" />
-        <source>Your trust person</source>
-        <translation>Your trust person</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="333" />
-        <source>Conversation (Confidant)</source>
-        <translation>Conversation (Confidant)</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="339" />
-        <source>The calendar file could not be written.</source>
-        <translation>The calendar file could not be written.</translation>
-    </message>
-</context>
-<context>
-    <name>CaseFileController</name>
-    <message>
-        <location filename="../src/case_file_controller.cpp" line="111" />
-        <location filename="../src/case_file_controller.cpp" line="120" />
-        <source>Done on %1</source>
-        <translation>Done on %1</translation>
-    </message>
-</context>
-<context>
     <name>CaseView</name>
     <message>
         <location filename="../qml/CaseView.qml" line="25" />
@@ -124,105 +168,72 @@
         <translation>Propose a time…</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="45" />
+        <location filename="../qml/CaseView.qml" line="47" />
+        <source>More…</source>
+        <translation>More…</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="48" />
+        <source>More actions</source>
+        <translation>More actions</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="55" />
         <source>Hand over…</source>
         <translation>Hand over…</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="50" />
+        <location filename="../qml/CaseView.qml" line="60" />
         <source>Unblock sender</source>
         <translation>Unblock sender</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="50" />
+        <location filename="../qml/CaseView.qml" line="60" />
         <source>Block sender</source>
         <translation>Block sender</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="68" />
-        <source>Propose a time</source>
-        <translation>Propose a time</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="73" />
-        <location filename="../qml/CaseView.qml" line="128" />
+        <location filename="../qml/CaseView.qml" line="87" />
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="78" />
-        <location filename="../qml/CaseView.qml" line="133" />
+        <location filename="../qml/CaseView.qml" line="92" />
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="90" />
-        <source>Day and time (YYYY-MM-DD HH:MM)</source>
-        <translation>Day and time (YYYY-MM-DD HH:MM)</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="95" />
-        <source>Day and time</source>
-        <translation>Day and time</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="98" />
-        <source>Minutes</source>
-        <translation>Minutes</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="103" />
-        <source>Online</source>
-        <translation>Online</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="103" />
-        <source>By phone</source>
-        <translation>By phone</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="103" />
-        <source>On location</source>
-        <translation>On location</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="108" />
-        <location filename="../qml/CaseView.qml" line="109" />
-        <source>Where</source>
-        <translation>Where</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="123" />
+        <location filename="../qml/CaseView.qml" line="82" />
         <source>Hand over to a colleague</source>
         <translation>Hand over to a colleague</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="140" />
+        <location filename="../qml/CaseView.qml" line="99" />
         <source>Colleague of the organisation</source>
         <translation>Colleague of the organisation</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="147" />
+        <location filename="../qml/CaseView.qml" line="106" />
         <source>Colleague</source>
         <translation>Colleague</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="155" />
+        <location filename="../qml/CaseView.qml" line="114" />
         <source>Conflict of interest</source>
         <translation>Conflict of interest</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="156" />
+        <location filename="../qml/CaseView.qml" line="115" />
         <source>The other party already has this trust person</source>
         <translation>The other party already has this trust person</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="157" />
+        <location filename="../qml/CaseView.qml" line="116" />
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="162" />
+        <location filename="../qml/CaseView.qml" line="121" />
         <source>A note for the employee (optional)</source>
         <translation>A note for the employee (optional)</translation>
     </message>
@@ -331,6 +342,48 @@
         <location filename="../qml/ConversationView.qml" line="176" />
         <source>This case is closed.</source>
         <translation>This case is closed.</translation>
+    </message>
+</context>
+<context>
+    <name>DatePicker</name>
+    <message>
+        <location filename="../qml/DatePicker.qml" line="14" />
+        <source>Day: %1</source>
+        <translation>Day: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/DatePicker.qml" line="45" />
+        <source>Previous month</source>
+        <translation>Previous month</translation>
+    </message>
+    <message>
+        <location filename="../qml/DatePicker.qml" line="58" />
+        <source>Next month</source>
+        <translation>Next month</translation>
+    </message>
+</context>
+<context>
+    <name>DuePage</name>
+    <message>
+        <location filename="../qml/DuePage.qml" line="20" />
+        <location filename="../qml/DuePage.qml" line="44" />
+        <source>Deadlines</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
+        <location filename="../qml/DuePage.qml" line="29" />
+        <source>Whistleblower reports must be acknowledged within 7 days and answered within 3 months (Wet bescherming klokkenluiders). Closed cases are purged when their retention period ends.</source>
+        <translation>Whistleblower reports must be acknowledged within 7 days and answered within 3 months (Wet bescherming klokkenluiders). Closed cases are purged when their retention period ends.</translation>
+    </message>
+    <message>
+        <location filename="../qml/DuePage.qml" line="48" />
+        <source>Case %1: %2, %3, %4</source>
+        <translation>Case %1: %2, %3, %4</translation>
+    </message>
+    <message>
+        <location filename="../qml/DuePage.qml" line="106" />
+        <source>Nothing is due. Deadlines of whistleblower reports and of purging closed cases appear here.</source>
+        <translation>Nothing is due. Deadlines of whistleblower reports and of purging closed cases appear here.</translation>
     </message>
 </context>
 <context>
@@ -507,7 +560,7 @@
     <name>InboxPage</name>
     <message>
         <location filename="../qml/InboxPage.qml" line="29" />
-        <location filename="../qml/InboxPage.qml" line="63" />
+        <location filename="../qml/InboxPage.qml" line="76" />
         <source>Cases</source>
         <translation>Cases</translation>
     </message>
@@ -532,29 +585,137 @@
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="46" />
+        <location filename="../qml/InboxPage.qml" line="50" />
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="51" />
+        <source>All organisations</source>
+        <translation>All organisations</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="59" />
         <source>Due</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="47" />
+        <location filename="../qml/InboxPage.qml" line="60" />
         <source>Only cases with a deadline due</source>
         <translation>Only cases with a deadline due</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/InboxPage.qml" line="68" />
+        <location filename="../qml/InboxPage.qml" line="81" />
         <source>Case %1, %2, %n unread</source>
         <translation><numerusform>Case %1, %2, %n unread</numerusform><numerusform>Case %1, %2, %n unread</numerusform></translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="135" />
+        <location filename="../qml/InboxPage.qml" line="148" />
         <source>No cases yet. When an employee writes to you, the case appears here.</source>
         <translation>No cases yet. When an employee writes to you, the case appears here.</translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="150" />
+        <location filename="../qml/InboxPage.qml" line="163" />
         <source>Choose a case.</source>
         <translation>Choose a case.</translation>
+    </message>
+</context>
+<context>
+    <name>InvoicingDialog</name>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="12" />
+        <source>Invoicing details</source>
+        <translation>Invoicing details</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="22" />
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="34" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="61" />
+        <location filename="../qml/InvoicingDialog.qml" line="62" />
+        <source>Your name</source>
+        <translation>Your name</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="63" />
+        <source>Practice (optional)</source>
+        <translation>Practice (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="64" />
+        <source>Practice</source>
+        <translation>Practice</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="65" />
+        <source>Address (one line each)</source>
+        <translation>Address (one line each)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="71" />
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="74" />
+        <location filename="../qml/InvoicingDialog.qml" line="75" />
+        <source>KvK number</source>
+        <translation>KvK number</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="76" />
+        <location filename="../qml/InvoicingDialog.qml" line="77" />
+        <source>VAT number</source>
+        <translation>VAT number</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="78" />
+        <location filename="../qml/InvoicingDialog.qml" line="79" />
+        <source>IBAN</source>
+        <translation>IBAN</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="80" />
+        <source>E-mail address (optional)</source>
+        <translation>E-mail address (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="81" />
+        <source>E-mail address</source>
+        <translation>E-mail address</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="85" />
+        <location filename="../qml/InvoicingDialog.qml" line="86" />
+        <source>Hourly rate in euros</source>
+        <translation>Hourly rate in euros</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="87" />
+        <source>VAT (%)</source>
+        <translation>VAT (%)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="88" />
+        <source>VAT percentage</source>
+        <translation>VAT percentage</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="89" />
+        <source>Payment term (days)</source>
+        <translation>Payment term (days)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="90" />
+        <source>Payment term in days</source>
+        <translation>Payment term in days</translation>
     </message>
 </context>
 <context>
@@ -813,6 +974,163 @@
     </message>
 </context>
 <context>
+    <name>ReportsPage</name>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="42" />
+        <source>Reports and invoices</source>
+        <translation>Reports and invoices</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="53" />
+        <location filename="../qml/ReportsPage.qml" line="58" />
+        <source>Document</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="59" />
+        <source>Yearly report</source>
+        <translation>Yearly report</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="59" />
+        <source>Invoice</source>
+        <translation>Invoice</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="63" />
+        <location filename="../qml/ReportsPage.qml" line="71" />
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="76" />
+        <source>Year and period</source>
+        <translation>Year and period</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="82" />
+        <source>Year</source>
+        <translation>Year</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="95" />
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="96" />
+        <source>Whole year</source>
+        <translation>Whole year</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="96" />
+        <source>1st quarter</source>
+        <translation>1st quarter</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="96" />
+        <source>2nd quarter</source>
+        <translation>2nd quarter</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="97" />
+        <source>3rd quarter</source>
+        <translation>3rd quarter</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="97" />
+        <source>4th quarter</source>
+        <translation>4th quarter</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="100" />
+        <location filename="../qml/ReportsPage.qml" line="105" />
+        <source>Language of the document</source>
+        <translation>Language of the document</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="111" />
+        <source>Trends and recommendations (optional)</source>
+        <translation>Trends and recommendations (optional)</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="121" />
+        <source>Trends and recommendations</source>
+        <translation>Trends and recommendations</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="122" />
+        <source>What you noticed this year, without anything that points to a person.</source>
+        <translation>What you noticed this year, without anything that points to a person.</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="132" />
+        <source>The invoice counts cases, conversations and hours only. The next invoice number is used when you save it.</source>
+        <translation>The invoice counts cases, conversations and hours only. The next invoice number is used when you save it.</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="138" />
+        <source>Invoicing details…</source>
+        <translation>Invoicing details…</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="144" />
+        <location filename="../qml/ReportsPage.qml" line="202" />
+        <source>Preview</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="152" />
+        <source>Working…</source>
+        <translation>Working…</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="174" />
+        <source>Save as PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="180" />
+        <source>Save as CSV…</source>
+        <translation>Save as CSV…</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="191" />
+        <source>Saved: %1</source>
+        <translation>Saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="227" />
+        <source>Page %1 of %2</source>
+        <translation>Page %1 of %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="239" />
+        <source>Choose a document and press Preview. You see it here exactly as it will be printed.</source>
+        <translation>Choose a document and press Preview. You see it here exactly as it will be printed.</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="248" />
+        <source>Save as CSV</source>
+        <translation>Save as CSV</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="248" />
+        <source>Save as PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="252" />
+        <source>CSV files (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="252" />
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>SafetyNumberPage</name>
     <message>
         <location filename="../qml/SafetyNumberPage.qml" line="13" />
@@ -853,14 +1171,6 @@
         <location filename="../qml/SafetyNumberPage.qml" line="77" />
         <source>The numbers are the same: mark as verified</source>
         <translation>The numbers are the same: mark as verified</translation>
-    </message>
-</context>
-<context>
-    <name>Session</name>
-    <message>
-        <location filename="../src/session.cpp" line="318" />
-        <source>New message</source>
-        <translation>New message</translation>
     </message>
 </context>
 <context>
@@ -951,6 +1261,39 @@
     </message>
 </context>
 <context>
+    <name>TrustPersonHome</name>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="23" />
+        <source>Sections</source>
+        <translation>Sections</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="28" />
+        <source>Cases (%1 unread)</source>
+        <translation>Cases (%1 unread)</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="29" />
+        <source>Cases</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="34" />
+        <source>Deadlines (%1 today or late)</source>
+        <translation>Deadlines (%1 today or late)</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="35" />
+        <source>Deadlines</source>
+        <translation>Deadlines</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="39" />
+        <source>Reports and invoices</source>
+        <translation>Reports and invoices</translation>
+    </message>
+</context>
+<context>
     <name>UnlockPage</name>
     <message>
         <location filename="../qml/UnlockPage.qml" line="17" />
@@ -986,363 +1329,489 @@
         <translation>This invite code is unknown or has been used already. Ask the administrator for a new one.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="33" />
+        <location filename="../src/user_text.cpp" line="34" />
         <source>This invite code has expired. Ask the administrator for a new one.</source>
         <translation>This invite code has expired. Ask the administrator for a new one.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="37" />
+        <location filename="../src/user_text.cpp" line="39" />
         <source>This access code is not known. Ask your organisation for the current one.</source>
         <translation>This access code is not known. Ask your organisation for the current one.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="41" />
+        <location filename="../src/user_text.cpp" line="44" />
         <source>This relay does not have the key your organisation published. It may not be your organisation's relay: nothing was sent to it.</source>
         <translation>This relay does not have the key your organisation published. It may not be your organisation's relay: nothing was sent to it.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="47" />
+        <location filename="../src/user_text.cpp" line="51" />
         <source>Only the trust person of a case can do that.</source>
         <translation>Only the trust person of a case can do that.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="50" />
+        <location filename="../src/user_text.cpp" line="54" />
         <source>Only the employee of a case can do that.</source>
         <translation>Only the employee of a case can do that.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="55" />
+        <location filename="../src/user_text.cpp" line="59" />
         <source>This profile is open in another Confidant window. Close that one first.</source>
         <translation>This profile is open in another Confidant window. Close that one first.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="58" />
+        <location filename="../src/user_text.cpp" line="63" />
         <source>The relay cannot be reached right now. Your messages wait safely and leave as soon as it is back.</source>
         <translation>The relay cannot be reached right now. Your messages wait safely and leave as soon as it is back.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="61" />
+        <location filename="../src/user_text.cpp" line="67" />
         <source>The relay did not answer in time. Your messages wait safely and leave as soon as it is back.</source>
         <translation>The relay did not answer in time. Your messages wait safely and leave as soon as it is back.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="64" />
+        <location filename="../src/user_text.cpp" line="71" />
         <source>The profile on this computer is damaged or was changed outside Confidant. It cannot be opened safely.</source>
         <translation>The profile on this computer is damaged or was changed outside Confidant. It cannot be opened safely.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="68" />
+        <location filename="../src/user_text.cpp" line="76" />
         <source>The disk is full. Make some room; nothing you typed is lost.</source>
         <translation>The disk is full. Make some room; nothing you typed is lost.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="71" />
+        <location filename="../src/user_text.cpp" line="80" />
         <source>The relay is busy. Try again in a minute.</source>
         <translation>The relay is busy. Try again in a minute.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="74" />
+        <location filename="../src/user_text.cpp" line="83" />
         <source>The safety number of this conversation changed. Compare the new number before you send anything.</source>
         <translation>The safety number of this conversation changed. Compare the new number before you send anything.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="78" />
+        <location filename="../src/user_text.cpp" line="88" />
         <source>This case was handed over. Write in the new case.</source>
         <translation>This case was handed over. Write in the new case.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="80" />
+        <location filename="../src/user_text.cpp" line="90" />
         <source>This case is closed.</source>
         <translation>This case is closed.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="84" />
+        <location filename="../src/user_text.cpp" line="94" />
         <source>This passphrase is too easy to guess. Use a few unusual words, or a longer sentence.</source>
         <translation>This passphrase is too easy to guess. Use a few unusual words, or a longer sentence.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="88" />
+        <location filename="../src/user_text.cpp" line="99" />
         <source>A message cannot be empty or longer than 64 KB.</source>
         <translation>A message cannot be empty or longer than 64 KB.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="93" />
+        <location filename="../src/user_text.cpp" line="102" />
+        <source>Choose the organisation first.</source>
+        <translation>Choose the organisation first.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="105" />
+        <source>There is no registered work to invoice in this period.</source>
+        <translation>There is no registered work to invoice in this period.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="108" />
+        <source>Fill in your name under Invoicing details first.</source>
+        <translation>Fill in your name under Invoicing details first.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="111" />
+        <source>Fill in your address under Invoicing details first.</source>
+        <translation>Fill in your address under Invoicing details first.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="114" />
+        <source>The KvK number has 8 digits. Check Invoicing details.</source>
+        <translation>The KvK number has 8 digits. Check Invoicing details.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="117" />
+        <source>The VAT number is not right (for example NL123456789B01). Check Invoicing details.</source>
+        <translation>The VAT number is not right (for example NL123456789B01). Check Invoicing details.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="122" />
+        <source>The IBAN is not right. Check Invoicing details.</source>
+        <translation>The IBAN is not right. Check Invoicing details.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="125" />
+        <source>Give the hourly rate in euros, for example 95 or 95,50.</source>
+        <translation>Give the hourly rate in euros, for example 95 or 95,50.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="128" />
+        <source>VAT is a percentage from 0 to 100.</source>
+        <translation>VAT is a percentage from 0 to 100.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="131" />
+        <source>The payment term is 0 to 365 days.</source>
+        <translation>The payment term is 0 to 365 days.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="134" />
+        <source>A name or address line is too long (at most 200 characters).</source>
+        <translation>A name or address line is too long (at most 200 characters).</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="139" />
         <source>There is no profile on this computer yet.</source>
         <translation>There is no profile on this computer yet.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="95" />
+        <location filename="../src/user_text.cpp" line="141" />
         <source>This case no longer exists.</source>
         <translation>This case no longer exists.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="101" />
+        <location filename="../src/user_text.cpp" line="147" />
         <source>Something went wrong: %1</source>
         <translation>Something went wrong: %1</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="109" />
+        <location filename="../src/user_text.cpp" line="155" />
         <source>Waiting to be sent</source>
         <translation>Waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="111" />
+        <location filename="../src/user_text.cpp" line="157" />
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="113" />
+        <location filename="../src/user_text.cpp" line="159" />
         <source>Delivered</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="115" />
+        <location filename="../src/user_text.cpp" line="161" />
         <source>Not sent</source>
         <translation>Not sent</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="125" />
+        <location filename="../src/user_text.cpp" line="171" />
         <source>Received</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="127" />
-        <location filename="../src/user_text.cpp" line="140" />
+        <location filename="../src/user_text.cpp" line="173" />
+        <location filename="../src/user_text.cpp" line="186" />
         <source>In progress</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="129" />
-        <location filename="../src/user_text.cpp" line="144" />
+        <location filename="../src/user_text.cpp" line="175" />
+        <location filename="../src/user_text.cpp" line="190" />
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="138" />
+        <location filename="../src/user_text.cpp" line="184" />
         <source>New</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="142" />
+        <location filename="../src/user_text.cpp" line="188" />
         <source>Waiting for the employee</source>
         <translation>Waiting for the employee</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="153" />
+        <location filename="../src/user_text.cpp" line="199" />
         <source>Employee</source>
         <translation>Employee</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="155" />
+        <location filename="../src/user_text.cpp" line="201" />
         <source>Manager</source>
         <translation>Manager</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="157" />
+        <location filename="../src/user_text.cpp" line="203" />
         <source>HR</source>
         <translation>HR</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="159" />
-        <location filename="../src/user_text.cpp" line="199" />
-        <location filename="../src/user_text.cpp" line="218" />
+        <location filename="../src/user_text.cpp" line="205" />
+        <location filename="../src/user_text.cpp" line="245" />
+        <location filename="../src/user_text.cpp" line="264" />
         <source>Other</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="161" />
+        <location filename="../src/user_text.cpp" line="207" />
         <source>Not recorded</source>
         <translation>Not recorded</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="168" />
+        <location filename="../src/user_text.cpp" line="214" />
         <source>Listening and advice</source>
         <translation>Listening and advice</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="170" />
+        <location filename="../src/user_text.cpp" line="216" />
         <source>Referral</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="172" />
+        <location filename="../src/user_text.cpp" line="218" />
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="174" />
+        <location filename="../src/user_text.cpp" line="220" />
         <source>Support in a formal complaint</source>
         <translation>Support in a formal complaint</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="176" />
+        <location filename="../src/user_text.cpp" line="222" />
         <source>Whistleblower report (Wbk)</source>
         <translation>Whistleblower report (Wbk)</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="185" />
+        <location filename="../src/user_text.cpp" line="231" />
         <source>Company doctor</source>
         <translation>Company doctor</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="187" />
+        <location filename="../src/user_text.cpp" line="233" />
         <source>GP</source>
         <translation>GP</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="189" />
+        <location filename="../src/user_text.cpp" line="235" />
         <source>Mediator</source>
         <translation>Mediator</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="191" />
+        <location filename="../src/user_text.cpp" line="237" />
         <source>Lawyer</source>
         <translation>Lawyer</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="193" />
+        <location filename="../src/user_text.cpp" line="239" />
         <source>Complaints committee</source>
         <translation>Complaints committee</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="195" />
+        <location filename="../src/user_text.cpp" line="241" />
         <source>Police</source>
         <translation>Police</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="197" />
+        <location filename="../src/user_text.cpp" line="243" />
         <source>Social work</source>
         <translation>Social work</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="208" />
+        <location filename="../src/user_text.cpp" line="254" />
         <source>Resolved</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="210" />
+        <location filename="../src/user_text.cpp" line="256" />
         <source>Referred</source>
         <translation>Referred</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="212" />
+        <location filename="../src/user_text.cpp" line="258" />
         <source>Formal complaint filed</source>
         <translation>Formal complaint filed</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="214" />
+        <location filename="../src/user_text.cpp" line="260" />
         <source>Withdrawn</source>
         <translation>Withdrawn</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="216" />
+        <location filename="../src/user_text.cpp" line="262" />
         <source>No further contact</source>
         <translation>No further contact</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="220" />
+        <location filename="../src/user_text.cpp" line="266" />
         <source>Still open</source>
         <translation>Still open</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="227" />
+        <location filename="../src/user_text.cpp" line="273" />
         <source>Conflict of interest</source>
         <translation>Conflict of interest</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="229" />
+        <location filename="../src/user_text.cpp" line="275" />
         <source>The other party already has this trust person</source>
         <translation>The other party already has this trust person</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="231" />
+        <location filename="../src/user_text.cpp" line="277" />
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="240" />
+        <location filename="../src/user_text.cpp" line="286" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="242" />
+        <location filename="../src/user_text.cpp" line="288" />
         <source>By phone</source>
         <translation>By phone</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="244" />
+        <location filename="../src/user_text.cpp" line="290" />
         <source>On location</source>
         <translation>On location</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="253" />
+        <location filename="../src/user_text.cpp" line="299" />
         <source>Acknowledgement of receipt</source>
         <translation>Acknowledgement of receipt</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="255" />
+        <location filename="../src/user_text.cpp" line="301" />
         <source>Feedback to the reporter</source>
         <translation>Feedback to the reporter</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="257" />
+        <location filename="../src/user_text.cpp" line="303" />
         <source>Case will be purged</source>
         <translation>Case will be purged</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="266" />
+        <location filename="../src/user_text.cpp" line="309" />
+        <source>today</source>
+        <translation>today</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/user_text.cpp" line="310" />
+        <source>in %n day(s)</source>
+        <translation><numerusform>in %n day</numerusform><numerusform>in %n days</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/user_text.cpp" line="311" />
+        <source>%n day(s) overdue</source>
+        <translation><numerusform>%n day overdue</numerusform><numerusform>%n days overdue</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="318" />
         <source>Status: %1</source>
         <translation>Status: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/user_text.cpp" line="270" />
+        <location filename="../src/user_text.cpp" line="322" />
         <source>The trust person proposes %n time(s) for a conversation.</source>
         <translation><numerusform>The trust person proposes %n time for a conversation.</numerusform><numerusform>The trust person proposes %n times for a conversation.</numerusform></translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="274" />
+        <location filename="../src/user_text.cpp" line="326" />
         <source>Other times asked for.</source>
         <translation>Other times asked for.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="275" />
+        <location filename="../src/user_text.cpp" line="327" />
         <source>Time %1 accepted.</source>
         <translation>Time %1 accepted.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="278" />
+        <location filename="../src/user_text.cpp" line="330" />
         <source>The trust person proposes that %1 takes over this case (%2).</source>
         <translation>The trust person proposes that %1 takes over this case (%2).</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="283" />
+        <location filename="../src/user_text.cpp" line="335" />
         <source>Handed over with consent. This case is closed.</source>
         <translation>Handed over with consent. This case is closed.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="284" />
+        <location filename="../src/user_text.cpp" line="336" />
         <source>The hand-over was refused.</source>
         <translation>The hand-over was refused.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="286" />
+        <location filename="../src/user_text.cpp" line="338" />
         <source>Handed over by a colleague (%1).</source>
         <translation>Handed over by a colleague (%1).</translation>
     </message>
     <message>
-        <location filename="../src/case_list_model.cpp" line="115" />
+        <location filename="../src/case_list_model.cpp" line="119" />
         <source>Trust person</source>
         <translation>Trust person</translation>
     </message>
     <message>
-        <location filename="../src/case_list_model.cpp" line="118" />
+        <location filename="../src/case_list_model.cpp" line="120" />
         <source>Handed over</source>
         <translation>Handed over</translation>
     </message>
     <message>
-        <location filename="../src/case_list_model.cpp" line="124" />
+        <location filename="../src/case_list_model.cpp" line="126" />
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../src/report_controller.cpp" line="152" />
+        <source>Cases in this period: %1</source>
+        <translation>Cases in this period: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/report_controller.cpp" line="157" />
+        <source>%n case file(s) without an organisation left out</source>
+        <translation><numerusform>%n case file without an organisation left out</numerusform><numerusform>%n case files without an organisation left out</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/report_controller.cpp" line="185" />
+        <source>Invoice %1: %n case(s), total %2</source>
+        <translation><numerusform>Invoice %1: %n case, total %2</numerusform><numerusform>Invoice %1: %n cases, total %2</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../src/case_file_controller.cpp" line="111" />
+        <location filename="../src/case_file_controller.cpp" line="120" />
+        <source>Done on %1</source>
+        <translation>Done on %1</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="20" />
+        <source>%1, %2 minutes, %3</source>
+        <translation>%1, %2 minutes, %3</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="133" />
+        <source>Case %1</source>
+        <translation>Case %1</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="133" />
+        <source>Case</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="136" />
+        <source>Your trust person</source>
+        <translation>Your trust person</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="330" />
+        <source>Conversation (Confidant)</source>
+        <translation>Conversation (Confidant)</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="336" />
+        <source>The calendar file could not be written.</source>
+        <translation>The calendar file could not be written.</translation>
+    </message>
+    <message>
+        <location filename="../src/session.cpp" line="307" />
+        <source>New message</source>
+        <translation>New message</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,92 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="nl_NL">
 <context>
+    <name>AppointmentDialog</name>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="12" />
+        <source>Propose a time</source>
+        <translation>Een tijd voorstellen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="27" />
+        <source>Propose</source>
+        <translation>Voorstellen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="32" />
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="71" />
+        <source>The employee picks one of these times, or asks for others.</source>
+        <translation>De medewerker kiest een van deze tijden, of vraagt om andere.</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="81" />
+        <source>Time %1</source>
+        <translation>Tijd %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="93" />
+        <source>Start time</source>
+        <translation>Begintijd</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="99" />
+        <source>Remove this time</source>
+        <translation>Deze tijd weghalen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="107" />
+        <source>Add another time</source>
+        <translation>Nog een tijd toevoegen</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="113" />
+        <location filename="../qml/AppointmentDialog.qml" line="118" />
+        <source>Minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="120" />
+        <location filename="../qml/AppointmentDialog.qml" line="124" />
+        <source>How</source>
+        <translation>Hoe</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="125" />
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="125" />
+        <source>By phone</source>
+        <translation>Telefonisch</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="125" />
+        <source>On location</source>
+        <translation>Op locatie</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="127" />
+        <location filename="../qml/AppointmentDialog.qml" line="132" />
+        <source>Where</source>
+        <translation>Waar</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="138" />
+        <source>A note for the employee (optional)</source>
+        <translation>Een toelichting voor de medewerker (optioneel)</translation>
+    </message>
+    <message>
+        <location filename="../qml/AppointmentDialog.qml" line="139" />
+        <source>A note for the employee</source>
+        <translation>Een opmerking voor de medewerker</translation>
+    </message>
+</context>
+<context>
     <name>AppointmentPanel</name>
     <message>
         <location filename="../qml/AppointmentPanel.qml" line="32" />
@@ -45,48 +131,6 @@
     </message>
 </context>
 <context>
-    <name>CaseController</name>
-    <message>
-        <location filename="../src/case_controller.cpp" line="21" />
-        <source>%1, %2 minutes, %3</source>
-        <translation>%1, %2 minuten, %3</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="134" />
-        <source>Case %1</source>
-        <translation>Melding %1</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="135" />
-        <source>Case</source>
-        <translation>Melding</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="138" />
-        <source>Your trust person</source>
-        <translation>Je vertrouwenspersoon</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="333" />
-        <source>Conversation (Confidant)</source>
-        <translation>Gesprek (Confidant)</translation>
-    </message>
-    <message>
-        <location filename="../src/case_controller.cpp" line="339" />
-        <source>The calendar file could not be written.</source>
-        <translation>Het agendabestand kon niet worden opgeslagen.</translation>
-    </message>
-</context>
-<context>
-    <name>CaseFileController</name>
-    <message>
-        <location filename="../src/case_file_controller.cpp" line="111" />
-        <location filename="../src/case_file_controller.cpp" line="120" />
-        <source>Done on %1</source>
-        <translation>Gedaan op %1</translation>
-    </message>
-</context>
-<context>
     <name>CaseView</name>
     <message>
         <location filename="../qml/CaseView.qml" line="25" />
@@ -124,105 +168,72 @@
         <translation>Tijd voorstellen…</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="45" />
+        <location filename="../qml/CaseView.qml" line="47" />
+        <source>More…</source>
+        <translation>Meer…</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="48" />
+        <source>More actions</source>
+        <translation>Meer acties</translation>
+    </message>
+    <message>
+        <location filename="../qml/CaseView.qml" line="55" />
         <source>Hand over…</source>
         <translation>Overdragen…</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="50" />
+        <location filename="../qml/CaseView.qml" line="60" />
         <source>Unblock sender</source>
         <translation>Afzender deblokkeren</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="50" />
+        <location filename="../qml/CaseView.qml" line="60" />
         <source>Block sender</source>
         <translation>Afzender blokkeren</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="68" />
-        <source>Propose a time</source>
-        <translation>Een tijd voorstellen</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="73" />
-        <location filename="../qml/CaseView.qml" line="128" />
+        <location filename="../qml/CaseView.qml" line="87" />
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="78" />
-        <location filename="../qml/CaseView.qml" line="133" />
+        <location filename="../qml/CaseView.qml" line="92" />
         <source>Cancel</source>
         <translation>Annuleren</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="90" />
-        <source>Day and time (YYYY-MM-DD HH:MM)</source>
-        <translation>Dag en tijd (JJJJ-MM-DD UU:MM)</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="95" />
-        <source>Day and time</source>
-        <translation>Dag en tijd</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="98" />
-        <source>Minutes</source>
-        <translation>Minuten</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="103" />
-        <source>Online</source>
-        <translation>Online</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="103" />
-        <source>By phone</source>
-        <translation>Telefonisch</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="103" />
-        <source>On location</source>
-        <translation>Op locatie</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="108" />
-        <location filename="../qml/CaseView.qml" line="109" />
-        <source>Where</source>
-        <translation>Waar</translation>
-    </message>
-    <message>
-        <location filename="../qml/CaseView.qml" line="123" />
+        <location filename="../qml/CaseView.qml" line="82" />
         <source>Hand over to a colleague</source>
         <translation>Overdragen aan een collega</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="140" />
+        <location filename="../qml/CaseView.qml" line="99" />
         <source>Colleague of the organisation</source>
         <translation>Collega van de organisatie</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="147" />
+        <location filename="../qml/CaseView.qml" line="106" />
         <source>Colleague</source>
         <translation>Collega</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="155" />
+        <location filename="../qml/CaseView.qml" line="114" />
         <source>Conflict of interest</source>
         <translation>Belangenverstrengeling</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="156" />
+        <location filename="../qml/CaseView.qml" line="115" />
         <source>The other party already has this trust person</source>
         <translation>De andere partij heeft deze vertrouwenspersoon al</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="157" />
+        <location filename="../qml/CaseView.qml" line="116" />
         <source>Absence</source>
         <translation>Afwezigheid</translation>
     </message>
     <message>
-        <location filename="../qml/CaseView.qml" line="162" />
+        <location filename="../qml/CaseView.qml" line="121" />
         <source>A note for the employee (optional)</source>
         <translation>Een toelichting voor de medewerker (optioneel)</translation>
     </message>
@@ -331,6 +342,48 @@
         <location filename="../qml/ConversationView.qml" line="176" />
         <source>This case is closed.</source>
         <translation>Deze melding is afgesloten.</translation>
+    </message>
+</context>
+<context>
+    <name>DatePicker</name>
+    <message>
+        <location filename="../qml/DatePicker.qml" line="14" />
+        <source>Day: %1</source>
+        <translation>Dag: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/DatePicker.qml" line="45" />
+        <source>Previous month</source>
+        <translation>Vorige maand</translation>
+    </message>
+    <message>
+        <location filename="../qml/DatePicker.qml" line="58" />
+        <source>Next month</source>
+        <translation>Volgende maand</translation>
+    </message>
+</context>
+<context>
+    <name>DuePage</name>
+    <message>
+        <location filename="../qml/DuePage.qml" line="20" />
+        <location filename="../qml/DuePage.qml" line="44" />
+        <source>Deadlines</source>
+        <translation>Termijnen</translation>
+    </message>
+    <message>
+        <location filename="../qml/DuePage.qml" line="29" />
+        <source>Whistleblower reports must be acknowledged within 7 days and answered within 3 months (Wet bescherming klokkenluiders). Closed cases are purged when their retention period ends.</source>
+        <translation>Van een melding van een misstand bevestig je de ontvangst binnen 7 dagen, en je geeft binnen 3 maanden terugkoppeling (Wet bescherming klokkenluiders). Gesloten zaken worden gewist als hun bewaartermijn afloopt.</translation>
+    </message>
+    <message>
+        <location filename="../qml/DuePage.qml" line="48" />
+        <source>Case %1: %2, %3, %4</source>
+        <translation>Zaak %1: %2, %3, %4</translation>
+    </message>
+    <message>
+        <location filename="../qml/DuePage.qml" line="106" />
+        <source>Nothing is due. Deadlines of whistleblower reports and of purging closed cases appear here.</source>
+        <translation>Er verloopt niets. Termijnen van meldingen van een misstand en van het wissen van gesloten zaken staan hier.</translation>
     </message>
 </context>
 <context>
@@ -507,7 +560,7 @@
     <name>InboxPage</name>
     <message>
         <location filename="../qml/InboxPage.qml" line="29" />
-        <location filename="../qml/InboxPage.qml" line="63" />
+        <location filename="../qml/InboxPage.qml" line="76" />
         <source>Cases</source>
         <translation>Meldingen</translation>
     </message>
@@ -532,29 +585,137 @@
         <translation>Afgesloten</translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="46" />
+        <location filename="../qml/InboxPage.qml" line="50" />
+        <source>Organisation</source>
+        <translation>Organisatie</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="51" />
+        <source>All organisations</source>
+        <translation>Alle organisaties</translation>
+    </message>
+    <message>
+        <location filename="../qml/InboxPage.qml" line="59" />
         <source>Due</source>
         <translation>Termijn</translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="47" />
+        <location filename="../qml/InboxPage.qml" line="60" />
         <source>Only cases with a deadline due</source>
         <translation>Alleen meldingen met een termijn die verloopt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/InboxPage.qml" line="68" />
+        <location filename="../qml/InboxPage.qml" line="81" />
         <source>Case %1, %2, %n unread</source>
         <translation><numerusform>Melding %1, %2, %n ongelezen</numerusform><numerusform>Melding %1, %2, %n ongelezen</numerusform></translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="135" />
+        <location filename="../qml/InboxPage.qml" line="148" />
         <source>No cases yet. When an employee writes to you, the case appears here.</source>
         <translation>Nog geen meldingen. Als een medewerker je schrijft, verschijnt de melding hier.</translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="150" />
+        <location filename="../qml/InboxPage.qml" line="163" />
         <source>Choose a case.</source>
         <translation>Kies een melding.</translation>
+    </message>
+</context>
+<context>
+    <name>InvoicingDialog</name>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="12" />
+        <source>Invoicing details</source>
+        <translation>Factuurgegevens</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="22" />
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="34" />
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="61" />
+        <location filename="../qml/InvoicingDialog.qml" line="62" />
+        <source>Your name</source>
+        <translation>Je naam</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="63" />
+        <source>Practice (optional)</source>
+        <translation>Praktijk (niet verplicht)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="64" />
+        <source>Practice</source>
+        <translation>Praktijk</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="65" />
+        <source>Address (one line each)</source>
+        <translation>Adres (elke regel apart)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="71" />
+        <source>Address</source>
+        <translation>Adres</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="74" />
+        <location filename="../qml/InvoicingDialog.qml" line="75" />
+        <source>KvK number</source>
+        <translation>KvK-nummer</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="76" />
+        <location filename="../qml/InvoicingDialog.qml" line="77" />
+        <source>VAT number</source>
+        <translation>Btw-nummer</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="78" />
+        <location filename="../qml/InvoicingDialog.qml" line="79" />
+        <source>IBAN</source>
+        <translation>IBAN</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="80" />
+        <source>E-mail address (optional)</source>
+        <translation>E-mailadres (niet verplicht)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="81" />
+        <source>E-mail address</source>
+        <translation>E-mailadres</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="85" />
+        <location filename="../qml/InvoicingDialog.qml" line="86" />
+        <source>Hourly rate in euros</source>
+        <translation>Uurtarief in euro</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="87" />
+        <source>VAT (%)</source>
+        <translation>Btw (%)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="88" />
+        <source>VAT percentage</source>
+        <translation>Btw-percentage</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="89" />
+        <source>Payment term (days)</source>
+        <translation>Betaaltermijn (dagen)</translation>
+    </message>
+    <message>
+        <location filename="../qml/InvoicingDialog.qml" line="90" />
+        <source>Payment term in days</source>
+        <translation>Betaaltermijn in dagen</translation>
     </message>
 </context>
 <context>
@@ -813,6 +974,163 @@
     </message>
 </context>
 <context>
+    <name>ReportsPage</name>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="42" />
+        <source>Reports and invoices</source>
+        <translation>Jaarverslag en facturen</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="53" />
+        <location filename="../qml/ReportsPage.qml" line="58" />
+        <source>Document</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="59" />
+        <source>Yearly report</source>
+        <translation>Jaarverslag</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="59" />
+        <source>Invoice</source>
+        <translation>Factuur</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="63" />
+        <location filename="../qml/ReportsPage.qml" line="71" />
+        <source>Organisation</source>
+        <translation>Organisatie</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="76" />
+        <source>Year and period</source>
+        <translation>Jaar en periode</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="82" />
+        <source>Year</source>
+        <translation>Jaar</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="95" />
+        <source>Period</source>
+        <translation>Periode</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="96" />
+        <source>Whole year</source>
+        <translation>Heel het jaar</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="96" />
+        <source>1st quarter</source>
+        <translation>1e kwartaal</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="96" />
+        <source>2nd quarter</source>
+        <translation>2e kwartaal</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="97" />
+        <source>3rd quarter</source>
+        <translation>3e kwartaal</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="97" />
+        <source>4th quarter</source>
+        <translation>4e kwartaal</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="100" />
+        <location filename="../qml/ReportsPage.qml" line="105" />
+        <source>Language of the document</source>
+        <translation>Taal van het document</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="111" />
+        <source>Trends and recommendations (optional)</source>
+        <translation>Trends en aanbevelingen (niet verplicht)</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="121" />
+        <source>Trends and recommendations</source>
+        <translation>Trends en aanbevelingen</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="122" />
+        <source>What you noticed this year, without anything that points to a person.</source>
+        <translation>Wat je dit jaar opviel, zonder iets dat naar een persoon wijst.</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="132" />
+        <source>The invoice counts cases, conversations and hours only. The next invoice number is used when you save it.</source>
+        <translation>De factuur telt alleen zaken, gesprekken en uren. Het volgende factuurnummer wordt gebruikt als je hem bewaart.</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="138" />
+        <source>Invoicing details…</source>
+        <translation>Factuurgegevens…</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="144" />
+        <location filename="../qml/ReportsPage.qml" line="202" />
+        <source>Preview</source>
+        <translation>Voorbeeld</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="152" />
+        <source>Working…</source>
+        <translation>Bezig…</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="174" />
+        <source>Save as PDF…</source>
+        <translation>Bewaren als pdf…</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="180" />
+        <source>Save as CSV…</source>
+        <translation>Bewaren als csv…</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="191" />
+        <source>Saved: %1</source>
+        <translation>Bewaard: %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="227" />
+        <source>Page %1 of %2</source>
+        <translation>Pagina %1 van %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="239" />
+        <source>Choose a document and press Preview. You see it here exactly as it will be printed.</source>
+        <translation>Kies een document en druk op Voorbeeld. Je ziet het hier precies zoals het wordt afgedrukt.</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="248" />
+        <source>Save as CSV</source>
+        <translation>Bewaren als csv</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="248" />
+        <source>Save as PDF</source>
+        <translation>Bewaren als pdf</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="252" />
+        <source>CSV files (*.csv)</source>
+        <translation>Csv-bestanden (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../qml/ReportsPage.qml" line="252" />
+        <source>PDF files (*.pdf)</source>
+        <translation>Pdf-bestanden (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>SafetyNumberPage</name>
     <message>
         <location filename="../qml/SafetyNumberPage.qml" line="13" />
@@ -853,14 +1171,6 @@
         <location filename="../qml/SafetyNumberPage.qml" line="77" />
         <source>The numbers are the same: mark as verified</source>
         <translation>De cijfers zijn gelijk: als gecontroleerd markeren</translation>
-    </message>
-</context>
-<context>
-    <name>Session</name>
-    <message>
-        <location filename="../src/session.cpp" line="318" />
-        <source>New message</source>
-        <translation>Nieuw bericht</translation>
     </message>
 </context>
 <context>
@@ -951,6 +1261,39 @@
     </message>
 </context>
 <context>
+    <name>TrustPersonHome</name>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="23" />
+        <source>Sections</source>
+        <translation>Onderdelen</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="28" />
+        <source>Cases (%1 unread)</source>
+        <translation>Meldingen (%1 ongelezen)</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="29" />
+        <source>Cases</source>
+        <translation>Meldingen</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="34" />
+        <source>Deadlines (%1 today or late)</source>
+        <translation>Termijnen (%1 vandaag of te laat)</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="35" />
+        <source>Deadlines</source>
+        <translation>Termijnen</translation>
+    </message>
+    <message>
+        <location filename="../qml/TrustPersonHome.qml" line="39" />
+        <source>Reports and invoices</source>
+        <translation>Jaarverslag en facturen</translation>
+    </message>
+</context>
+<context>
     <name>UnlockPage</name>
     <message>
         <location filename="../qml/UnlockPage.qml" line="17" />
@@ -986,363 +1329,489 @@
         <translation>Deze uitnodigingscode is onbekend of al gebruikt. Vraag de beheerder om een nieuwe.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="33" />
+        <location filename="../src/user_text.cpp" line="34" />
         <source>This invite code has expired. Ask the administrator for a new one.</source>
         <translation>Deze uitnodigingscode is verlopen. Vraag de beheerder om een nieuwe.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="37" />
+        <location filename="../src/user_text.cpp" line="39" />
         <source>This access code is not known. Ask your organisation for the current one.</source>
         <translation>Deze toegangscode is niet bekend. Vraag je organisatie om de huidige.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="41" />
+        <location filename="../src/user_text.cpp" line="44" />
         <source>This relay does not have the key your organisation published. It may not be your organisation's relay: nothing was sent to it.</source>
         <translation>Deze relay heeft niet de sleutel die je organisatie publiceerde. Misschien is het niet de relay van je organisatie: er is niets naartoe gestuurd.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="47" />
+        <location filename="../src/user_text.cpp" line="51" />
         <source>Only the trust person of a case can do that.</source>
         <translation>Alleen de vertrouwenspersoon van een melding kan dat.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="50" />
+        <location filename="../src/user_text.cpp" line="54" />
         <source>Only the employee of a case can do that.</source>
         <translation>Alleen de medewerker van een melding kan dat.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="55" />
+        <location filename="../src/user_text.cpp" line="59" />
         <source>This profile is open in another Confidant window. Close that one first.</source>
         <translation>Dit profiel is open in een ander Confidant-venster. Sluit dat eerst.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="58" />
+        <location filename="../src/user_text.cpp" line="63" />
         <source>The relay cannot be reached right now. Your messages wait safely and leave as soon as it is back.</source>
         <translation>De relay is nu niet bereikbaar. Je berichten wachten veilig en gaan weg zodra hij terug is.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="61" />
+        <location filename="../src/user_text.cpp" line="67" />
         <source>The relay did not answer in time. Your messages wait safely and leave as soon as it is back.</source>
         <translation>De relay antwoordde niet op tijd. Je berichten wachten veilig en gaan weg zodra hij terug is.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="64" />
+        <location filename="../src/user_text.cpp" line="71" />
         <source>The profile on this computer is damaged or was changed outside Confidant. It cannot be opened safely.</source>
         <translation>Het profiel op deze computer is beschadigd of buiten Confidant veranderd. Het kan niet veilig worden geopend.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="68" />
+        <location filename="../src/user_text.cpp" line="76" />
         <source>The disk is full. Make some room; nothing you typed is lost.</source>
         <translation>De schijf is vol. Maak wat ruimte; niets van wat je typte is verloren.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="71" />
+        <location filename="../src/user_text.cpp" line="80" />
         <source>The relay is busy. Try again in a minute.</source>
         <translation>De relay is druk. Probeer het over een minuut opnieuw.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="74" />
+        <location filename="../src/user_text.cpp" line="83" />
         <source>The safety number of this conversation changed. Compare the new number before you send anything.</source>
         <translation>Het veiligheidsnummer van dit gesprek is veranderd. Vergelijk het nieuwe nummer voordat je iets verstuurt.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="78" />
+        <location filename="../src/user_text.cpp" line="88" />
         <source>This case was handed over. Write in the new case.</source>
         <translation>Deze melding is overgedragen. Schrijf in de nieuwe melding.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="80" />
+        <location filename="../src/user_text.cpp" line="90" />
         <source>This case is closed.</source>
         <translation>Deze melding is afgesloten.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="84" />
+        <location filename="../src/user_text.cpp" line="94" />
         <source>This passphrase is too easy to guess. Use a few unusual words, or a longer sentence.</source>
         <translation>Deze wachtwoordzin is te makkelijk te raden. Gebruik een paar ongewone woorden, of een langere zin.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="88" />
+        <location filename="../src/user_text.cpp" line="99" />
         <source>A message cannot be empty or longer than 64 KB.</source>
         <translation>Een bericht kan niet leeg zijn of langer dan 64 KB.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="93" />
+        <location filename="../src/user_text.cpp" line="102" />
+        <source>Choose the organisation first.</source>
+        <translation>Kies eerst de organisatie.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="105" />
+        <source>There is no registered work to invoice in this period.</source>
+        <translation>Er is in deze periode geen geregistreerd werk om te factureren.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="108" />
+        <source>Fill in your name under Invoicing details first.</source>
+        <translation>Vul eerst je naam in bij Factuurgegevens.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="111" />
+        <source>Fill in your address under Invoicing details first.</source>
+        <translation>Vul eerst je adres in bij Factuurgegevens.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="114" />
+        <source>The KvK number has 8 digits. Check Invoicing details.</source>
+        <translation>Het KvK-nummer heeft 8 cijfers. Kijk bij Factuurgegevens.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="117" />
+        <source>The VAT number is not right (for example NL123456789B01). Check Invoicing details.</source>
+        <translation>Het btw-nummer klopt niet (bijvoorbeeld NL123456789B01). Kijk bij Factuurgegevens.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="122" />
+        <source>The IBAN is not right. Check Invoicing details.</source>
+        <translation>De IBAN klopt niet. Kijk bij Factuurgegevens.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="125" />
+        <source>Give the hourly rate in euros, for example 95 or 95,50.</source>
+        <translation>Geef het uurtarief in euro, bijvoorbeeld 95 of 95,50.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="128" />
+        <source>VAT is a percentage from 0 to 100.</source>
+        <translation>Btw is een percentage van 0 tot 100.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="131" />
+        <source>The payment term is 0 to 365 days.</source>
+        <translation>De betaaltermijn is 0 tot 365 dagen.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="134" />
+        <source>A name or address line is too long (at most 200 characters).</source>
+        <translation>Een naam of adresregel is te lang (hoogstens 200 tekens).</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="139" />
         <source>There is no profile on this computer yet.</source>
         <translation>Er is nog geen profiel op deze computer.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="95" />
+        <location filename="../src/user_text.cpp" line="141" />
         <source>This case no longer exists.</source>
         <translation>Deze melding bestaat niet meer.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="101" />
+        <location filename="../src/user_text.cpp" line="147" />
         <source>Something went wrong: %1</source>
         <translation>Er ging iets mis: %1</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="109" />
+        <location filename="../src/user_text.cpp" line="155" />
         <source>Waiting to be sent</source>
         <translation>Wacht op verzenden</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="111" />
+        <location filename="../src/user_text.cpp" line="157" />
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="113" />
+        <location filename="../src/user_text.cpp" line="159" />
         <source>Delivered</source>
         <translation>Afgeleverd</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="115" />
+        <location filename="../src/user_text.cpp" line="161" />
         <source>Not sent</source>
         <translation>Niet verzonden</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="125" />
+        <location filename="../src/user_text.cpp" line="171" />
         <source>Received</source>
         <translation>Ontvangen</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="127" />
-        <location filename="../src/user_text.cpp" line="140" />
+        <location filename="../src/user_text.cpp" line="173" />
+        <location filename="../src/user_text.cpp" line="186" />
         <source>In progress</source>
         <translation>In behandeling</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="129" />
-        <location filename="../src/user_text.cpp" line="144" />
+        <location filename="../src/user_text.cpp" line="175" />
+        <location filename="../src/user_text.cpp" line="190" />
         <source>Closed</source>
         <translation>Afgesloten</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="138" />
+        <location filename="../src/user_text.cpp" line="184" />
         <source>New</source>
         <translation>Nieuw</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="142" />
+        <location filename="../src/user_text.cpp" line="188" />
         <source>Waiting for the employee</source>
         <translation>Wacht op de medewerker</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="153" />
+        <location filename="../src/user_text.cpp" line="199" />
         <source>Employee</source>
         <translation>Medewerker</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="155" />
+        <location filename="../src/user_text.cpp" line="201" />
         <source>Manager</source>
         <translation>Leidinggevende</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="157" />
+        <location filename="../src/user_text.cpp" line="203" />
         <source>HR</source>
         <translation>HR</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="159" />
-        <location filename="../src/user_text.cpp" line="199" />
-        <location filename="../src/user_text.cpp" line="218" />
+        <location filename="../src/user_text.cpp" line="205" />
+        <location filename="../src/user_text.cpp" line="245" />
+        <location filename="../src/user_text.cpp" line="264" />
         <source>Other</source>
         <translation>Anders</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="161" />
+        <location filename="../src/user_text.cpp" line="207" />
         <source>Not recorded</source>
         <translation>Niet vastgelegd</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="168" />
+        <location filename="../src/user_text.cpp" line="214" />
         <source>Listening and advice</source>
         <translation>Luisteren en advies</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="170" />
+        <location filename="../src/user_text.cpp" line="216" />
         <source>Referral</source>
         <translation>Doorverwijzing</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="172" />
+        <location filename="../src/user_text.cpp" line="218" />
         <source>Mediation</source>
         <translation>Bemiddeling</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="174" />
+        <location filename="../src/user_text.cpp" line="220" />
         <source>Support in a formal complaint</source>
         <translation>Ondersteuning bij een formele klacht</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="176" />
+        <location filename="../src/user_text.cpp" line="222" />
         <source>Whistleblower report (Wbk)</source>
         <translation>Melding Wet bescherming klokkenluiders</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="185" />
+        <location filename="../src/user_text.cpp" line="231" />
         <source>Company doctor</source>
         <translation>Bedrijfsarts</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="187" />
+        <location filename="../src/user_text.cpp" line="233" />
         <source>GP</source>
         <translation>Huisarts</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="189" />
+        <location filename="../src/user_text.cpp" line="235" />
         <source>Mediator</source>
         <translation>Mediator</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="191" />
+        <location filename="../src/user_text.cpp" line="237" />
         <source>Lawyer</source>
         <translation>Advocaat</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="193" />
+        <location filename="../src/user_text.cpp" line="239" />
         <source>Complaints committee</source>
         <translation>Klachtencommissie</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="195" />
+        <location filename="../src/user_text.cpp" line="241" />
         <source>Police</source>
         <translation>Politie</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="197" />
+        <location filename="../src/user_text.cpp" line="243" />
         <source>Social work</source>
         <translation>Maatschappelijk werk</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="208" />
+        <location filename="../src/user_text.cpp" line="254" />
         <source>Resolved</source>
         <translation>Opgelost</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="210" />
+        <location filename="../src/user_text.cpp" line="256" />
         <source>Referred</source>
         <translation>Doorverwezen</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="212" />
+        <location filename="../src/user_text.cpp" line="258" />
         <source>Formal complaint filed</source>
         <translation>Formele klacht ingediend</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="214" />
+        <location filename="../src/user_text.cpp" line="260" />
         <source>Withdrawn</source>
         <translation>Ingetrokken</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="216" />
+        <location filename="../src/user_text.cpp" line="262" />
         <source>No further contact</source>
         <translation>Geen verder contact</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="220" />
+        <location filename="../src/user_text.cpp" line="266" />
         <source>Still open</source>
         <translation>Nog lopend</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="227" />
+        <location filename="../src/user_text.cpp" line="273" />
         <source>Conflict of interest</source>
         <translation>Belangenverstrengeling</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="229" />
+        <location filename="../src/user_text.cpp" line="275" />
         <source>The other party already has this trust person</source>
         <translation>De andere partij heeft deze vertrouwenspersoon al</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="231" />
+        <location filename="../src/user_text.cpp" line="277" />
         <source>Absence</source>
         <translation>Afwezigheid</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="240" />
+        <location filename="../src/user_text.cpp" line="286" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="242" />
+        <location filename="../src/user_text.cpp" line="288" />
         <source>By phone</source>
         <translation>Telefonisch</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="244" />
+        <location filename="../src/user_text.cpp" line="290" />
         <source>On location</source>
         <translation>Op locatie</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="253" />
+        <location filename="../src/user_text.cpp" line="299" />
         <source>Acknowledgement of receipt</source>
         <translation>Ontvangstbevestiging</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="255" />
+        <location filename="../src/user_text.cpp" line="301" />
         <source>Feedback to the reporter</source>
         <translation>Terugkoppeling aan de melder</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="257" />
+        <location filename="../src/user_text.cpp" line="303" />
         <source>Case will be purged</source>
         <translation>Melding wordt verwijderd</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="266" />
+        <location filename="../src/user_text.cpp" line="309" />
+        <source>today</source>
+        <translation>vandaag</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/user_text.cpp" line="310" />
+        <source>in %n day(s)</source>
+        <translation><numerusform>over %n dag</numerusform><numerusform>over %n dagen</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/user_text.cpp" line="311" />
+        <source>%n day(s) overdue</source>
+        <translation><numerusform>%n dag te laat</numerusform><numerusform>%n dagen te laat</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="318" />
         <source>Status: %1</source>
         <translation>Status: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/user_text.cpp" line="270" />
+        <location filename="../src/user_text.cpp" line="322" />
         <source>The trust person proposes %n time(s) for a conversation.</source>
         <translation><numerusform>De vertrouwenspersoon stelt %n tijd voor een gesprek voor.</numerusform><numerusform>De vertrouwenspersoon stelt %n tijden voor een gesprek voor.</numerusform></translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="274" />
+        <location filename="../src/user_text.cpp" line="326" />
         <source>Other times asked for.</source>
         <translation>Om andere tijden gevraagd.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="275" />
+        <location filename="../src/user_text.cpp" line="327" />
         <source>Time %1 accepted.</source>
         <translation>Tijd %1 geaccepteerd.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="278" />
+        <location filename="../src/user_text.cpp" line="330" />
         <source>The trust person proposes that %1 takes over this case (%2).</source>
         <translation>De vertrouwenspersoon stelt voor dat %1 deze melding overneemt (%2).</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="283" />
+        <location filename="../src/user_text.cpp" line="335" />
         <source>Handed over with consent. This case is closed.</source>
         <translation>Met toestemming overgedragen. Deze melding is afgesloten.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="284" />
+        <location filename="../src/user_text.cpp" line="336" />
         <source>The hand-over was refused.</source>
         <translation>De overdracht is geweigerd.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="286" />
+        <location filename="../src/user_text.cpp" line="338" />
         <source>Handed over by a colleague (%1).</source>
         <translation>Overgedragen door een collega (%1).</translation>
     </message>
     <message>
-        <location filename="../src/case_list_model.cpp" line="115" />
+        <location filename="../src/case_list_model.cpp" line="119" />
         <source>Trust person</source>
         <translation>Vertrouwenspersoon</translation>
     </message>
     <message>
-        <location filename="../src/case_list_model.cpp" line="118" />
+        <location filename="../src/case_list_model.cpp" line="120" />
         <source>Handed over</source>
         <translation>Overgedragen</translation>
     </message>
     <message>
-        <location filename="../src/case_list_model.cpp" line="124" />
+        <location filename="../src/case_list_model.cpp" line="126" />
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../src/report_controller.cpp" line="152" />
+        <source>Cases in this period: %1</source>
+        <translation>Zaken in deze periode: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/report_controller.cpp" line="157" />
+        <source>%n case file(s) without an organisation left out</source>
+        <translation><numerusform>%n dossier zonder organisatie weggelaten</numerusform><numerusform>%n dossiers zonder organisatie weggelaten</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../src/report_controller.cpp" line="185" />
+        <source>Invoice %1: %n case(s), total %2</source>
+        <translation><numerusform>Factuur %1: %n zaak, totaal %2</numerusform><numerusform>Factuur %1: %n zaken, totaal %2</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../src/case_file_controller.cpp" line="111" />
+        <location filename="../src/case_file_controller.cpp" line="120" />
+        <source>Done on %1</source>
+        <translation>Gedaan op %1</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="20" />
+        <source>%1, %2 minutes, %3</source>
+        <translation>%1, %2 minuten, %3</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="133" />
+        <source>Case %1</source>
+        <translation>Melding %1</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="133" />
+        <source>Case</source>
+        <translation>Melding</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="136" />
+        <source>Your trust person</source>
+        <translation>Je vertrouwenspersoon</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="330" />
+        <source>Conversation (Confidant)</source>
+        <translation>Gesprek (Confidant)</translation>
+    </message>
+    <message>
+        <location filename="../src/case_controller.cpp" line="336" />
+        <source>The calendar file could not be written.</source>
+        <translation>Het agendabestand kon niet worden opgeslagen.</translation>
+    </message>
+    <message>
+        <location filename="../src/session.cpp" line="307" />
+        <source>New message</source>
+        <translation>Nieuw bericht</translation>
     </message>
 </context>
 <context>

@@ -40,15 +40,27 @@ SplitView {
                 text: qsTr("Propose a time…")
                 onClicked: appointment.open()
             }
+            // Rarer actions, so that the row fits beside the registration.
             Button {
-                objectName: "proposeHandoverButton"
-                text: qsTr("Hand over…")
-                onClicked: handover.open()
-            }
-            Button {
-                objectName: "blockButton"
-                text: view.kase.blocked ? qsTr("Unblock sender") : qsTr("Block sender")
-                onClicked: view.kase.block(!view.kase.blocked)
+                id: more
+                objectName: "moreActionsButton"
+                text: qsTr("More…")
+                Accessible.name: qsTr("More actions")
+                onClicked: moreMenu.open()
+                Menu {
+                    id: moreMenu
+                    y: more.height
+                    MenuItem {
+                        objectName: "proposeHandoverButton"
+                        text: qsTr("Hand over…")
+                        onTriggered: handover.open()
+                    }
+                    MenuItem {
+                        objectName: "blockButton"
+                        text: view.kase.blocked ? qsTr("Unblock sender") : qsTr("Block sender")
+                        onTriggered: view.kase.block(!view.kase.blocked)
+                    }
+                }
             }
         }
         ConversationView {
@@ -62,60 +74,7 @@ SplitView {
         SplitView.minimumWidth: 280
     }
 
-    Dialog {
-        id: appointment
-        objectName: "appointmentDialog"
-        title: qsTr("Propose a time")
-        modal: true
-        anchors.centerIn: Overlay.overlay
-        footer: DialogButtonBox {
-            Button {
-                text: qsTr("OK")
-                highlighted: true
-                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
-            }
-            Button {
-                text: qsTr("Cancel")
-                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
-            }
-        }
-        property date start: {
-            const d = new Date()
-            d.setDate(d.getDate() + 2)
-            d.setHours(10, 0, 0, 0)
-            return d
-        }
-        ColumnLayout {
-            spacing: Theme.spacing
-            Label { text: qsTr("Day and time (YYYY-MM-DD HH:MM)"); color: Theme.text }
-            TextField {
-                id: when
-                objectName: "slotWhen"
-                text: Qt.formatDateTime(appointment.start, "yyyy-MM-dd HH:mm")
-                Accessible.name: qsTr("Day and time")
-            }
-            RowLayout {
-                Label { text: qsTr("Minutes"); color: Theme.text }
-                SpinBox { id: minutes; from: 15; to: 240; stepSize: 15; value: 45 }
-            }
-            ComboBox {
-                id: mode
-                model: [qsTr("Online"), qsTr("By phone"), qsTr("On location")]
-            }
-            TextField {
-                id: place
-                visible: mode.currentIndex === 2
-                placeholderText: qsTr("Where")
-                Accessible.name: qsTr("Where")
-            }
-        }
-        onAccepted: {
-            const start = Date.fromLocaleString(Qt.locale(), when.text, "yyyy-MM-dd HH:mm")
-            view.kase.proposeAppointment([{ start: start, minutes: minutes.value,
-                                            mode: mode.currentIndex + 1,
-                                            place: mode.currentIndex === 2 ? place.text : "" }], "")
-        }
-    }
+    AppointmentDialog { id: appointment }
 
     Dialog {
         id: handover

@@ -11,7 +11,7 @@ SplitView {
     objectName: "inboxPage"
 
     ColumnLayout {
-        SplitView.preferredWidth: 360
+        SplitView.preferredWidth: 320
         SplitView.minimumWidth: 280
         spacing: 0
 
@@ -40,6 +40,19 @@ SplitView {
                         model: [qsTr("All cases"), qsTr("Open"), qsTr("Closed")]
                         onActivated: (index) => session.cases.statusFilter =
                                          ["", "open", "closed"][index]
+                    }
+                    ComboBox {
+                        id: organisationFilter
+                        objectName: "organisationFilter"
+                        // Only for a trust person of several organisations.
+                        visible: session.reports.organisations.length > 1
+                        Layout.fillWidth: true
+                        Accessible.name: qsTr("Organisation")
+                        model: [{ id: "", name: qsTr("All organisations") }]
+                               .concat(session.reports.organisations)
+                        textRole: "name"
+                        valueRole: "id"
+                        onActivated: session.cases.organisationFilter = currentValue
                     }
                     CheckBox {
                         objectName: "dueFilter"

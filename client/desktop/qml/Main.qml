@@ -91,7 +91,7 @@ ApplicationWindow {
         }
     }
 
-    Component { id: inbox; InboxPage { } }
+    Component { id: inbox; TrustPersonHome { } }
     Component { id: employee; EmployeeHome { } }
 
     SettingsPage { id: settings }

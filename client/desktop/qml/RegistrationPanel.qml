@@ -101,8 +101,18 @@ ScrollView {
                     height: 36
                     verticalAlignment: Text.AlignVCenter
                 }
-                Button { text: "+15"; Accessible.name: qsTr("Add 15 minutes"); onClicked: panel.file.addMinutes(15) }
-                Button { text: "+60"; Accessible.name: qsTr("Add an hour"); onClicked: panel.file.addMinutes(60) }
+                Button {
+                    text: "+15"
+                    implicitWidth: contentItem.implicitWidth + 24
+                    Accessible.name: qsTr("Add 15 minutes")
+                    onClicked: panel.file.addMinutes(15)
+                }
+                Button {
+                    text: "+60"
+                    implicitWidth: contentItem.implicitWidth + 24
+                    Accessible.name: qsTr("Add an hour")
+                    onClicked: panel.file.addMinutes(60)
+                }
             }
         }
 

@@ -17,7 +17,7 @@ using client::v1::CaseEvent;
 
 QString SlotText(const CaseEvent::Slot& slot) {
   const QString when = UserText::Time(absl::FromUnixSeconds(slot.start_unix()));
-  QString text = CaseController::tr("%1, %2 minutes, %3")
+  QString text = UserText::tr("%1, %2 minutes, %3")
                      .arg(when)
                      .arg(slot.duration_minutes())
                      .arg(UserText::Mode(slot.mode()));
@@ -130,10 +130,11 @@ void CaseController::Apply(Snapshot s) {
   }
   const bool trust_person = app_->kind() == client::AccountKind::kTrustPerson;
   if (trust_person) {
-    title_ = file_.available() ? tr("Case %1").arg(file_.number()) : tr("Case");
+    title_ = file_.available() ? UserText::tr("Case %1").arg(file_.number())
+                               : UserText::tr("Case");
   } else {
     const QString name = trust_person_name_(s.summary.peer_account_id);
-    title_ = name.isEmpty() ? tr("Your trust person") : name;
+    title_ = name.isEmpty() ? UserText::tr("Your trust person") : name;
   }
   closed_ = s.summary.status == client::CaseStatus::kClosed;
   handed_over_ = s.summary.handed_over;
@@ -327,13 +328,13 @@ void CaseController::answerHandover(bool consent, bool forward_all) {
 bool CaseController::exportAppointment(const QString& path) {
   if (app_ == nullptr) return false;
   absl::StatusOr<std::string> ics = app_->AppointmentICalendar(
-      case_id_, tr("Conversation (Confidant)").toStdString());
+      case_id_, UserText::tr("Conversation (Confidant)").toStdString());
   if (!ics.ok()) return Done(ics.status());
   QFile out(path);
   if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
       out.write(ics->data(), static_cast<qint64>(ics->size())) !=
           static_cast<qint64>(ics->size())) {
-    error_ = tr("The calendar file could not be written.");
+    error_ = UserText::tr("The calendar file could not be written.");
     Q_EMIT errorChanged();
     return false;
   }

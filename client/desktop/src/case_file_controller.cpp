@@ -108,8 +108,9 @@ QString CaseFileController::acknowledgeBy() const {
   if (!file_.has_wbk() || app_ == nullptr) return QString();
   const client::WbkDeadlines d =
       client::ComputeDeadlines(file_.wbk(), app_->time_zone());
-  return d.acknowledged ? tr("Done on %1").arg(UserText::Day(*d.acknowledged))
-                        : UserText::Day(d.acknowledge_by);
+  return d.acknowledged
+             ? UserText::tr("Done on %1").arg(UserText::Day(*d.acknowledged))
+             : UserText::Day(d.acknowledge_by);
 }
 
 QString CaseFileController::feedbackBy() const {
@@ -117,7 +118,7 @@ QString CaseFileController::feedbackBy() const {
   const client::WbkDeadlines d =
       client::ComputeDeadlines(file_.wbk(), app_->time_zone());
   return d.feedback_given
-             ? tr("Done on %1").arg(UserText::Day(*d.feedback_given))
+             ? UserText::tr("Done on %1").arg(UserText::Day(*d.feedback_given))
              : UserText::Day(d.feedback_by);
 }
 

@@ -25,11 +25,16 @@ void RegisterQmlTypes() {
   qmlRegisterUncreatableType<CaseController>(kUri, 1, 0, "CaseController", why);
   qmlRegisterUncreatableType<CaseFileController>(kUri, 1, 0,
                                                  "CaseFileController", why);
+  qmlRegisterUncreatableType<DueModel>(kUri, 1, 0, "DueModel", why);
+  qmlRegisterUncreatableType<ReportController>(kUri, 1, 0, "ReportController",
+                                               why);
 }
 
 bool LoadMainWindow(QQmlApplicationEngine& engine, Session& session,
                     Language& language) {
   engine.addImageProvider(QStringLiteral("qr"), new QrImageProvider);
+  engine.addImageProvider(QStringLiteral("preview"),
+                          new PreviewImageProvider(session.preview_pages()));
   engine.rootContext()->setContextProperty(QStringLiteral("session"), &session);
   engine.rootContext()->setContextProperty(QStringLiteral("language"),
                                            &language);

@@ -40,7 +40,8 @@ std::vector<std::string> Languages(const QString& list) {
 Session::Session(Options options, QObject* parent)
     : QObject(parent),
       options_(std::move(options)),
-      current_case_(worker_, this) {
+      current_case_(worker_, this),
+      reports_(worker_, preview_pages_, this) {
   qRegisterMetaType<std::string>();
   qRegisterMetaType<client::CaseMessage>();
   qRegisterMetaType<client::DeliveryState>();
@@ -50,6 +51,9 @@ Session::Session(Options options, QObject* parent)
   lock_minutes_ = QSettings().value(kLockMinutesKey, 10).toInt();
   idle_.setSingleShot(true);
   connect(&idle_, &QTimer::timeout, this, &Session::lock);
+  connect(&due_, &DueModel::activeChanged, this, [this] {
+    if (due_.active()) refreshDue();
+  });
 
   connect(&bridge_, &ObserverBridge::connectionChanged, this,
           &Session::OnConnection);
@@ -229,6 +233,7 @@ void Session::Adopt(std::unique_ptr<client::App> app) {
   current_case_.SetApp(app_.get(), [this](const std::string& id) {
     return trust_persons_.NameOf(id);
   });
+  reports_.SetApp(app_.get());
   SetStage(Main);
   Q_EMIT settingsChanged();
   app_->Start();
@@ -247,6 +252,8 @@ void Session::lock() {
   // Nothing of the App may still run off the window's thread.
   worker_.Wait();
   current_case_.SetApp(nullptr, {});
+  reports_.SetApp(nullptr);
+  due_.Set({});
   cases_.Clear();
   trust_persons_.Set({});
   app_.reset();
@@ -297,7 +304,7 @@ void Session::OnMessage(const std::string& case_id,
   // Never what or from whom: only that something came.
   if (options_.notifier != nullptr &&
       m.direction == client::Direction::kIncoming) {
-    options_.notifier->Show(tr("New message"));
+    options_.notifier->Show(UserText::tr("New message"));
   }
   (void)new_case;
 }
@@ -327,6 +334,8 @@ void Session::RefreshCases() {
         refreshing_ = false;
         if (rows.ok() && app_ != nullptr) {
           cases_.Set(*std::move(rows));
+          // The due tab's count shows even while another tab is open.
+          if (trustPerson()) refreshDue();
         } else if (!rows.ok()) {
           SetError(rows.status());
         }
@@ -334,6 +343,21 @@ void Session::RefreshCases() {
           refresh_again_ = false;
           RefreshCases();
         }
+      });
+}
+
+void Session::refreshDue() {
+  if (app_ == nullptr || !trustPerson()) return;
+  client::App* app = app_.get();
+  worker_.Run(
+      this, [app] { return app->Due(); },
+      [this](absl::StatusOr<std::vector<client::DueItem>> items) {
+        if (app_ == nullptr) return;
+        if (!items.ok()) {
+          SetError(items.status());
+          return;
+        }
+        due_.Set(DueModel::Rows(*items));
       });
 }
 

@@ -19,8 +19,10 @@
 #include "client/app/app.h"
 #include "client/desktop/src/case_controller.h"
 #include "client/desktop/src/case_list_model.h"
+#include "client/desktop/src/due_model.h"
 #include "client/desktop/src/notifier.h"
 #include "client/desktop/src/observer_bridge.h"
+#include "client/desktop/src/report_controller.h"
 #include "client/desktop/src/trust_person_model.h"
 #include "client/desktop/src/worker.h"
 
@@ -44,6 +46,8 @@ class Session : public QObject {
   Q_PROPERTY(CaseListModel* cases READ cases CONSTANT)
   Q_PROPERTY(TrustPersonModel* trustPersons READ trustPersons CONSTANT)
   Q_PROPERTY(CaseController* currentCase READ currentCase CONSTANT)
+  Q_PROPERTY(DueModel* due READ due CONSTANT)
+  Q_PROPERTY(ReportController* reports READ reports CONSTANT)
 
  public:
   enum Stage { Welcome, Unlock, Main };
@@ -76,6 +80,12 @@ class Session : public QObject {
   CaseListModel* cases() { return &cases_; }
   TrustPersonModel* trustPersons() { return &trust_persons_; }
   CaseController* currentCase() { return &current_case_; }
+  DueModel* due() { return &due_; }
+  ReportController* reports() { return &reports_; }
+  // The report preview's page images, for the window's image provider.
+  std::shared_ptr<const PreviewPages> preview_pages() const {
+    return preview_pages_;
+  }
 
   // The App, once unlocked (for tests and the other controllers).
   client::App* app() { return app_.get(); }
@@ -110,6 +120,9 @@ class Session : public QObject {
                              const QString& first_message);
   Q_INVOKABLE void openCase(const QString& case_id_hex);
   Q_INVOKABLE void refreshTrustPersons();
+  // Trust person: gathers the deadlines again (also done on every change
+  // while the due view is shown).
+  Q_INVOKABLE void refreshDue();
 
  Q_SIGNALS:
   void stageChanged();
@@ -151,6 +164,10 @@ class Session : public QObject {
   CaseListModel cases_;
   TrustPersonModel trust_persons_;
   CaseController current_case_;
+  DueModel due_;
+  std::shared_ptr<PreviewPages> preview_pages_ =
+      std::make_shared<PreviewPages>();
+  ReportController reports_;
   QTimer idle_;
   Stage stage_ = Welcome;
   bool busy_ = false;

@@ -98,6 +98,42 @@ QString UserText::Error(const absl::Status& s) {
       if (Says(s, "a message has 1 to")) {
         return tr("A message cannot be empty or longer than 64 KB.");
       }
+      if (Says(s, "choose the organisation")) {
+        return tr("Choose the organisation first.");
+      }
+      if (Says(s, "no work to invoice")) {
+        return tr("There is no registered work to invoice in this period.");
+      }
+      if (Says(s, "issuer's name is missing")) {
+        return tr("Fill in your name under Invoicing details first.");
+      }
+      if (Says(s, "issuer's address is missing")) {
+        return tr("Fill in your address under Invoicing details first.");
+      }
+      if (Says(s, "KvK number")) {
+        return tr("The KvK number has 8 digits. Check Invoicing details.");
+      }
+      if (Says(s, "VAT number is malformed")) {
+        return tr(
+            "The VAT number is not right (for example NL123456789B01). "
+            "Check Invoicing details.");
+      }
+      if (Says(s, "IBAN")) {
+        return tr("The IBAN is not right. Check Invoicing details.");
+      }
+      if (Says(s, "an amount in euros")) {
+        return tr("Give the hourly rate in euros, for example 95 or 95,50.");
+      }
+      if (Says(s, "VAT is 0 to 100") || Says(s, "VAT rate")) {
+        return tr("VAT is a percentage from 0 to 100.");
+      }
+      if (Says(s, "payment term")) {
+        return tr("The payment term is 0 to 365 days.");
+      }
+      if (Says(s, "not UTF-8 or too long")) {
+        return tr(
+            "A name or address line is too long (at most 200 characters).");
+      }
       break;
     case absl::StatusCode::kNotFound:
       if (Says(s, "no profile")) {
@@ -268,6 +304,12 @@ QString UserText::DueKind(client::DueItem::Kind kind) {
       return tr("Case will be purged");
   }
   return QString();
+}
+
+QString UserText::DaysLeft(int days_left) {
+  if (days_left == 0) return tr("today");
+  if (days_left > 0) return tr("in %n day(s)", "", days_left);
+  return tr("%n day(s) overdue", "", -days_left);
 }
 
 QString UserText::Event(const CaseEvent& e) {

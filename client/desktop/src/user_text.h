@@ -33,6 +33,8 @@ class UserText {
   static QString HandoverReason(client::v1::CaseEvent::HandoverReason reason);
   static QString Mode(client::v1::CaseEvent::Mode mode);
   static QString DueKind(client::DueItem::Kind kind);
+  // "today", "in 3 days", "2 days overdue".
+  static QString DaysLeft(int days_left);
   // A case event as the conversation shows it.
   static QString Event(const client::v1::CaseEvent& event);
 
