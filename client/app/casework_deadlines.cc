@@ -16,6 +16,7 @@
 #include "base/utf8.h"
 #include "client/app/casework.h"
 #include "client/app/deadlines.h"
+#include "client/app/invoice.h"
 #include "client/case_policy.h"
 
 namespace confidant::client {
@@ -104,6 +105,9 @@ absl::Status CaseFiles::SaveSettings(const CaseworkSettings& settings) {
       return absl::InvalidArgumentError(
           "an acknowledgement text is UTF-8 of at most 8192 bytes");
     }
+  }
+  if (absl::Status s = CheckInvoicing(settings.invoicing()); !s.ok()) {
+    return s;
   }
   absl::MutexLock lock(&mu_);
   return profile_.Put(Namespace::kMeta, kSettingsKey,

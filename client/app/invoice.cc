@@ -190,6 +190,39 @@ absl::StatusOr<Invoice> BuildInvoice(const std::vector<InvoiceWork>& work,
   return invoice;
 }
 
+absl::Status CheckInvoicing(const v1::Invoicing& inv) {
+  std::vector<std::string_view> texts = {inv.name(), inv.practice(),
+                                         inv.email()};
+  for (const std::string& line : inv.address_lines()) texts.push_back(line);
+  for (std::string_view text : texts) {
+    if (!base::IsValidUtf8(text) || text.size() > 200) {
+      return Invalid("a name or address line is not UTF-8 or too long");
+    }
+  }
+  if (!inv.kvk_number().empty() && !ValidKvk(inv.kvk_number())) {
+    return Invalid("the KvK number must be 8 digits");
+  }
+  if (!inv.vat_number().empty() && !ValidVatNumber(inv.vat_number())) {
+    return Invalid("the VAT number is malformed");
+  }
+  if (!inv.iban().empty() && !ValidIban(inv.iban())) {
+    return Invalid("the IBAN is not valid");
+  }
+  if (inv.hourly_rate_cents() < 0 ||
+      inv.hourly_rate_cents() > kMaxHourlyRateCents) {
+    return Invalid("the hourly rate is negative or implausibly high");
+  }
+  if (inv.has_vat_basis_points() &&
+      (inv.vat_basis_points() < 0 || inv.vat_basis_points() > 10000)) {
+    return Invalid("the VAT rate must be between 0% and 100%");
+  }
+  if (inv.has_payment_term_days() &&
+      (inv.payment_term_days() < 0 || inv.payment_term_days() > 365)) {
+    return Invalid("the payment term must be 0 to 365 days");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> ParseEuros(std::string_view text) {
   const absl::string_view stripped =
       absl::StripAsciiWhitespace(absl::string_view(text.data(), text.size()));

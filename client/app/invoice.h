@@ -89,6 +89,13 @@ std::string InvoiceToCsv(const Invoice& invoice);
 absl::StatusOr<std::string> InvoiceToPdf(const Invoice& invoice,
                                          PdfPreview* preview = nullptr);
 
+// The invoicing details a trust person saves (CaseworkSettings.invoicing):
+// a field may stay empty until an invoice is made (BuildInvoice says what
+// is missing then), but one that is filled in must be well-formed: KvK
+// number, VAT number, IBAN (mod 97), rate, VAT, term, UTF-8 text.
+// INVALID_ARGUMENT in the words BuildInvoice uses.
+absl::Status CheckInvoicing(const v1::Invoicing& invoicing);
+
 // An amount in euros as a person types it ("95", "95.5", "95,50") in
 // cents, exactly; INVALID_ARGUMENT for anything else or outside 0..100000.
 absl::StatusOr<int64_t> ParseEuros(std::string_view text);

@@ -17,6 +17,12 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   const std::string message =
       absl::StrCat(std::string(what), ": ", s.ToString());
   if (s.IsCorruption()) return absl::DataLossError(message);
+  // Said in these words so that a client can tell the user (nothing that
+  // failed was written: each write is one atomic batch).
+  if (s.IsNoSpace()) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the disk is full: ", message));
+  }
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
     return absl::UnavailableError(message);
   }

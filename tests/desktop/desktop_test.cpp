@@ -16,6 +16,7 @@
 #include "client/desktop/src/notifier.h"
 #include "confidant/v1/admin.pb.h"
 #include "gtest/gtest.h"
+#include "tests/desktop/desktop_fixture.h"
 #include "tests/desktop/harness.h"
 #include "tests/testing/admin_json.h"
 #include "tests/testing/test_util.h"
@@ -23,69 +24,7 @@
 namespace confidant::desktop::testing {
 namespace {
 
-using ::confidant::testing::RelayProcess;
-using ::confidant::testing::TempDir;
-
-constexpr char kPassphrase[] = "correct horse battery staple";
-
-class DesktopTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    data_dir_ = dir_.path() + "/relay";
-    relay_ = std::make_unique<RelayProcess>(CONFIDANT_RELAY_BIN, data_dir_);
-    ASSERT_TRUE(relay_->Start()) << relay_->Log();
-    org_ = ::confidant::testing::AdminJson<
-        ::confidant::v1::CreateOrganisationResponse>(
-        CONFIDANT_ADMIN_BIN, data_dir_,
-        {"org", "create", "Gemeente Voorbeeld"});
-  }
-
-  Session::Options Options(const std::string& name) {
-    Session::Options o;
-    o.profile_dir = dir_.path() + "/" + name;
-    o.app.relay = relay_->address();
-    o.app.insecure = true;
-    o.app.argon2 = {1, 8192, 1};
-    o.app.messenger.receipt_delay_min = absl::ZeroDuration();
-    o.app.messenger.receipt_delay_max = absl::ZeroDuration();
-    o.app.reconnect_min = absl::Milliseconds(100);
-    o.app.reconnect_max = absl::Milliseconds(500);
-    return o;
-  }
-
-  // A trust person's profile, enrolled without the window (its own screens
-  // are tested from the unlock screen on).
-  void EnrollTrustPerson(const std::string& name,
-                         const std::string& display_name = "Anna de Vries") {
-    auto invite =
-        ::confidant::testing::AdminJson<::confidant::v1::CreateInviteResponse>(
-            CONFIDANT_ADMIN_BIN, data_dir_,
-            {"invite", "create", "--org", org_.organisation().id()});
-    client::TrustPersonProfile p;
-    p.display_name = display_name;
-    p.affiliation = client::Affiliation::kExternal;
-    p.languages = {"nl", "en"};
-    Session::Options o = Options(name);
-    auto app = client::App::Enroll(o.profile_dir, kPassphrase,
-                                   client::ConnectionSettings{},
-                                   invite.invite_code(), p, "", o.app);
-    ASSERT_TRUE(app.ok()) << app.status();
-  }
-
-  static QString Text(Harness& h, const char* name) {
-    QObject* o = h.Find(QString::fromLatin1(name));
-    return o == nullptr ? QString() : o->property("text").toString();
-  }
-  static bool Visible(Harness& h, const char* name) {
-    QQuickItem* item = h.Item(QString::fromLatin1(name));
-    return item != nullptr && item->isVisible();
-  }
-
-  TempDir dir_;
-  std::string data_dir_;
-  std::unique_ptr<RelayProcess> relay_;
-  ::confidant::v1::CreateOrganisationResponse org_;
-};
+class DesktopTest : public DesktopFixture {};
 
 TEST_F(DesktopTest, JoinWriteReplyStatusQuickExitAndFailures) {
   ASSERT_NO_FATAL_FAILURE(EnrollTrustPerson("tp"));

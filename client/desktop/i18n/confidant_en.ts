@@ -24,65 +24,65 @@
         <translation>The employee picks one of these times, or asks for others.</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="81" />
+        <location filename="../qml/AppointmentDialog.qml" line="85" />
         <source>Time %1</source>
         <translation>Time %1</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="93" />
+        <location filename="../qml/AppointmentDialog.qml" line="96" />
         <source>Start time</source>
         <translation>Start time</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="99" />
+        <location filename="../qml/AppointmentDialog.qml" line="102" />
         <source>Remove this time</source>
         <translation>Remove this time</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="107" />
+        <location filename="../qml/AppointmentDialog.qml" line="111" />
         <source>Add another time</source>
         <translation>Add another time</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="113" />
-        <location filename="../qml/AppointmentDialog.qml" line="118" />
+        <location filename="../qml/AppointmentDialog.qml" line="117" />
+        <location filename="../qml/AppointmentDialog.qml" line="122" />
         <source>Minutes</source>
         <translation>Minutes</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="120" />
         <location filename="../qml/AppointmentDialog.qml" line="124" />
+        <location filename="../qml/AppointmentDialog.qml" line="128" />
         <source>How</source>
         <translation>How</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="125" />
+        <location filename="../qml/AppointmentDialog.qml" line="129" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="125" />
+        <location filename="../qml/AppointmentDialog.qml" line="129" />
         <source>By phone</source>
         <translation>By phone</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="125" />
+        <location filename="../qml/AppointmentDialog.qml" line="129" />
         <source>On location</source>
         <translation>On location</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="127" />
-        <location filename="../qml/AppointmentDialog.qml" line="132" />
+        <location filename="../qml/AppointmentDialog.qml" line="131" />
+        <location filename="../qml/AppointmentDialog.qml" line="136" />
         <source>Where</source>
         <translation>Where</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="138" />
+        <location filename="../qml/AppointmentDialog.qml" line="142" />
         <source>A note for the employee (optional)</source>
         <translation>A note for the employee (optional)</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentDialog.qml" line="139" />
+        <location filename="../qml/AppointmentDialog.qml" line="143" />
         <source>A note for the employee</source>
         <translation>A note for the employee</translation>
     </message>
@@ -105,27 +105,27 @@
         <translation>Proposed times for a conversation</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentPanel.qml" line="57" />
+        <location filename="../qml/AppointmentPanel.qml" line="61" />
         <source>Accept</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentPanel.qml" line="58" />
+        <location filename="../qml/AppointmentPanel.qml" line="62" />
         <source>Accept time %1</source>
         <translation>Accept time %1</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentPanel.qml" line="67" />
+        <location filename="../qml/AppointmentPanel.qml" line="72" />
         <source>Ask for other times</source>
         <translation>Ask for other times</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentPanel.qml" line="73" />
+        <location filename="../qml/AppointmentPanel.qml" line="78" />
         <source>Add to my calendar…</source>
         <translation>Add to my calendar…</translation>
     </message>
     <message>
-        <location filename="../qml/AppointmentPanel.qml" line="83" />
+        <location filename="../qml/AppointmentPanel.qml" line="88" />
         <source>Calendar files (*.ics)</source>
         <translation>Calendar files (*.ics)</translation>
     </message>
@@ -347,17 +347,17 @@
 <context>
     <name>DatePicker</name>
     <message>
-        <location filename="../qml/DatePicker.qml" line="14" />
+        <location filename="../qml/DatePicker.qml" line="16" />
         <source>Day: %1</source>
         <translation>Day: %1</translation>
     </message>
     <message>
-        <location filename="../qml/DatePicker.qml" line="45" />
+        <location filename="../qml/DatePicker.qml" line="47" />
         <source>Previous month</source>
         <translation>Previous month</translation>
     </message>
     <message>
-        <location filename="../qml/DatePicker.qml" line="58" />
+        <location filename="../qml/DatePicker.qml" line="60" />
         <source>Next month</source>
         <translation>Next month</translation>
     </message>
@@ -376,12 +376,12 @@
         <translation>Whistleblower reports must be acknowledged within 7 days and answered within 3 months (Wet bescherming klokkenluiders). Closed cases are purged when their retention period ends.</translation>
     </message>
     <message>
-        <location filename="../qml/DuePage.qml" line="48" />
+        <location filename="../qml/DuePage.qml" line="51" />
         <source>Case %1: %2, %3, %4</source>
         <translation>Case %1: %2, %3, %4</translation>
     </message>
     <message>
-        <location filename="../qml/DuePage.qml" line="106" />
+        <location filename="../qml/DuePage.qml" line="108" />
         <source>Nothing is due. Deadlines of whistleblower reports and of purging closed cases appear here.</source>
         <translation>Nothing is due. Deadlines of whistleblower reports and of purging closed cases appear here.</translation>
     </message>
@@ -605,17 +605,17 @@
         <translation>Only cases with a deadline due</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/InboxPage.qml" line="81" />
+        <location filename="../qml/InboxPage.qml" line="84" />
         <source>Case %1, %2, %n unread</source>
         <translation><numerusform>Case %1, %2, %n unread</numerusform><numerusform>Case %1, %2, %n unread</numerusform></translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="148" />
+        <location filename="../qml/InboxPage.qml" line="151" />
         <source>No cases yet. When an employee writes to you, the case appears here.</source>
         <translation>No cases yet. When an employee writes to you, the case appears here.</translation>
     </message>
     <message>
-        <location filename="../qml/InboxPage.qml" line="163" />
+        <location filename="../qml/InboxPage.qml" line="166" />
         <source>Choose a case.</source>
         <translation>Choose a case.</translation>
     </message>
@@ -903,72 +903,72 @@
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="104" />
+        <location filename="../qml/RegistrationPanel.qml" line="107" />
         <source>Add 15 minutes</source>
         <translation>Add 15 minutes</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="105" />
+        <location filename="../qml/RegistrationPanel.qml" line="113" />
         <source>Add an hour</source>
         <translation>Add an hour</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="111" />
+        <location filename="../qml/RegistrationPanel.qml" line="121" />
         <source>Categories</source>
         <translation>Categories</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="128" />
+        <location filename="../qml/RegistrationPanel.qml" line="143" />
         <source>Kind of support</source>
         <translation>Kind of support</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="145" />
+        <location filename="../qml/RegistrationPanel.qml" line="165" />
         <source>Referred to</source>
         <translation>Referred to</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="173" />
+        <location filename="../qml/RegistrationPanel.qml" line="198" />
         <source>Whistleblower report: legal deadlines</source>
         <translation>Whistleblower report: legal deadlines</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="180" />
+        <location filename="../qml/RegistrationPanel.qml" line="205" />
         <source>Acknowledge receipt by: %1</source>
         <translation>Acknowledge receipt by: %1</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="186" />
+        <location filename="../qml/RegistrationPanel.qml" line="211" />
         <source>Feedback by: %1</source>
         <translation>Feedback by: %1</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="187" />
+        <location filename="../qml/RegistrationPanel.qml" line="212" />
         <source>(extended)</source>
         <translation>(extended)</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="194" />
+        <location filename="../qml/RegistrationPanel.qml" line="219" />
         <source>Feedback given</source>
         <translation>Feedback given</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="202" />
+        <location filename="../qml/RegistrationPanel.qml" line="227" />
         <source>Private notes</source>
         <translation>Private notes</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="229" />
+        <location filename="../qml/RegistrationPanel.qml" line="257" />
         <source>Add a private note</source>
         <translation>Add a private note</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="230" />
+        <location filename="../qml/RegistrationPanel.qml" line="258" />
         <source>Private note</source>
         <translation>Private note</translation>
     </message>
     <message>
-        <location filename="../qml/RegistrationPanel.qml" line="236" />
+        <location filename="../qml/RegistrationPanel.qml" line="264" />
         <source>Save note</source>
         <translation>Save note</translation>
     </message>
@@ -1464,281 +1464,281 @@
         <translation>A name or address line is too long (at most 200 characters).</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="139" />
+        <location filename="../src/user_text.cpp" line="140" />
         <source>There is no profile on this computer yet.</source>
         <translation>There is no profile on this computer yet.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="141" />
+        <location filename="../src/user_text.cpp" line="142" />
         <source>This case no longer exists.</source>
         <translation>This case no longer exists.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="147" />
+        <location filename="../src/user_text.cpp" line="148" />
         <source>Something went wrong: %1</source>
         <translation>Something went wrong: %1</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="155" />
+        <location filename="../src/user_text.cpp" line="156" />
         <source>Waiting to be sent</source>
         <translation>Waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="157" />
+        <location filename="../src/user_text.cpp" line="158" />
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="159" />
+        <location filename="../src/user_text.cpp" line="160" />
         <source>Delivered</source>
         <translation>Delivered</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="161" />
+        <location filename="../src/user_text.cpp" line="162" />
         <source>Not sent</source>
         <translation>Not sent</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="171" />
+        <location filename="../src/user_text.cpp" line="172" />
         <source>Received</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="173" />
-        <location filename="../src/user_text.cpp" line="186" />
+        <location filename="../src/user_text.cpp" line="174" />
+        <location filename="../src/user_text.cpp" line="187" />
         <source>In progress</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="175" />
-        <location filename="../src/user_text.cpp" line="190" />
+        <location filename="../src/user_text.cpp" line="176" />
+        <location filename="../src/user_text.cpp" line="191" />
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="184" />
+        <location filename="../src/user_text.cpp" line="185" />
         <source>New</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="188" />
+        <location filename="../src/user_text.cpp" line="189" />
         <source>Waiting for the employee</source>
         <translation>Waiting for the employee</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="199" />
+        <location filename="../src/user_text.cpp" line="200" />
         <source>Employee</source>
         <translation>Employee</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="201" />
+        <location filename="../src/user_text.cpp" line="202" />
         <source>Manager</source>
         <translation>Manager</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="203" />
+        <location filename="../src/user_text.cpp" line="204" />
         <source>HR</source>
         <translation>HR</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="205" />
-        <location filename="../src/user_text.cpp" line="245" />
-        <location filename="../src/user_text.cpp" line="264" />
+        <location filename="../src/user_text.cpp" line="206" />
+        <location filename="../src/user_text.cpp" line="246" />
+        <location filename="../src/user_text.cpp" line="265" />
         <source>Other</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="207" />
+        <location filename="../src/user_text.cpp" line="208" />
         <source>Not recorded</source>
         <translation>Not recorded</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="214" />
+        <location filename="../src/user_text.cpp" line="215" />
         <source>Listening and advice</source>
         <translation>Listening and advice</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="216" />
+        <location filename="../src/user_text.cpp" line="217" />
         <source>Referral</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="218" />
+        <location filename="../src/user_text.cpp" line="219" />
         <source>Mediation</source>
         <translation>Mediation</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="220" />
+        <location filename="../src/user_text.cpp" line="221" />
         <source>Support in a formal complaint</source>
         <translation>Support in a formal complaint</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="222" />
+        <location filename="../src/user_text.cpp" line="223" />
         <source>Whistleblower report (Wbk)</source>
         <translation>Whistleblower report (Wbk)</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="231" />
+        <location filename="../src/user_text.cpp" line="232" />
         <source>Company doctor</source>
         <translation>Company doctor</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="233" />
+        <location filename="../src/user_text.cpp" line="234" />
         <source>GP</source>
         <translation>GP</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="235" />
+        <location filename="../src/user_text.cpp" line="236" />
         <source>Mediator</source>
         <translation>Mediator</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="237" />
+        <location filename="../src/user_text.cpp" line="238" />
         <source>Lawyer</source>
         <translation>Lawyer</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="239" />
+        <location filename="../src/user_text.cpp" line="240" />
         <source>Complaints committee</source>
         <translation>Complaints committee</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="241" />
+        <location filename="../src/user_text.cpp" line="242" />
         <source>Police</source>
         <translation>Police</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="243" />
+        <location filename="../src/user_text.cpp" line="244" />
         <source>Social work</source>
         <translation>Social work</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="254" />
+        <location filename="../src/user_text.cpp" line="255" />
         <source>Resolved</source>
         <translation>Resolved</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="256" />
+        <location filename="../src/user_text.cpp" line="257" />
         <source>Referred</source>
         <translation>Referred</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="258" />
+        <location filename="../src/user_text.cpp" line="259" />
         <source>Formal complaint filed</source>
         <translation>Formal complaint filed</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="260" />
+        <location filename="../src/user_text.cpp" line="261" />
         <source>Withdrawn</source>
         <translation>Withdrawn</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="262" />
+        <location filename="../src/user_text.cpp" line="263" />
         <source>No further contact</source>
         <translation>No further contact</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="266" />
+        <location filename="../src/user_text.cpp" line="267" />
         <source>Still open</source>
         <translation>Still open</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="273" />
+        <location filename="../src/user_text.cpp" line="274" />
         <source>Conflict of interest</source>
         <translation>Conflict of interest</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="275" />
+        <location filename="../src/user_text.cpp" line="276" />
         <source>The other party already has this trust person</source>
         <translation>The other party already has this trust person</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="277" />
+        <location filename="../src/user_text.cpp" line="278" />
         <source>Absence</source>
         <translation>Absence</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="286" />
+        <location filename="../src/user_text.cpp" line="287" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="288" />
+        <location filename="../src/user_text.cpp" line="289" />
         <source>By phone</source>
         <translation>By phone</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="290" />
+        <location filename="../src/user_text.cpp" line="291" />
         <source>On location</source>
         <translation>On location</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="299" />
+        <location filename="../src/user_text.cpp" line="300" />
         <source>Acknowledgement of receipt</source>
         <translation>Acknowledgement of receipt</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="301" />
+        <location filename="../src/user_text.cpp" line="302" />
         <source>Feedback to the reporter</source>
         <translation>Feedback to the reporter</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="303" />
+        <location filename="../src/user_text.cpp" line="304" />
         <source>Case will be purged</source>
         <translation>Case will be purged</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="309" />
+        <location filename="../src/user_text.cpp" line="310" />
         <source>today</source>
         <translation>today</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/user_text.cpp" line="310" />
+        <location filename="../src/user_text.cpp" line="311" />
         <source>in %n day(s)</source>
         <translation><numerusform>in %n day</numerusform><numerusform>in %n days</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/user_text.cpp" line="311" />
+        <location filename="../src/user_text.cpp" line="312" />
         <source>%n day(s) overdue</source>
         <translation><numerusform>%n day overdue</numerusform><numerusform>%n days overdue</numerusform></translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="318" />
+        <location filename="../src/user_text.cpp" line="319" />
         <source>Status: %1</source>
         <translation>Status: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/user_text.cpp" line="322" />
+        <location filename="../src/user_text.cpp" line="323" />
         <source>The trust person proposes %n time(s) for a conversation.</source>
         <translation><numerusform>The trust person proposes %n time for a conversation.</numerusform><numerusform>The trust person proposes %n times for a conversation.</numerusform></translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="326" />
+        <location filename="../src/user_text.cpp" line="327" />
         <source>Other times asked for.</source>
         <translation>Other times asked for.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="327" />
+        <location filename="../src/user_text.cpp" line="328" />
         <source>Time %1 accepted.</source>
         <translation>Time %1 accepted.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="330" />
+        <location filename="../src/user_text.cpp" line="331" />
         <source>The trust person proposes that %1 takes over this case (%2).</source>
         <translation>The trust person proposes that %1 takes over this case (%2).</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="335" />
+        <location filename="../src/user_text.cpp" line="336" />
         <source>Handed over with consent. This case is closed.</source>
         <translation>Handed over with consent. This case is closed.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="336" />
+        <location filename="../src/user_text.cpp" line="337" />
         <source>The hand-over was refused.</source>
         <translation>The hand-over was refused.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="338" />
+        <location filename="../src/user_text.cpp" line="339" />
         <source>Handed over by a colleague (%1).</source>
         <translation>Handed over by a colleague (%1).</translation>
     </message>
@@ -1758,23 +1758,23 @@
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../src/report_controller.cpp" line="152" />
+        <location filename="../src/report_controller.cpp" line="154" />
         <source>Cases in this period: %1</source>
         <translation>Cases in this period: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/report_controller.cpp" line="157" />
+        <location filename="../src/report_controller.cpp" line="158" />
         <source>%n case file(s) without an organisation left out</source>
         <translation><numerusform>%n case file without an organisation left out</numerusform><numerusform>%n case files without an organisation left out</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/report_controller.cpp" line="185" />
+        <location filename="../src/report_controller.cpp" line="187" />
         <source>Invoice %1: %n case(s), total %2</source>
         <translation><numerusform>Invoice %1: %n case, total %2</numerusform><numerusform>Invoice %1: %n cases, total %2</numerusform></translation>
     </message>
     <message>
-        <location filename="../src/case_file_controller.cpp" line="111" />
-        <location filename="../src/case_file_controller.cpp" line="120" />
+        <location filename="../src/case_file_controller.cpp" line="112" />
+        <location filename="../src/case_file_controller.cpp" line="121" />
         <source>Done on %1</source>
         <translation>Done on %1</translation>
     </message>
@@ -1789,22 +1789,22 @@
         <translation>Case %1</translation>
     </message>
     <message>
-        <location filename="../src/case_controller.cpp" line="133" />
+        <location filename="../src/case_controller.cpp" line="134" />
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../src/case_controller.cpp" line="136" />
+        <location filename="../src/case_controller.cpp" line="137" />
         <source>Your trust person</source>
         <translation>Your trust person</translation>
     </message>
     <message>
-        <location filename="../src/case_controller.cpp" line="330" />
+        <location filename="../src/case_controller.cpp" line="331" />
         <source>Conversation (Confidant)</source>
         <translation>Conversation (Confidant)</translation>
     </message>
     <message>
-        <location filename="../src/case_controller.cpp" line="336" />
+        <location filename="../src/case_controller.cpp" line="337" />
         <source>The calendar file could not be written.</source>
         <translation>The calendar file could not be written.</translation>
     </message>

@@ -70,12 +70,16 @@ Dialog {
             color: Theme.textMuted
             text: qsTr("The employee picks one of these times, or asks for others.")
         }
-        Repeater {
+        // A positioner around the Repeater (see RegistrationPanel.qml).
+        Column {
+            Layout.fillWidth: true
+            spacing: 6
+            Repeater {
             model: slotList
             RowLayout {
                 id: slotRow
                 objectName: "appointmentSlot"
-                Layout.fillWidth: true
+                width: parent.width
                 required property int index
                 required property var model
                 Label { text: qsTr("Time %1").arg(index + 1); color: Theme.text }
@@ -98,6 +102,7 @@ Dialog {
                     Accessible.name: qsTr("Remove this time")
                     onClicked: slotList.remove(slotRow.index)
                 }
+            }
             }
         }
         Button {

@@ -41,10 +41,14 @@ Rectangle {
             wrapMode: Text.WordWrap
             Layout.fillWidth: true
         }
-        Repeater {
+        // A positioner around the Repeater (see RegistrationPanel.qml).
+        Column {
+            Layout.fillWidth: true
+            spacing: 4
+            Repeater {
             model: panel.kase.appointmentState === "pending" ? panel.kase.appointmentSlots : []
             RowLayout {
-                Layout.fillWidth: true
+                width: parent.width
                 Label {
                     text: modelData.index + ". " + modelData.text
                     color: Theme.text
@@ -58,6 +62,7 @@ Rectangle {
                     Accessible.name: qsTr("Accept time %1").arg(modelData.index)
                     onClicked: panel.kase.answerAppointment(modelData.index, "")
                 }
+            }
             }
         }
         RowLayout {

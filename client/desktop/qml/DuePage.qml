@@ -42,16 +42,18 @@ Item {
             activeFocusOnTab: true
             spacing: 4
             Accessible.name: qsTr("Deadlines")
+            Keys.onReturnPressed: if (currentItem) page.openCase(currentItem.rowCaseId)
+            Keys.onEnterPressed: if (currentItem) page.openCase(currentItem.rowCaseId)
             delegate: ListDelegate {
+                readonly property string rowCaseId: caseId
                 objectName: "dueItem"
                 width: list.width
                 Accessible.name: qsTr("Case %1: %2, %3, %4").arg(number).arg(what).arg(day).arg(when)
                 onClicked: page.openCase(caseId)
-                Keys.onReturnPressed: page.openCase(caseId)
                 background: Rectangle {
                     color: parent.hovered ? Theme.surfaceAlt : Theme.surface
-                    border.color: parent.visualFocus ? Theme.accent : Theme.border
-                    border.width: parent.visualFocus ? 2 : 1
+                    border.color: parent.keyboardCurrent ? Theme.accent : Theme.border
+                    border.width: parent.keyboardCurrent ? 2 : 1
                     radius: 4
                 }
                 contentItem: RowLayout {

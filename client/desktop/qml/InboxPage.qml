@@ -74,7 +74,10 @@ SplitView {
             keyNavigationEnabled: true
             activeFocusOnTab: true
             Accessible.name: qsTr("Cases")
+            Keys.onReturnPressed: if (currentItem) session.openCase(currentItem.rowCaseId)
+            Keys.onEnterPressed: if (currentItem) session.openCase(currentItem.rowCaseId)
             delegate: ListDelegate {
+                readonly property string rowCaseId: caseId
                 objectName: "caseItem"
                 width: list.width
                 highlighted: session.currentCase.caseId === caseId

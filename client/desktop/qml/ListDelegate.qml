@@ -5,10 +5,13 @@ import Confidant
 
 ItemDelegate {
     id: row
+    // The row the arrow keys are on while its list has the focus.
+    readonly property bool keyboardCurrent: ListView.isCurrentItem && ListView.view !== null
+                                            && ListView.view.activeFocus
     background: Rectangle {
         color: row.highlighted ? Theme.accentSoft
              : row.hovered ? Theme.surfaceAlt : "transparent"
-        border.color: row.visualFocus ? Theme.accent : "transparent"
+        border.color: row.visualFocus || row.keyboardCurrent ? Theme.accent : "transparent"
         border.width: 2
     }
 }

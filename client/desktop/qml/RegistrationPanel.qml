@@ -122,15 +122,20 @@ ScrollView {
             font.bold: true
             color: Theme.text
         }
-        Repeater {
-            model: panel.file.categories
-            WrappingCheckBox {
-                Layout.leftMargin: Theme.spacing
-                Layout.rightMargin: Theme.spacing
-                Layout.fillWidth: true
-                text: modelData.name
-                checked: modelData.checked
-                onToggled: panel.file.toggleCategory(modelData.key)
+        // A positioner around the Repeater: Qt 6.4's layouts keep stale
+        // items when a Repeater inside them changes while they are hidden.
+        Column {
+            Layout.leftMargin: Theme.spacing
+            Layout.rightMargin: Theme.spacing
+            Layout.fillWidth: true
+            Repeater {
+                model: panel.file.categories
+                WrappingCheckBox {
+                    width: parent.width
+                    text: modelData.name
+                    checked: modelData.checked
+                    onToggled: panel.file.toggleCategory(modelData.key)
+                }
             }
         }
         Label {
@@ -139,15 +144,20 @@ ScrollView {
             font.bold: true
             color: Theme.text
         }
-        Repeater {
-            model: panel.file.support
-            WrappingCheckBox {
-                Layout.leftMargin: Theme.spacing
-                Layout.rightMargin: Theme.spacing
-                Layout.fillWidth: true
-                text: modelData.name
-                checked: modelData.checked
-                onToggled: panel.file.toggleSupport(modelData.value)
+        // A positioner around the Repeater: Qt 6.4's layouts keep stale
+        // items when a Repeater inside them changes while they are hidden.
+        Column {
+            Layout.leftMargin: Theme.spacing
+            Layout.rightMargin: Theme.spacing
+            Layout.fillWidth: true
+            Repeater {
+                model: panel.file.support
+                WrappingCheckBox {
+                    width: parent.width
+                    text: modelData.name
+                    checked: modelData.checked
+                    onToggled: panel.file.toggleSupport(modelData.value)
+                }
             }
         }
         Label {
@@ -156,15 +166,20 @@ ScrollView {
             font.bold: true
             color: Theme.text
         }
-        Repeater {
-            model: panel.file.referrals
-            WrappingCheckBox {
-                Layout.leftMargin: Theme.spacing
-                Layout.rightMargin: Theme.spacing
-                Layout.fillWidth: true
-                text: modelData.name
-                checked: modelData.checked
-                onToggled: panel.file.toggleReferral(modelData.value)
+        // A positioner around the Repeater: Qt 6.4's layouts keep stale
+        // items when a Repeater inside them changes while they are hidden.
+        Column {
+            Layout.leftMargin: Theme.spacing
+            Layout.rightMargin: Theme.spacing
+            Layout.fillWidth: true
+            Repeater {
+                model: panel.file.referrals
+                WrappingCheckBox {
+                    width: parent.width
+                    text: modelData.name
+                    checked: modelData.checked
+                    onToggled: panel.file.toggleReferral(modelData.value)
+                }
             }
         }
 
@@ -213,12 +228,14 @@ ScrollView {
             font.bold: true
             color: Theme.text
         }
-        Repeater {
+        Column {
+            Layout.leftMargin: Theme.spacing
+            Layout.rightMargin: Theme.spacing
+            Layout.fillWidth: true
+            Repeater {
             model: panel.file.notes
             ColumnLayout {
-                Layout.leftMargin: Theme.spacing
-                Layout.rightMargin: Theme.spacing
-                Layout.fillWidth: true
+                width: parent.width
                 spacing: 0
                 Label { text: modelData.time; color: Theme.textMuted; font.pixelSize: Theme.fontSmall }
                 Label {
@@ -228,6 +245,7 @@ ScrollView {
                     textFormat: Text.PlainText
                     Layout.fillWidth: true
                 }
+            }
             }
         }
         TextArea {

@@ -272,7 +272,7 @@ void Session::userActive() { RestartIdleTimer(); }
 
 void Session::RestartIdleTimer() {
   if (app_ == nullptr) return;
-  idle_.start(lock_minutes_ * 60 * 1000);
+  idle_.start(options_.idle_lock_ms.value_or(lock_minutes_ * 60 * 1000));
 }
 
 void Session::saveSettings(const QString& relay, const QString& tls_ca,

@@ -13,6 +13,7 @@
 #include <QVariantList>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -59,6 +60,8 @@ class Session : public QObject {
     std::string profile_dir;
     client::AppOptions app;        // clock, transport, Argon2id, relay override
     Notifier* notifier = nullptr;  // none: no notifications
+    // Tests: the idle time before locking, instead of the minutes setting.
+    std::optional<int> idle_lock_ms;
   };
 
   explicit Session(Options options, QObject* parent = nullptr);

@@ -121,7 +121,7 @@ QString UserText::Error(const absl::Status& s) {
       if (Says(s, "IBAN")) {
         return tr("The IBAN is not right. Check Invoicing details.");
       }
-      if (Says(s, "an amount in euros")) {
+      if (Says(s, "an amount in euros") || Says(s, "hourly rate")) {
         return tr("Give the hourly rate in euros, for example 95 or 95,50.");
       }
       if (Says(s, "VAT is 0 to 100") || Says(s, "VAT rate")) {
