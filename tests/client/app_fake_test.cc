@@ -2,8 +2,11 @@
 // outbox and receiving when the relay vanishes, loses a reply, or answers
 // an error, fast enough to try every case. The real relay's versions are in
 // app_test.cc.
+#include <chrono>
+#include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -205,6 +208,26 @@ TEST_F(AppFakeTest, CatchesUpOnMoreThanOneAckBatchOfQueuedEnvelopes) {
   std::vector<std::string> bodies = Bodies(*tp, *case_id);
   ASSERT_EQ(bodies.size(), static_cast<size_t>(kQueued));
   for (int i = 0; i < kQueued; ++i) EXPECT_EQ(bodies[i], absl::StrCat(i));
+}
+
+TEST_F(AppFakeTest, OrganisationsAnswerWhileKeyUpkeepWaitsForTheRelay) {
+  std::unique_ptr<App> tp = TrustPerson("tp");
+  ASSERT_NE(tp, nullptr);
+  relay_->HoldCalls(RelayMethod::kGetPreKeyCount);
+  absl::StatusOr<SyncReport> synced;
+  std::thread sync([&] { synced = tp->SyncOnce(); });
+  ASSERT_TRUE(
+      relay_->WaitForHeldCall(RelayMethod::kGetPreKeyCount, absl::Seconds(10)));
+  // What the desktop asks on the window's thread.
+  std::future<size_t> organisations = std::async(
+      std::launch::async, [&] { return tp->organisations().size(); });
+  const bool answered = organisations.wait_for(std::chrono::seconds(3)) ==
+                        std::future_status::ready;
+  relay_->ReleaseCalls(RelayMethod::kGetPreKeyCount);
+  sync.join();
+  EXPECT_TRUE(answered) << "organisations() waited for the relay";
+  EXPECT_EQ(organisations.get(), 1u);
+  EXPECT_TRUE(synced.ok()) << synced.status();
 }
 
 // Records connection states and messages.
