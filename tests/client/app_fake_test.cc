@@ -252,6 +252,46 @@ TEST_F(AppFakeTest, OrganisationsAnswerWhileKeyUpkeepWaitsForTheRelay) {
   EXPECT_TRUE(synced.ok()) << synced.status();
 }
 
+TEST_F(AppFakeTest, AReceiptWhoseSendFailsIsSentLaterExactlyOnce) {
+  std::unique_ptr<App> tp = TrustPerson("tp");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_NE(tp, nullptr);
+  ASSERT_NE(emp, nullptr);
+  absl::StatusOr<std::string> case_id = emp->OpenCase(tp->account_id(), "een");
+  ASSERT_TRUE(case_id.ok());
+  ASSERT_TRUE(emp->SendQueued().ok());
+  // The message is stored and acked; its receipt's Send fails.
+  relay_->FailNextCall(RelayMethod::kSend,
+                       absl::UnavailableError("connection reset"));
+  absl::StatusOr<SyncReport> received = tp->SyncOnce();
+  EXPECT_TRUE(absl::IsUnavailable(received.status())) << received.status();
+  EXPECT_EQ(relay_->QueuedCount(tp->account_id()), 0u);
+  EXPECT_EQ(relay_->QueuedCount(emp->account_id()), 0u);
+  absl::StatusOr<SyncReport> none = emp->SyncOnce();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->receipts, 0);
+
+  // Kept in the outbox: it leaves with the next round, once.
+  absl::StatusOr<int> sent = tp->SendQueued();
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(*sent, 1);
+  absl::StatusOr<int> again = tp->SendQueued();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, 0);
+  EXPECT_EQ(relay_->QueuedCount(emp->account_id()), 1u);
+  absl::StatusOr<SyncReport> delivered = emp->SyncOnce();
+  ASSERT_TRUE(delivered.ok()) << delivered.status();
+  EXPECT_EQ(delivered->receipts, 1);
+  absl::StatusOr<std::vector<CaseMessage>> mine = emp->Read(*case_id);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].delivery, DeliveryState::kDelivered);
+  ASSERT_TRUE(tp->SyncOnce().ok());
+  absl::StatusOr<SyncReport> later = emp->SyncOnce();
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_EQ(later->receipts, 0);
+}
+
 // Calls back into the App from its callbacks, as a UI would: marks every new
 // message read and answers it, and adds or removes observers.
 class CallingBack : public AppObserver {
