@@ -19,6 +19,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/testing/fake_clock.h"
+#include "base/testing/fake_random.h"
 #include "client/app/app.h"
 #include "client/messenger.h"
 #include "client/testing/fake_relay.h"
@@ -80,6 +82,10 @@ class AppFakeTest : public ::testing::Test {
   }
 
   std::unique_ptr<App> TrustPerson(const std::string& name) {
+    return TrustPerson(name, Options());
+  }
+  std::unique_ptr<App> TrustPerson(const std::string& name,
+                                   AppOptions options) {
     auto invite = relay_->CreateInvite({org_.organisation.id});
     EXPECT_TRUE(invite.ok()) << invite.status();
     TrustPersonProfile profile;
@@ -88,7 +94,7 @@ class AppFakeTest : public ::testing::Test {
     profile.languages = {"nl"};
     auto app = App::Enroll(dir_.path() + "/" + name, kPassphrase,
                            ConnectionSettings{}, invite.value_or(""), profile,
-                           relay_->RootFingerprint(), Options());
+                           relay_->RootFingerprint(), std::move(options));
     EXPECT_TRUE(app.ok()) << app.status();
     return app.ok() ? *std::move(app) : nullptr;
   }
@@ -290,6 +296,51 @@ TEST_F(AppFakeTest, AReceiptWhoseSendFailsIsSentLaterExactlyOnce) {
   absl::StatusOr<SyncReport> later = emp->SyncOnce();
   ASSERT_TRUE(later.ok()) << later.status();
   EXPECT_EQ(later->receipts, 0);
+}
+
+TEST_F(AppFakeTest, ReceiptsToOnePeerLeaveTogetherAfterOneRandomDelay) {
+  constexpr uint64_t kSeed = 12;
+  const absl::Duration kMin = absl::Seconds(5);
+  const absl::Duration kMax = absl::Seconds(60);
+  const absl::Time t0 = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
+  base::FakeClock clock(t0);
+  base::FakeRandom random(kSeed);
+  AppOptions options = Options();
+  options.clock = &clock;
+  options.messenger.random = &random;
+  options.messenger.receipt_delay_min = kMin;
+  options.messenger.receipt_delay_max = kMax;
+  std::unique_ptr<App> tp = TrustPerson("tp", std::move(options));
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_NE(tp, nullptr);
+  ASSERT_NE(emp, nullptr);
+  // Two cases with the same peer, each with a message.
+  absl::StatusOr<std::string> first = emp->OpenCase(tp->account_id(), "een");
+  absl::StatusOr<std::string> second = emp->OpenCase(tp->account_id(), "twee");
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(emp->SendQueued().ok());
+  absl::StatusOr<SyncReport> received = tp->SyncOnce();
+  ASSERT_TRUE(received.ok()) << received.status();
+  EXPECT_EQ(received->received, 2);
+  EXPECT_EQ(received->sent, 0);
+
+  // The one delay drawn, from the same sequence the messenger got.
+  base::FakeRandom replay(kSeed);
+  const absl::Duration delay = replay.UniformDuration(kMin, kMax);
+  ASSERT_GE(delay, kMin);
+  ASSERT_LE(delay, kMax);
+  clock.Set(t0 + delay - absl::Seconds(1));
+  absl::StatusOr<int> early = tp->SendQueued();
+  ASSERT_TRUE(early.ok()) << early.status();
+  EXPECT_EQ(*early, 0);
+  clock.Set(t0 + delay);
+  absl::StatusOr<int> due = tp->SendQueued();
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(*due, 2) << "both cases' receipts leave in one round";
+  absl::StatusOr<SyncReport> delivered = emp->SyncOnce();
+  ASSERT_TRUE(delivered.ok()) << delivered.status();
+  EXPECT_EQ(delivered->receipts, 2);
 }
 
 // Calls back into the App from its callbacks, as a UI would: marks every new
