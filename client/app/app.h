@@ -308,6 +308,11 @@ class App {
   // stream and any wait. Both thread-safe.
   void Start();
   void Stop();
+  // While offline, makes the next connection attempt start now instead of
+  // after ConnectionStatus::retry_in (a "try again" button); the backoff is
+  // kept, so a relay that stays away is not asked more often for it.
+  // Thread-safe; does nothing unless started.
+  void RetryNow();
   ConnectionStatus connection() const;
   // The counts of everything received and sent since Start().
   SyncReport live_totals() const;
@@ -366,8 +371,9 @@ class App {
   // event emitted meanwhile on this thread waits for its turn.
   void Tell(std::function<void(AppObserver&)> event)
       ABSL_LOCKS_EXCLUDED(observers_mu_);
-  // Waits `delay` or until stopped; false if stopped.
-  bool SleepUnlessStopped(absl::Duration delay);
+  // Waits `delay` or until stopped (or, with `retry`, until RetryNow());
+  // false if stopped.
+  bool SleepUnlessStopped(absl::Duration delay, bool retry = false);
   void SetState(ConnectionState state, absl::Status error,
                 absl::Duration retry_in);
 
@@ -379,6 +385,8 @@ class App {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   // The sender has work (or a receipt may have become due).
   bool send_wanted_ ABSL_GUARDED_BY(mu_) = false;
+  // RetryNow() was called: the receiver's wait ends.
+  bool retry_now_ ABSL_GUARDED_BY(mu_) = false;
   ConnectionStatus status_ ABSL_GUARDED_BY(mu_);
   ReceiveStream* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
   SyncReport live_totals_ ABSL_GUARDED_BY(mu_);

@@ -322,6 +322,7 @@ void App::Start() {
   stopping_ = false;
   live_totals_ = SyncReport();
   send_wanted_ = true;
+  retry_now_ = false;
   {
     absl::MutexLock events_lock(&events_mu_);
     events_stopping_ = false;
@@ -359,13 +360,26 @@ ConnectionStatus App::connection() const {
   return status_;
 }
 
-bool App::SleepUnlessStopped(absl::Duration delay) {
+bool App::SleepUnlessStopped(absl::Duration delay, bool retry) {
   absl::MutexLock lock(&mu_);
   const absl::Time until = absl::Now() + delay;
-  while (!stopping_ && absl::Now() < until) {
-    mu_.AwaitWithDeadline(absl::Condition(&stopping_), until);
+  auto woken = [this, retry]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || (retry && retry_now_);
+  };
+  while (!woken() && absl::Now() < until) {
+    mu_.AwaitWithDeadline(absl::Condition(&woken), until);
   }
+  if (retry) retry_now_ = false;
   return !stopping_;
+}
+
+void App::RetryNow() {
+  absl::MutexLock lock(&mu_);
+  // Offline with a retry scheduled: the receiver waits (or is about to).
+  if (started_ && status_.state == ConnectionState::kOffline &&
+      status_.retry_in > absl::ZeroDuration()) {
+    retry_now_ = true;
+  }
 }
 
 void App::SetState(ConnectionState state, absl::Status error,
@@ -491,7 +505,7 @@ void App::ReceiveLoop() {
     }
     const absl::Duration wait = Jittered(Random(), backoff);
     SetState(ConnectionState::kOffline, error, wait);
-    if (!SleepUnlessStopped(wait)) return;
+    if (!SleepUnlessStopped(wait, /*retry=*/true)) return;
     backoff = std::min(backoff * 2, options_.reconnect_max);
   }
 }

@@ -2,12 +2,14 @@
 // outbox and receiving when the relay vanishes, loses a reply, or answers
 // an error, fast enough to try every case. The real relay's versions are in
 // app_test.cc.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -341,6 +343,72 @@ TEST_F(AppFakeTest, ReceiptsToOnePeerLeaveTogetherAfterOneRandomDelay) {
   absl::StatusOr<SyncReport> delivered = emp->SyncOnce();
   ASSERT_TRUE(delivered.ok()) << delivered.status();
   EXPECT_EQ(delivered->receipts, 2);
+}
+
+// The connection statuses told while offline.
+class OfflineRecorder : public AppObserver {
+ public:
+  void OnConnectionChanged(const ConnectionStatus& s) override {
+    if (s.state != ConnectionState::kOffline) return;
+    absl::MutexLock lock(&mu_);
+    if (!seen_.empty() && seen_.back().retry_in == s.retry_in) return;
+    seen_.push_back(s);
+  }
+  // The `n`th offline status (from 0), once told; nullopt after 10 s.
+  std::optional<ConnectionStatus> Wait(size_t n) {
+    absl::MutexLock lock(&mu_);
+    auto told = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return seen_.size() > n;
+    };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&told), absl::Seconds(10))) {
+      return std::nullopt;
+    }
+    return seen_[n];
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<ConnectionStatus> seen_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(AppFakeTest, ReconnectBackoffDoublesFromOneSecondToAMinuteWithJitter) {
+  constexpr uint64_t kSeed = 7;
+  base::FakeRandom random(kSeed);
+  AppOptions options = Options();
+  options.reconnect_min = absl::Seconds(1);  // the defaults
+  options.reconnect_max = absl::Seconds(60);
+  options.random = &random;
+  std::unique_ptr<App> tp = TrustPerson("tp", std::move(options));
+  ASSERT_NE(tp, nullptr);
+  relay_->SetReachable(false);
+  OfflineRecorder offline;
+  tp->AddObserver(&offline);
+  tp->Start();
+  // The jitter the App draws, replayed: the upper half of each backoff.
+  base::FakeRandom replay(kSeed);
+  absl::Duration backoff = absl::Seconds(1);
+  std::vector<absl::Duration> waits;
+  for (size_t i = 0; i < 9; ++i) {
+    std::optional<ConnectionStatus> status = offline.Wait(i);
+    ASSERT_TRUE(status.has_value()) << "no attempt " << i;
+    EXPECT_TRUE(absl::IsUnavailable(status->error)) << status->error;
+    const absl::Duration expected =
+        replay.UniformDuration(backoff / 2, backoff);
+    EXPECT_EQ(status->retry_in, expected) << "attempt " << i;
+    EXPECT_GE(status->retry_in, backoff / 2);
+    EXPECT_LE(status->retry_in, backoff);
+    waits.push_back(status->retry_in);
+    backoff = std::min(backoff * 2, absl::Seconds(60));
+    tp->RetryNow();  // rather than wait for it
+  }
+  tp->Stop();
+  tp->RemoveObserver(&offline);
+  EXPECT_LE(waits.front(), absl::Seconds(1));
+  EXPECT_GE(waits.back(), absl::Seconds(30));
+  EXPECT_LE(waits.back(), absl::Seconds(60));
+  // Jittered: not simply the backoff itself.
+  EXPECT_NE(waits[6], absl::Seconds(60));
+  EXPECT_NE(waits[7], waits[8]);
 }
 
 // Calls back into the App from its callbacks, as a UI would: marks every new
