@@ -9,6 +9,14 @@
 
 namespace confidant::base {
 
+// Writes the low `bytes` bytes of `v` to `out` (which must have room for
+// them), least significant first.
+inline void EncodeLittleEndian(char* out, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) {
+    out[i] = static_cast<char>(v >> (8 * i));
+  }
+}
+
 // Appends the low `bytes` bytes of `v`, least significant first.
 inline void PutLittleEndian(std::string& out, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) {

@@ -123,39 +123,44 @@ AccountState AccountManager::state() const {
 
 absl::Status AccountManager::RegisterEmployee(std::string_view access_code,
                                               absl::Time now) {
-  absl::MutexLock lock(&mu_);
-  if (!state_.account_id.empty()) {
+  absl::MutexLock operation(&operation_mu_);
+  AccountState working = state();
+  if (!working.account_id.empty()) {
     return absl::FailedPreconditionError("this profile already has an account");
   }
-  return FinishRegistration(transport_.RegisterEmployee(access_code), now);
+  return FinishRegistration(transport_.RegisterEmployee(access_code), now,
+                            working);
 }
 
 absl::Status AccountManager::RegisterTrustPerson(
     std::string_view invite_code, const TrustPersonProfile& profile,
     absl::Time now) {
-  absl::MutexLock lock(&mu_);
-  if (!state_.account_id.empty()) {
+  absl::MutexLock operation(&operation_mu_);
+  AccountState working = state();
+  if (!working.account_id.empty()) {
     return absl::FailedPreconditionError("this profile already has an account");
   }
   return FinishRegistration(
-      transport_.RegisterTrustPerson(invite_code, profile), now);
+      transport_.RegisterTrustPerson(invite_code, profile), now, working);
 }
 
 absl::Status AccountManager::FinishRegistration(
-    absl::StatusOr<Registration> registration, absl::Time now) {
+    absl::StatusOr<Registration> registration, absl::Time now,
+    AccountState& working) {
   if (!registration.ok()) return registration.status();
-  state_.account_id = registration->account_id;
-  state_.secret = std::move(registration->secret);
-  state_.kind = registration->kind;
-  state_.organisations = std::move(registration->organisations);
-  state_.keys_uploaded = false;
-  absl::Status saved = SaveState();
+  working.account_id = registration->account_id;
+  working.secret = std::move(registration->secret);
+  working.kind = registration->kind;
+  working.organisations = std::move(registration->organisations);
+  working.keys_uploaded = false;
+  absl::Status saved = Commit(working);
   if (!saved.ok()) return saved;
-  transport_.SetCredentials(state_.account_id, state_.secret.Clone());
-  return UploadInitialKeys(now);
+  transport_.SetCredentials(working.account_id, working.secret.Clone());
+  return UploadInitialKeys(now, working);
 }
 
-absl::Status AccountManager::UploadInitialKeys(absl::Time now) {
+absl::Status AccountManager::UploadInitialKeys(absl::Time now,
+                                               AccountState& working) {
   absl::StatusOr<crypto::IdentityKeyPair> identity =
       identities_.LocalIdentity();
   if (!identity.ok()) return identity.status();
@@ -163,9 +168,9 @@ absl::Status AccountManager::UploadInitialKeys(absl::Time now) {
   if (!registration_id.ok()) return registration_id.status();
 
   const uint32_t count = options_.one_time_pre_key_target;
-  const uint32_t signed_id = ReserveIds(1, &state_.next_signed_pre_key_id);
-  const uint32_t first_id = ReserveIds(count, &state_.next_pre_key_id);
-  absl::Status status = SaveState();
+  const uint32_t signed_id = ReserveIds(1, &working.next_signed_pre_key_id);
+  const uint32_t first_id = ReserveIds(count, &working.next_pre_key_id);
+  absl::Status status = Commit(working);
   if (!status.ok()) return status;
 
   absl::StatusOr<crypto::SignedPreKeyPair> signed_key =
@@ -193,15 +198,16 @@ absl::Status AccountManager::UploadInitialKeys(absl::Time now) {
     }
     return status;
   }
-  state_.keys_uploaded = true;
-  state_.signed_pre_key_id = signed_id;
-  state_.signed_pre_key_created = signed_key->created;
-  return SaveState();
+  working.keys_uploaded = true;
+  working.signed_pre_key_id = signed_id;
+  working.signed_pre_key_created = signed_key->created;
+  return Commit(working);
 }
 
-absl::StatusOr<uint32_t> AccountManager::UploadOneTimePreKeys(uint32_t count) {
-  const uint32_t first_id = ReserveIds(count, &state_.next_pre_key_id);
-  absl::Status status = SaveState();
+absl::StatusOr<uint32_t> AccountManager::UploadOneTimePreKeys(
+    uint32_t count, AccountState& working) {
+  const uint32_t first_id = ReserveIds(count, &working.next_pre_key_id);
+  absl::Status status = Commit(working);
   if (!status.ok()) return status;
   absl::StatusOr<std::vector<crypto::OneTimePreKeyPair>> keys =
       crypto::GenerateOneTimePreKeys(first_id, count);
@@ -222,12 +228,13 @@ absl::StatusOr<uint32_t> AccountManager::UploadOneTimePreKeys(uint32_t count) {
   return held;
 }
 
-absl::Status AccountManager::RotateSignedPreKey(absl::Time now) {
+absl::Status AccountManager::RotateSignedPreKey(absl::Time now,
+                                                AccountState& working) {
   absl::StatusOr<crypto::IdentityKeyPair> identity =
       identities_.LocalIdentity();
   if (!identity.ok()) return identity.status();
-  const uint32_t id = ReserveIds(1, &state_.next_signed_pre_key_id);
-  absl::Status status = SaveState();
+  const uint32_t id = ReserveIds(1, &working.next_signed_pre_key_id);
+  absl::Status status = Commit(working);
   if (!status.ok()) return status;
   absl::StatusOr<crypto::SignedPreKeyPair> key =
       crypto::GenerateSignedPreKey(*identity, id, now);
@@ -243,17 +250,18 @@ absl::Status AccountManager::RotateSignedPreKey(absl::Time now) {
     signed_pre_keys_.RemoveSignedPreKey(id).IgnoreError();
     return status;
   }
-  state_.retired_signed_pre_keys.push_back(RetiredSignedPreKey{
-      state_.signed_pre_key_id, state_.signed_pre_key_created, now});
-  state_.signed_pre_key_id = id;
-  state_.signed_pre_key_created = key->created;
-  return SaveState();
+  working.retired_signed_pre_keys.push_back(RetiredSignedPreKey{
+      working.signed_pre_key_id, working.signed_pre_key_created, now});
+  working.signed_pre_key_id = id;
+  working.signed_pre_key_created = key->created;
+  return Commit(working);
 }
 
-absl::StatusOr<int> AccountManager::DeleteExpiredSignedPreKeys(absl::Time now) {
+absl::StatusOr<int> AccountManager::DeleteExpiredSignedPreKeys(
+    absl::Time now, AccountState& working) {
   int deleted = 0;
   std::vector<RetiredSignedPreKey> kept;
-  for (const RetiredSignedPreKey& retired : state_.retired_signed_pre_keys) {
+  for (const RetiredSignedPreKey& retired : working.retired_signed_pre_keys) {
     if (now - retired.retired < options_.signed_pre_key_grace) {
       kept.push_back(retired);
       continue;
@@ -263,29 +271,30 @@ absl::StatusOr<int> AccountManager::DeleteExpiredSignedPreKeys(absl::Time now) {
     ++deleted;
   }
   if (deleted == 0) return 0;
-  state_.retired_signed_pre_keys = std::move(kept);
-  absl::Status status = SaveState();
+  working.retired_signed_pre_keys = std::move(kept);
+  absl::Status status = Commit(working);
   if (!status.ok()) return status;
   return deleted;
 }
 
 absl::StatusOr<MaintenanceReport> AccountManager::Maintain(absl::Time now) {
-  absl::MutexLock lock(&mu_);
-  if (state_.account_id.empty()) {
+  absl::MutexLock operation(&operation_mu_);
+  AccountState working = state();
+  if (working.account_id.empty()) {
     return absl::FailedPreconditionError("no account registered yet");
   }
   MaintenanceReport report;
-  if (!state_.keys_uploaded) {
-    absl::Status status = UploadInitialKeys(now);
+  if (!working.keys_uploaded) {
+    absl::Status status = UploadInitialKeys(now, working);
     if (!status.ok()) return status;
     report.initial_keys_uploaded = true;
-  } else if (crypto::NeedsRotation(state_.signed_pre_key_created, now,
+  } else if (crypto::NeedsRotation(working.signed_pre_key_created, now,
                                    options_.signed_pre_key_rotation)) {
-    absl::Status status = RotateSignedPreKey(now);
+    absl::Status status = RotateSignedPreKey(now, working);
     if (!status.ok()) return status;
     report.signed_pre_key_rotated = true;
   }
-  absl::StatusOr<int> deleted = DeleteExpiredSignedPreKeys(now);
+  absl::StatusOr<int> deleted = DeleteExpiredSignedPreKeys(now, working);
   if (!deleted.ok()) return deleted.status();
   report.retired_signed_pre_keys_deleted = *deleted;
 
@@ -293,7 +302,7 @@ absl::StatusOr<MaintenanceReport> AccountManager::Maintain(absl::Time now) {
   if (!count.ok()) return count.status();
   report.one_time_pre_key_count = *count;
   if (handouts_ != nullptr) {
-    absl::StatusOr<int> expired = ExpireHandedOutPreKeys(*count, now);
+    absl::StatusOr<int> expired = ExpireHandedOutPreKeys(*count, now, working);
     if (!expired.ok()) return expired.status();
     report.handed_out_pre_keys_expired = *expired;
   }
@@ -301,7 +310,7 @@ absl::StatusOr<MaintenanceReport> AccountManager::Maintain(absl::Time now) {
       *count < options_.one_time_pre_key_target) {
     const uint32_t missing = std::min(options_.one_time_pre_key_target - *count,
                                       kMaxOneTimePreKeysPerUpload);
-    absl::StatusOr<uint32_t> held = UploadOneTimePreKeys(missing);
+    absl::StatusOr<uint32_t> held = UploadOneTimePreKeys(missing, working);
     if (!held.ok()) return held.status();
     report.one_time_pre_keys_uploaded = missing;
     report.one_time_pre_key_count = *held;
@@ -309,8 +318,8 @@ absl::StatusOr<MaintenanceReport> AccountManager::Maintain(absl::Time now) {
   return report;
 }
 
-absl::StatusOr<int> AccountManager::ExpireHandedOutPreKeys(uint32_t held,
-                                                           absl::Time now) {
+absl::StatusOr<int> AccountManager::ExpireHandedOutPreKeys(
+    uint32_t held, absl::Time now, const AccountState& working) {
   absl::StatusOr<std::vector<uint32_t>> ids = handouts_->OneTimePreKeyIds();
   if (!ids.ok()) return ids.status();
   absl::StatusOr<std::map<uint32_t, absl::Time>> handouts =
@@ -321,7 +330,7 @@ absl::StatusOr<int> AccountManager::ExpireHandedOutPreKeys(uint32_t held,
   // out since the count was taken look held: the error is on the safe side.
   // Once ids wrap around past kMaxPreKeyId the order no longer tells, and no
   // new handouts are recorded.
-  const bool wrapped = !ids->empty() && ids->back() >= state_.next_pre_key_id;
+  const bool wrapped = !ids->empty() && ids->back() >= working.next_pre_key_id;
   const size_t handed_out =
       wrapped || held >= ids->size() ? 0 : ids->size() - held;
   std::map<uint32_t, absl::Time> seen;
@@ -347,6 +356,14 @@ absl::StatusOr<int> AccountManager::ExpireHandedOutPreKeys(uint32_t held,
   return static_cast<int>(expire.size());
 }
 
-absl::Status AccountManager::SaveState() { return state_store_.Save(state_); }
+absl::Status AccountManager::Commit(const AccountState& working) {
+  // Saved outside mu_: operation_mu_ keeps other writers out, and readers
+  // need not wait for the disk.
+  if (absl::Status s = state_store_.Save(working); !s.ok()) return s;
+  AccountState published = working.Clone();
+  absl::MutexLock lock(&mu_);
+  state_ = std::move(published);
+  return absl::OkStatus();
+}
 
 }  // namespace confidant::client

@@ -139,8 +139,10 @@ struct MaintenanceReport {
 };
 
 // Registers the account and keeps its keys on the relay fresh. Every method
-// is thread-safe (serialised by one lock). Never reuses a pre-key id: ids are
-// reserved in the AccountStateStore before keys are stored or uploaded.
+// is thread-safe. Registration and Maintain() run one at a time; no lock is
+// held while they wait for the relay, so registered() and state() return at
+// once even then. Never reuses a pre-key id: ids are reserved in the
+// AccountStateStore before keys are stored or uploaded.
 class AccountManager {
  public:
   // Loads the saved state and, if registered, gives the transport its
@@ -188,24 +190,31 @@ class AccountManager {
                  AccountOptions options, PreKeyHandoutStore* handouts,
                  AccountState state);
 
+  // Each works on `working`, a copy of the state that Commit() persists and
+  // publishes; only the holder of `operation_mu_` changes the state.
   absl::Status FinishRegistration(absl::StatusOr<Registration> registration,
-                                  absl::Time now)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status UploadInitialKeys(absl::Time now)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                                  absl::Time now, AccountState& working)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(operation_mu_);
+  absl::Status UploadInitialKeys(absl::Time now, AccountState& working)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(operation_mu_);
   // Makes, stores and uploads `count` one-time pre-keys with fresh ids;
   // returns the relay's count afterwards.
-  absl::StatusOr<uint32_t> UploadOneTimePreKeys(uint32_t count)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status RotateSignedPreKey(absl::Time now)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<int> DeleteExpiredSignedPreKeys(absl::Time now)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<uint32_t> UploadOneTimePreKeys(uint32_t count,
+                                                AccountState& working)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(operation_mu_);
+  absl::Status RotateSignedPreKey(absl::Time now, AccountState& working)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(operation_mu_);
+  absl::StatusOr<int> DeleteExpiredSignedPreKeys(absl::Time now,
+                                                 AccountState& working)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(operation_mu_);
   // Records the handouts that the relay's count `held` reveals and deletes
   // the expired ones; returns how many were deleted.
-  absl::StatusOr<int> ExpireHandedOutPreKeys(uint32_t held, absl::Time now)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status SaveState() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<int> ExpireHandedOutPreKeys(uint32_t held, absl::Time now,
+                                             const AccountState& working)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(operation_mu_);
+  // Saves `working` and makes it what state() returns.
+  absl::Status Commit(const AccountState& working)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(operation_mu_) ABSL_LOCKS_EXCLUDED(mu_);
 
   RelayTransport& transport_;
   AccountStateStore& state_store_;
@@ -214,6 +223,10 @@ class AccountManager {
   crypto::SignedPreKeyStore& signed_pre_keys_;
   PreKeyHandoutStore* const handouts_;  // nullable
   const AccountOptions options_;
+  // Held by registration and Maintain() for their whole run, network calls
+  // included, so they never interleave; readers never take it.
+  absl::Mutex operation_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  // Held only to copy the state in or out, never across a call.
   mutable absl::Mutex mu_;
   AccountState state_ ABSL_GUARDED_BY(mu_);
 };

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -398,12 +399,20 @@ absl::StatusOr<std::vector<Outgoing>> Messenger::ReadyToSend(absl::Time now,
     item.plaintext = message.SerializeAsString();
     out.push_back(std::move(item));
   }
+  // A peer's receipts leave together once one of them is due, one receipt
+  // message per case (a receipt names one case), next to each other.
+  std::set<std::string> due_peers;
+  std::multimap<std::string, Receipts*> by_peer;
   for (auto& [case_id, r] : receipts) {
-    if (!r.due || out.size() >= limit) continue;
-    r.message.set_message_id(RandomId());
-    r.message.set_client_hour(ClientHour(now));
-    r.item.plaintext = r.message.SerializeAsString();
-    out.push_back(std::move(r.item));
+    if (r.due) due_peers.insert(r.item.peer_account_id);
+    by_peer.emplace(r.item.peer_account_id, &r);
+  }
+  for (auto& [peer, r] : by_peer) {
+    if (due_peers.count(peer) == 0 || out.size() >= limit) continue;
+    r->message.set_message_id(RandomId());
+    r->message.set_client_hour(ClientHour(now));
+    r->item.plaintext = r->message.SerializeAsString();
+    out.push_back(std::move(r->item));
   }
   return out;
 }

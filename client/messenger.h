@@ -188,7 +188,7 @@ struct Received {
 // One item the outbox is ready to send.
 struct Outgoing {
   uint64_t order = 0;  // the outbox key
-  // Further outbox keys sent with it (receipts of one case go together).
+  // Further outbox keys sent with it (the receipts of one case).
   std::vector<uint64_t> also;
   bool receipt = false;
   std::string case_id;
@@ -200,8 +200,9 @@ struct Outgoing {
 
 // Delays and limits of the messenger.
 struct MessengerOptions {
-  // A delivery receipt leaves after a random delay in [min, max], together
-  // with every other receipt of its case then queued (docs/protocol.md,
+  // The receipts to one peer leave together after one random delay in
+  // [min, max], drawn when the first of them was queued: one receipt
+  // message per case of that peer, sent in one round (docs/protocol.md,
   // "Receipt timing").
   absl::Duration receipt_delay_min = absl::Seconds(5);
   absl::Duration receipt_delay_max = absl::Seconds(60);
@@ -286,8 +287,9 @@ class Messenger {
                                          std::vector<Received>* events);
 
   // What the outbox can send now, in order: queued messages of every case
-  // whose peer's identity is trusted, and the receipts of a case once the
-  // first of them is due. At most `limit` items.
+  // whose peer's identity is trusted, then, for each peer one of whose
+  // receipts is due, every receipt queued for that peer (one item per case,
+  // the peer's items next to each other). At most `limit` items.
   absl::StatusOr<std::vector<Outgoing>> ReadyToSend(absl::Time now,
                                                     size_t limit);
   // Queued messages (not receipts) still to send.
@@ -425,6 +427,10 @@ class Messenger {
   const AccountKind own_kind_;
   const MessengerOptions options_;
   absl::Mutex mu_;
+  // Peer -> when the receipts queued for it leave (one delay per peer).
+  // Forgotten on restart: a new receipt then draws a new delay, and
+  // ReadyToSend() still sends all of a peer's receipts once one is due.
+  std::map<std::string, absl::Time> receipt_due_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace confidant::client

@@ -277,19 +277,23 @@ absl::Status Messenger::Deliver(const crypto::OpenedMessage& opened,
   // The receipt waits in the outbox for its random delay.
   absl::StatusOr<uint64_t> order = NextOrder(batch);
   if (!order.ok()) return order.status();
-  base::Random& random =
-      options_.random != nullptr ? *options_.random : base::SecureRandom();
-  const absl::Duration delay =
-      options_.receipt_delay_max <= options_.receipt_delay_min
-          ? options_.receipt_delay_min
-          : random.UniformDuration(options_.receipt_delay_min,
-                                   options_.receipt_delay_max);
+  // One delay per peer: a receipt queued while another to the same peer
+  // waits leaves with it.
+  absl::Time& due = receipt_due_[sender];
+  if (due <= now) {
+    base::Random& random =
+        options_.random != nullptr ? *options_.random : base::SecureRandom();
+    due = now + (options_.receipt_delay_max <= options_.receipt_delay_min
+                     ? options_.receipt_delay_min
+                     : random.UniformDuration(options_.receipt_delay_min,
+                                              options_.receipt_delay_max));
+  }
   OutboxEntry receipt;
   receipt.set_kind(OutboxEntry::RECEIPT);
   receipt.set_case_id(message.case_id());
   receipt.set_peer_account_id(sender);
   receipt.set_message_id(message.message_id());
-  receipt.set_not_before_unix(absl::ToUnixSeconds(now + delay));
+  receipt.set_not_before_unix(absl::ToUnixSeconds(due));
   batch.Put(Namespace::kOutbox, internal::OrderKey(*order),
             receipt.SerializeAsString());
   if (absl::Status s = profile_.Write(batch); !s.ok()) return s;

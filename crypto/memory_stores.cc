@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "base/bytes.h"
 #include "crypto/errors.h"
 
 namespace confidant::crypto {
@@ -38,9 +39,7 @@ class Writer {
   explicit Writer(size_t capacity) { out_.reserve(capacity); }
   ~Writer() { WipeString(out_); }
   void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void U32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>(v >> (8 * i)));
-  }
+  void U32(uint32_t v) { base::PutLittleEndian(out_, v, 4); }
   void Raw(std::string_view bytes) { out_.append(bytes); }
   void Str(std::string_view bytes) {
     U32(static_cast<uint32_t>(bytes.size()));
@@ -63,10 +62,7 @@ class Reader {
   }
   bool U32(uint32_t& v) {
     if (in_.size() < 4) return false;
-    v = 0;
-    for (int i = 0; i < 4; ++i) {
-      v |= static_cast<uint32_t>(static_cast<uint8_t>(in_[i])) << (8 * i);
-    }
+    v = static_cast<uint32_t>(base::GetLittleEndian(in_, 4));
     in_.remove_prefix(4);
     return true;
   }

@@ -13,10 +13,13 @@
 // after a random delay (docs/protocol.md, "Receipt timing").
 //
 // Observers (AppObserver) are called on a third thread of the App, the event
-// thread, one event at a time and in the order the events happened. They
-// must return quickly and never block (hand the event to the UI's own loop);
-// they may call the App's methods. Events carry plain values only, no UI
-// types. No lock of the App is held while an observer runs or while the
+// thread, one event at a time and in the order the events happened; without
+// Start(), on the thread of the call that caused the event. They must return
+// quickly and never block (hand the event to the UI's own loop); they may
+// call the App's methods, AddObserver and RemoveObserver included (an event
+// an observer causes is told after it returns), but never Stop() or the
+// destructor (checked in debug builds). Events carry plain values only, no
+// UI types. No lock of the App is held while an observer runs or while the
 // App waits for the relay.
 //
 // Profile records the App itself keeps (docs/profile.md):
@@ -308,13 +311,20 @@ class App {
   // stream and any wait. Both thread-safe.
   void Start();
   void Stop();
+  // While offline, makes the next connection attempt start now instead of
+  // after ConnectionStatus::retry_in (a "try again" button); the backoff is
+  // kept, so a relay that stays away is not asked more often for it.
+  // Thread-safe; does nothing unless started.
+  void RetryNow();
   ConnectionStatus connection() const;
   // The counts of everything received and sent since Start().
   SyncReport live_totals() const;
 
-  // Observers must outlive their registration; RemoveObserver() returns
-  // once no call to it runs. Never call either from an observer. Without
-  // Start(), events are told on the thread of the call that caused them.
+  // Observers must outlive their registration. After RemoveObserver()
+  // returns the observer is not called again and no call to it runs on
+  // another thread; called from inside one of its own callbacks, it returns
+  // at once and that callback is the last. Both thread-safe, also from an
+  // observer.
   void AddObserver(AppObserver* observer);
   void RemoveObserver(AppObserver* observer);
 
@@ -360,8 +370,13 @@ class App {
   void EventLoop();
   // Queues `event` for the observers.
   void Emit(std::function<void(AppObserver&)> event);
-  // Waits `delay` or until stopped; false if stopped.
-  bool SleepUnlessStopped(absl::Duration delay);
+  // Calls `event` on every observer, with no lock held during a call; an
+  // event emitted meanwhile on this thread waits for its turn.
+  void Tell(std::function<void(AppObserver&)> event)
+      ABSL_LOCKS_EXCLUDED(observers_mu_);
+  // Waits `delay` or until stopped (or, with `retry`, until RetryNow());
+  // false if stopped.
+  bool SleepUnlessStopped(absl::Duration delay, bool retry = false);
   void SetState(ConnectionState state, absl::Status error,
                 absl::Duration retry_in);
 
@@ -373,6 +388,8 @@ class App {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   // The sender has work (or a receipt may have become due).
   bool send_wanted_ ABSL_GUARDED_BY(mu_) = false;
+  // RetryNow() was called: the receiver's wait ends.
+  bool retry_now_ ABSL_GUARDED_BY(mu_) = false;
   ConnectionStatus status_ ABSL_GUARDED_BY(mu_);
   ReceiveStream* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
   SyncReport live_totals_ ABSL_GUARDED_BY(mu_);
@@ -387,9 +404,17 @@ class App {
   // The event thread runs; otherwise events are told on the caller's thread.
   bool events_running_ ABSL_GUARDED_BY(events_mu_) = false;
 
-  // Held while observers run, so RemoveObserver() can wait for them.
+  // Never held while an observer runs.
   absl::Mutex observers_mu_ ABSL_ACQUIRED_AFTER(events_mu_);
   std::vector<AppObserver*> observers_ ABSL_GUARDED_BY(observers_mu_);
+  // The calls to observers running now, and on which thread, so that
+  // RemoveObserver() can wait for them.
+  struct ObserverCall {
+    AppObserver* observer;
+    std::thread::id thread;
+    friend bool operator==(const ObserverCall&, const ObserverCall&) = default;
+  };
+  std::vector<ObserverCall> running_calls_ ABSL_GUARDED_BY(observers_mu_);
 };
 
 }  // namespace confidant::client

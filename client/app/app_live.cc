@@ -1,9 +1,13 @@
 // The App with the relay: one round (SyncOnce), the live receive and send
 // threads, and the event thread that calls the observers.
 #include <algorithm>
+#include <cassert>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -318,6 +322,7 @@ void App::Start() {
   stopping_ = false;
   live_totals_ = SyncReport();
   send_wanted_ = true;
+  retry_now_ = false;
   {
     absl::MutexLock events_lock(&events_mu_);
     events_stopping_ = false;
@@ -329,6 +334,9 @@ void App::Start() {
 }
 
 void App::Stop() {
+  // From an observer on the event thread, the join below would wait for
+  // itself (app.h forbids it).
+  assert(std::this_thread::get_id() != events_.get_id());
   {
     absl::MutexLock lock(&mu_);
     if (!started_) return;
@@ -352,13 +360,26 @@ ConnectionStatus App::connection() const {
   return status_;
 }
 
-bool App::SleepUnlessStopped(absl::Duration delay) {
+bool App::SleepUnlessStopped(absl::Duration delay, bool retry) {
   absl::MutexLock lock(&mu_);
   const absl::Time until = absl::Now() + delay;
-  while (!stopping_ && absl::Now() < until) {
-    mu_.AwaitWithDeadline(absl::Condition(&stopping_), until);
+  auto woken = [this, retry]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || (retry && retry_now_);
+  };
+  while (!woken() && absl::Now() < until) {
+    mu_.AwaitWithDeadline(absl::Condition(&woken), until);
   }
+  if (retry) retry_now_ = false;
   return !stopping_;
+}
+
+void App::RetryNow() {
+  absl::MutexLock lock(&mu_);
+  // Offline with a retry scheduled: the receiver waits (or is about to).
+  if (started_ && status_.state == ConnectionState::kOffline &&
+      status_.retry_in > absl::ZeroDuration()) {
+    retry_now_ = true;
+  }
 }
 
 void App::SetState(ConnectionState state, absl::Status error,
@@ -484,7 +505,7 @@ void App::ReceiveLoop() {
     }
     const absl::Duration wait = Jittered(Random(), backoff);
     SetState(ConnectionState::kOffline, error, wait);
-    if (!SleepUnlessStopped(wait)) return;
+    if (!SleepUnlessStopped(wait, /*retry=*/true)) return;
     backoff = std::min(backoff * 2, options_.reconnect_max);
   }
 }
@@ -532,8 +553,58 @@ void App::Emit(std::function<void(AppObserver&)> event) {
     }
   }
   // Not live: the caller's thread (SyncOnce, a user action) tells them.
-  absl::MutexLock lock(&observers_mu_);
-  for (AppObserver* o : observers_) event(*o);
+  Tell(std::move(event));
+}
+
+namespace {
+
+// The events of the App that this thread is telling its observers now, and
+// those its observers emitted meanwhile (told after the current one, so an
+// observer never runs inside another).
+struct Telling {
+  const App* app = nullptr;
+  std::deque<std::function<void(AppObserver&)>>* later = nullptr;
+};
+thread_local Telling telling;
+
+}  // namespace
+
+void App::Tell(std::function<void(AppObserver&)> event) {
+  if (telling.app == this) {
+    telling.later->push_back(std::move(event));
+    return;
+  }
+  std::deque<std::function<void(AppObserver&)>> queue;
+  queue.push_back(std::move(event));
+  const Telling outer = telling;  // another App's, if one of its observers
+                                  // called us
+  telling = Telling{this, &queue};
+  const std::thread::id self = std::this_thread::get_id();
+  while (!queue.empty()) {
+    const std::function<void(AppObserver&)> next = std::move(queue.front());
+    queue.pop_front();
+    std::vector<AppObserver*> observers;
+    {
+      absl::MutexLock lock(&observers_mu_);
+      observers = observers_;
+    }
+    for (AppObserver* o : observers) {
+      {
+        absl::MutexLock lock(&observers_mu_);
+        // Removed since the list was copied: not called again.
+        if (std::find(observers_.begin(), observers_.end(), o) ==
+            observers_.end()) {
+          continue;
+        }
+        running_calls_.push_back(ObserverCall{o, self});
+      }
+      next(*o);
+      absl::MutexLock lock(&observers_mu_);
+      running_calls_.erase(std::find(
+          running_calls_.begin(), running_calls_.end(), ObserverCall{o, self}));
+    }
+  }
+  telling = outer;
 }
 
 void App::EventLoop() {
@@ -551,10 +622,7 @@ void App::EventLoop() {
       }
       batch.swap(pending_events_);
     }
-    absl::MutexLock lock(&observers_mu_);
-    for (const auto& event : batch) {
-      for (AppObserver* o : observers_) event(*o);
-    }
+    for (auto& event : batch) Tell(std::move(event));
   }
 }
 
@@ -567,6 +635,17 @@ void App::RemoveObserver(AppObserver* observer) {
   absl::MutexLock lock(&observers_mu_);
   observers_.erase(std::remove(observers_.begin(), observers_.end(), observer),
                    observers_.end());
+  // Calls on other threads finish first; one on this thread is the caller
+  // itself and ends after we return.
+  const std::thread::id self = std::this_thread::get_id();
+  auto idle = [this, observer,
+               self]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(observers_mu_) {
+    return std::none_of(running_calls_.begin(), running_calls_.end(),
+                        [&](const ObserverCall& c) {
+                          return c.observer == observer && c.thread != self;
+                        });
+  };
+  observers_mu_.Await(absl::Condition(&idle));
 }
 
 }  // namespace confidant::client

@@ -48,10 +48,9 @@ std::string JsonString(std::string_view s) {
         break;
       default:
         if (c < 0x20 || c == 0x7f) {
-          static constexpr char kDigits[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kDigits[c >> 4]);
-          out.push_back(kDigits[c & 0xf]);
+          const char byte = static_cast<char>(c);
+          absl::StrAppend(&out, "\\u00",
+                          base::HexEncode(std::string_view(&byte, 1)));
         } else {
           out.push_back(static_cast<char>(c));
         }

@@ -6,16 +6,15 @@
 #include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/params.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "base/openssl.h"
+#include "base/random.h"
 
 namespace confidant::client::internal {
 namespace {
@@ -29,13 +28,8 @@ const uint8_t* Bytes(std::string_view s) {
 }  // namespace
 
 std::string RandomBytes(size_t n) {
-  std::string out(n, '\0');
-  if (RAND_bytes(reinterpret_cast<uint8_t*>(out.data()), static_cast<int>(n)) !=
-      1) {
-    // A predictable nonce would be worse than stopping.
-    abort();
-  }
-  return out;
+  // Aborts if the generator fails: a predictable nonce would be worse.
+  return base::SecureRandom().Bytes(n);
 }
 
 std::string Sha256(std::string_view data) {

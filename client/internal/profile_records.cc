@@ -115,8 +115,8 @@ absl::StatusOr<std::string> RecordKeys::Seal(std::string_view storage_key,
       SealedSize(key.size(), value.size()) - kNonceSize - kTagSize;
   SecretBytes plain(plain_size);  // zeros: the padding's tail
   uint8_t* at = plain.data();
-  for (int i = 0; i < 4; ++i)
-    *at++ = static_cast<uint8_t>(key.size() >> (8 * i));
+  base::EncodeLittleEndian(reinterpret_cast<char*>(at), key.size(), 4);
+  at += 4;
   if (!key.empty()) std::memcpy(at, key.data(), key.size());
   at += key.size();
   if (!value.empty()) std::memcpy(at, value.data(), value.size());

@@ -271,6 +271,7 @@ absl::StatusOr<T> FakeRelay::Call(RelayMethod method, const Credentials* caller,
                                                                      Params...),
                                   Args&&... args) {
   absl::MutexLock lock(&mu_);
+  WaitWhileHeld(method);
   std::optional<Injection> after;
   if (absl::Status st = BeginCall(method, &after); !st.ok()) return st;
   Account* me = nullptr;
@@ -288,6 +289,7 @@ absl::StatusOr<T> FakeRelay::Call(RelayMethod method, const Credentials* caller,
 
 absl::StatusOr<std::string> FakeRelay::OpenCheck(const Credentials& caller) {
   absl::MutexLock lock(&mu_);
+  WaitWhileHeld(RelayMethod::kOpenReceive);
   std::optional<Injection> after;
   if (absl::Status st = BeginCall(RelayMethod::kOpenReceive, &after);
       !st.ok()) {
@@ -397,6 +399,34 @@ void FakeRelay::FailNextCall(RelayMethod method, absl::Status error,
                              bool after_effect) {
   absl::MutexLock lock(&mu_);
   injections_[Index(method)] = Injection{std::move(error), after_effect};
+}
+
+void FakeRelay::HoldCalls(RelayMethod method) {
+  absl::MutexLock lock(&mu_);
+  held_[Index(method)] = true;
+}
+
+void FakeRelay::ReleaseCalls(RelayMethod method) {
+  absl::MutexLock lock(&mu_);
+  held_[Index(method)] = false;
+}
+
+bool FakeRelay::WaitForHeldCall(RelayMethod method, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto waiting = [this, method]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return waiting_[Index(method)] > 0;
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&waiting), timeout);
+}
+
+void FakeRelay::WaitWhileHeld(RelayMethod method) {
+  const size_t i = Index(method);
+  if (!held_[i]) return;
+  ++waiting_[i];
+  auto released = [this, i]()
+                      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !held_[i]; };
+  mu_.Await(absl::Condition(&released));
+  --waiting_[i];
 }
 
 size_t FakeRelay::QueuedCount(std::string_view account_id) const {

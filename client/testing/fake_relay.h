@@ -126,6 +126,14 @@ class FakeRelay {
   void FailNextCall(RelayMethod method, absl::Status error,
                     bool after_effect = false);
 
+  // While held, calls of `method` (on any transport) wait before taking
+  // effect until ReleaseCalls(method), like a relay slow to answer; other
+  // calls go on meanwhile.
+  void HoldCalls(RelayMethod method);
+  void ReleaseCalls(RelayMethod method);
+  // Waits until a call of `method` is being held; false after `timeout`.
+  bool WaitForHeldCall(RelayMethod method, absl::Duration timeout);
+
   // Envelopes queued (sent and not acknowledged) for `account_id`.
   size_t QueuedCount(std::string_view account_id) const;
   // Receive streams of `account_id` that are open and not broken.
@@ -178,6 +186,8 @@ class FakeRelay {
   std::string RandomBytes(size_t n) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string NewCode(int groups) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Unreachable() const;
+  // Waits (releasing the lock meanwhile) while calls of `method` are held.
+  void WaitWhileHeld(RelayMethod method) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Counts the call; the error it fails with before taking effect (relay
   // unreachable, injected error), else OK with an after-effect injection
   // moved to `out_after`.
@@ -242,6 +252,8 @@ class FakeRelay {
   std::array<int64_t, kRelayMethodCount> calls_ ABSL_GUARDED_BY(mu_) = {};
   std::array<std::optional<Injection>, kRelayMethodCount> injections_
       ABSL_GUARDED_BY(mu_);
+  std::array<bool, kRelayMethodCount> held_ ABSL_GUARDED_BY(mu_) = {};
+  std::array<int, kRelayMethodCount> waiting_ ABSL_GUARDED_BY(mu_) = {};
   std::map<std::string, OrganisationEntry> organisations_ ABSL_GUARDED_BY(mu_);
   // Normalised invite code -> organisation ids.
   std::map<std::string, std::vector<std::string>> invites_ ABSL_GUARDED_BY(mu_);

@@ -1,9 +1,12 @@
 // AccountManager over the FakeRelay: registration, the first key upload and
 // pre-key upkeep, without a relay process (account_test.cc runs the same
 // lifecycle against the real relay).
+#include <chrono>
+#include <future>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -76,6 +79,20 @@ class AccountFakeTest : public ::testing::Test {
         party->account->RegisterEmployee(org_.access_code, t0_);
     EXPECT_TRUE(registered.ok()) << registered;
     return party;
+  }
+
+  // Reads `party`'s registered() and state() on another thread. Keep the
+  // result until the relay is released: its destructor waits for the read.
+  static std::future<void> Read(Party& party) {
+    return std::async(std::launch::async, [&party] {
+      party.account->registered();
+      party.account->state();
+    });
+  }
+  // Whether the read finished within a few seconds (it must not wait for a
+  // call to the relay that is being held).
+  static bool Answered(std::future<void>& read) {
+    return read.wait_for(std::chrono::seconds(3)) == std::future_status::ready;
   }
 
   std::unique_ptr<FakeRelay> relay_;
@@ -170,6 +187,73 @@ TEST_F(AccountFakeTest, UnreachableRelayLeavesTheProfileUnregistered) {
   relay_->SetReachable(true);
   EXPECT_TRUE(employee->account->RegisterEmployee(org_.access_code, t0_).ok());
   EXPECT_EQ(relay_->CallCount(RelayMethod::kRegisterEmployee), 2);
+}
+
+TEST_F(AccountFakeTest, StateAnswersWhileMaintainWaitsForTheRelay) {
+  std::unique_ptr<Party> tp = NewTrustPerson();
+  relay_->HoldCalls(RelayMethod::kGetPreKeyCount);
+  absl::StatusOr<MaintenanceReport> report;
+  std::thread maintain([&] { report = tp->account->Maintain(t0_); });
+  ASSERT_TRUE(
+      relay_->WaitForHeldCall(RelayMethod::kGetPreKeyCount, absl::Seconds(10)));
+  std::future<void> read = Read(*tp);
+  const bool answered = Answered(read);
+  relay_->ReleaseCalls(RelayMethod::kGetPreKeyCount);
+  maintain.join();
+  EXPECT_TRUE(answered) << "state() waited for Maintain's call to the relay";
+  EXPECT_TRUE(report.ok()) << report.status();
+}
+
+TEST_F(AccountFakeTest, StateAnswersWhileRegistrationWaitsForTheRelay) {
+  std::unique_ptr<Party> employee = NewParty();
+  relay_->HoldCalls(RelayMethod::kRegisterEmployee);
+  absl::Status registered;
+  std::thread join([&] {
+    registered = employee->account->RegisterEmployee(org_.access_code, t0_);
+  });
+  ASSERT_TRUE(relay_->WaitForHeldCall(RelayMethod::kRegisterEmployee,
+                                      absl::Seconds(10)));
+  std::future<void> read_registering = Read(*employee);
+  const bool answered_registering = Answered(read_registering);
+  relay_->HoldCalls(RelayMethod::kUploadKeys);
+  relay_->ReleaseCalls(RelayMethod::kRegisterEmployee);
+  ASSERT_TRUE(
+      relay_->WaitForHeldCall(RelayMethod::kUploadKeys, absl::Seconds(10)));
+  std::future<void> read_uploading = Read(*employee);
+  const bool answered_uploading = Answered(read_uploading);
+  relay_->ReleaseCalls(RelayMethod::kUploadKeys);
+  join.join();
+  EXPECT_TRUE(answered_registering);
+  EXPECT_TRUE(answered_uploading);
+  EXPECT_TRUE(registered.ok()) << registered;
+  EXPECT_TRUE(employee->account->state().keys_uploaded);
+}
+
+TEST_F(AccountFakeTest, ConcurrentMaintainCallsRefillOnce) {
+  std::unique_ptr<Party> tp = NewTrustPerson();
+  std::unique_ptr<Party> employee = NewEmployee();
+  for (int i = 0; i < 81; ++i) {
+    ASSERT_TRUE(employee->transport->GetPreKeyBundle(tp->id()).ok());
+  }
+  relay_->HoldCalls(RelayMethod::kUploadKeys);
+  absl::StatusOr<MaintenanceReport> first;
+  absl::StatusOr<MaintenanceReport> second;
+  std::thread a([&] { first = tp->account->Maintain(t0_); });
+  ASSERT_TRUE(
+      relay_->WaitForHeldCall(RelayMethod::kUploadKeys, absl::Seconds(10)));
+  // The second waits for the first to finish, not for the relay's count.
+  std::thread b([&] { second = tp->account->Maintain(t0_); });
+  std::future<void> read = Read(*tp);
+  EXPECT_TRUE(Answered(read));
+  relay_->ReleaseCalls(RelayMethod::kUploadKeys);
+  a.join();
+  b.join();
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(
+      first->one_time_pre_keys_uploaded + second->one_time_pre_keys_uploaded,
+      81u);
+  EXPECT_EQ(tp->transport->GetPreKeyCount().value_or(0), 100u);
 }
 
 }  // namespace

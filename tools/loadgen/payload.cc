@@ -4,31 +4,20 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/bytes.h"
 
 namespace confidant::loadgen {
 namespace {
 
 constexpr char kMagic[4] = {'C', 'L', 'G', '1'};
 constexpr size_t kPoolSize = (1 << 20) + wire::kMaxEnvelopeSize;
-
-void PutLittleEndian(char* out, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i)
-    out[i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-
-uint64_t GetLittleEndian(const char* in, int bytes) {
-  uint64_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) {
-    v = (v << 8) | static_cast<unsigned char>(in[i]);
-  }
-  return v;
-}
 
 std::string SizeName(size_t size) {
   return size % 1024 == 0 ? absl::StrCat(size / 1024, "k") : absl::StrCat(size);
@@ -115,7 +104,7 @@ std::string SizeMix::Describe() const {
 PayloadFactory::PayloadFactory(uint64_t seed) : pool_(kPoolSize, '\0') {
   uint64_t state = seed;
   for (size_t i = 0; i + 8 <= pool_.size(); i += 8) {
-    PutLittleEndian(&pool_[i], SplitMix64(&state), 8);
+    base::EncodeLittleEndian(&pool_[i], SplitMix64(&state), 8);
   }
 }
 
@@ -126,11 +115,11 @@ std::string PayloadFactory::Make(size_t size, const Stamp& stamp,
   std::string out;
   out.resize(size);
   std::memcpy(out.data(), kMagic, 4);
-  PutLittleEndian(&out[4], 0, 4);
-  PutLittleEndian(&out[8], static_cast<uint64_t>(stamp.send_nanos), 8);
-  PutLittleEndian(&out[16], stamp.sender, 4);
-  PutLittleEndian(&out[20], 0, 4);
-  PutLittleEndian(&out[24], stamp.seq, 8);
+  base::EncodeLittleEndian(&out[4], 0, 4);
+  base::EncodeLittleEndian(&out[8], static_cast<uint64_t>(stamp.send_nanos), 8);
+  base::EncodeLittleEndian(&out[16], stamp.sender, 4);
+  base::EncodeLittleEndian(&out[20], 0, 4);
+  base::EncodeLittleEndian(&out[24], stamp.seq, 8);
   std::memcpy(&out[kStampSize], pool_.data() + offset, size - kStampSize);
   return out;
 }
@@ -140,10 +129,12 @@ std::optional<Stamp> ReadStamp(absl::string_view content) {
       std::memcmp(content.data(), kMagic, 4) != 0) {
     return std::nullopt;
   }
+  const std::string_view stamp(content.data(), kStampSize);
   Stamp s;
-  s.send_nanos = static_cast<int64_t>(GetLittleEndian(&content[8], 8));
-  s.sender = static_cast<uint32_t>(GetLittleEndian(&content[16], 4));
-  s.seq = GetLittleEndian(&content[24], 8);
+  s.send_nanos =
+      static_cast<int64_t>(base::GetLittleEndian(stamp.substr(8), 8));
+  s.sender = static_cast<uint32_t>(base::GetLittleEndian(stamp.substr(16), 4));
+  s.seq = base::GetLittleEndian(stamp.substr(24), 8);
   return s;
 }
 
