@@ -154,7 +154,10 @@ void CaseController::Apply(Snapshot s) {
 
 void CaseController::OnDelivery(const std::string& message_id,
                                 client::DeliveryState state) {
-  conversation_.SetDelivery(message_id, state);
+  // A message sent a moment ago may not be read yet, or be in a reading
+  // that began before this change: read again, or the row would keep
+  // its old state.
+  if (!conversation_.SetDelivery(message_id, state) || reloading_) Reload();
 }
 
 QVariantList CaseController::appointmentSlots() const {

@@ -130,15 +130,16 @@ void ConversationModel::Set(std::vector<client::CaseMessage> entries) {
   }
 }
 
-void ConversationModel::SetDelivery(const std::string& message_id,
+bool ConversationModel::SetDelivery(const std::string& message_id,
                                     client::DeliveryState state) {
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].message_id != message_id) continue;
     entries_[i].delivery = state;
     const QModelIndex at = index(static_cast<int>(i));
     Q_EMIT dataChanged(at, at, {DeliveryRole, DeliveryStateRole});
-    return;
+    return true;
   }
+  return false;
 }
 
 }  // namespace confidant::desktop

@@ -38,7 +38,8 @@ class ConversationModel : public QAbstractListModel {
 
   // Replaces the entries; appends when the new ones only add to the end.
   void Set(std::vector<client::CaseMessage> entries);
-  void SetDelivery(const std::string& message_id, client::DeliveryState state);
+  // False when no entry has `message_id` (it was not read yet).
+  bool SetDelivery(const std::string& message_id, client::DeliveryState state);
   const std::vector<client::CaseMessage>& entries() const { return entries_; }
 
  Q_SIGNALS:
