@@ -293,7 +293,7 @@ TEST_F(TrustPersonDesktopTest, LocksWhenIdleAndADamagedProfileSaysSo) {
 }
 
 // What failures say, in Dutch: a full disk (as the profile database reports
-// it), a missing relay, a used invite.
+// it), a missing relay, a garbled answer of the relay, a used invite.
 TEST(DesktopWordsTest, FailuresInDutch) {
   Harness h(Session::Options{}, QStringLiteral("nl"));
   EXPECT_EQ(UserText::Error(client::internal::FromRocks(
@@ -303,6 +303,12 @@ TEST(DesktopWordsTest, FailuresInDutch) {
   EXPECT_EQ(UserText::Error(absl::UnavailableError("connection refused")),
             QStringLiteral("De relay is nu niet bereikbaar. Je berichten "
                            "wachten veilig en gaan weg zodra hij terug is."));
+  // A relay's garbled answer is not a damaged profile.
+  EXPECT_EQ(UserText::Error(absl::DataLossError(
+                "the relay sent a malformed certificate: version 8")),
+            QStringLiteral("De relay antwoordde met iets dat niet klopt. Je "
+                           "berichten wachten veilig en gaan weg zodra hij "
+                           "goed antwoordt."));
   EXPECT_EQ(UserText::Error(
                 absl::PermissionDeniedError("unknown or already used invite")),
             QStringLiteral("Deze uitnodigingscode is onbekend of al gebruikt. "

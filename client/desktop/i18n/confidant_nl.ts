@@ -1369,376 +1369,381 @@
         <translation>De relay antwoordde niet op tijd. Je berichten wachten veilig en gaan weg zodra hij terug is.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="71" />
+        <location filename="../src/user_text.cpp" line="72" />
+        <source>The relay answered with something that is not right. Your messages wait safely and leave once it answers properly.</source>
+        <translation>De relay antwoordde met iets dat niet klopt. Je berichten wachten veilig en gaan weg zodra hij goed antwoordt.</translation>
+    </message>
+    <message>
+        <location filename="../src/user_text.cpp" line="76" />
         <source>The profile on this computer is damaged or was changed outside Confidant. It cannot be opened safely.</source>
         <translation>Het profiel op deze computer is beschadigd of buiten Confidant veranderd. Het kan niet veilig worden geopend.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="76" />
+        <location filename="../src/user_text.cpp" line="81" />
         <source>The disk is full. Make some room; nothing you typed is lost.</source>
         <translation>De schijf is vol. Maak wat ruimte; niets van wat je typte is verloren.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="80" />
+        <location filename="../src/user_text.cpp" line="85" />
         <source>The relay is busy. Try again in a minute.</source>
         <translation>De relay is druk. Probeer het over een minuut opnieuw.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="83" />
+        <location filename="../src/user_text.cpp" line="88" />
         <source>The safety number of this conversation changed. Compare the new number before you send anything.</source>
         <translation>Het veiligheidsnummer van dit gesprek is veranderd. Vergelijk het nieuwe nummer voordat je iets verstuurt.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="88" />
+        <location filename="../src/user_text.cpp" line="93" />
         <source>This case was handed over. Write in the new case.</source>
         <translation>Deze melding is overgedragen. Schrijf in de nieuwe melding.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="90" />
+        <location filename="../src/user_text.cpp" line="95" />
         <source>This case is closed.</source>
         <translation>Deze melding is afgesloten.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="94" />
+        <location filename="../src/user_text.cpp" line="99" />
         <source>This passphrase is too easy to guess. Use a few unusual words, or a longer sentence.</source>
         <translation>Deze wachtwoordzin is te makkelijk te raden. Gebruik een paar ongewone woorden, of een langere zin.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="99" />
+        <location filename="../src/user_text.cpp" line="104" />
         <source>A message cannot be empty or longer than 64 KB.</source>
         <translation>Een bericht kan niet leeg zijn of langer dan 64 KB.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="102" />
+        <location filename="../src/user_text.cpp" line="107" />
         <source>Choose the organisation first.</source>
         <translation>Kies eerst de organisatie.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="105" />
+        <location filename="../src/user_text.cpp" line="110" />
         <source>There is no registered work to invoice in this period.</source>
         <translation>Er is in deze periode geen geregistreerd werk om te factureren.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="108" />
+        <location filename="../src/user_text.cpp" line="113" />
         <source>Fill in your name under Invoicing details first.</source>
         <translation>Vul eerst je naam in bij Factuurgegevens.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="111" />
+        <location filename="../src/user_text.cpp" line="116" />
         <source>Fill in your address under Invoicing details first.</source>
         <translation>Vul eerst je adres in bij Factuurgegevens.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="114" />
+        <location filename="../src/user_text.cpp" line="119" />
         <source>The KvK number has 8 digits. Check Invoicing details.</source>
         <translation>Het KvK-nummer heeft 8 cijfers. Kijk bij Factuurgegevens.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="117" />
+        <location filename="../src/user_text.cpp" line="122" />
         <source>The VAT number is not right (for example NL123456789B01). Check Invoicing details.</source>
         <translation>Het btw-nummer klopt niet (bijvoorbeeld NL123456789B01). Kijk bij Factuurgegevens.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="122" />
+        <location filename="../src/user_text.cpp" line="127" />
         <source>The IBAN is not right. Check Invoicing details.</source>
         <translation>De IBAN klopt niet. Kijk bij Factuurgegevens.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="125" />
+        <location filename="../src/user_text.cpp" line="130" />
         <source>Give the hourly rate in euros, for example 95 or 95,50.</source>
         <translation>Geef het uurtarief in euro, bijvoorbeeld 95 of 95,50.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="128" />
+        <location filename="../src/user_text.cpp" line="133" />
         <source>VAT is a percentage from 0 to 100.</source>
         <translation>Btw is een percentage van 0 tot 100.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="131" />
+        <location filename="../src/user_text.cpp" line="136" />
         <source>The payment term is 0 to 365 days.</source>
         <translation>De betaaltermijn is 0 tot 365 dagen.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="134" />
+        <location filename="../src/user_text.cpp" line="139" />
         <source>A name or address line is too long (at most 200 characters).</source>
         <translation>Een naam of adresregel is te lang (hoogstens 200 tekens).</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="140" />
+        <location filename="../src/user_text.cpp" line="145" />
         <source>There is no profile on this computer yet.</source>
         <translation>Er is nog geen profiel op deze computer.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="142" />
+        <location filename="../src/user_text.cpp" line="147" />
         <source>This case no longer exists.</source>
         <translation>Deze melding bestaat niet meer.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="148" />
+        <location filename="../src/user_text.cpp" line="153" />
         <source>Something went wrong: %1</source>
         <translation>Er ging iets mis: %1</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="156" />
+        <location filename="../src/user_text.cpp" line="161" />
         <source>Waiting to be sent</source>
         <translation>Wacht op verzenden</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="158" />
+        <location filename="../src/user_text.cpp" line="163" />
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="160" />
+        <location filename="../src/user_text.cpp" line="165" />
         <source>Delivered</source>
         <translation>Afgeleverd</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="162" />
+        <location filename="../src/user_text.cpp" line="167" />
         <source>Not sent</source>
         <translation>Niet verzonden</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="172" />
+        <location filename="../src/user_text.cpp" line="177" />
         <source>Received</source>
         <translation>Ontvangen</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="174" />
-        <location filename="../src/user_text.cpp" line="187" />
+        <location filename="../src/user_text.cpp" line="179" />
+        <location filename="../src/user_text.cpp" line="192" />
         <source>In progress</source>
         <translation>In behandeling</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="176" />
-        <location filename="../src/user_text.cpp" line="191" />
+        <location filename="../src/user_text.cpp" line="181" />
+        <location filename="../src/user_text.cpp" line="196" />
         <source>Closed</source>
         <translation>Afgesloten</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="185" />
+        <location filename="../src/user_text.cpp" line="190" />
         <source>New</source>
         <translation>Nieuw</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="189" />
+        <location filename="../src/user_text.cpp" line="194" />
         <source>Waiting for the employee</source>
         <translation>Wacht op de medewerker</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="200" />
+        <location filename="../src/user_text.cpp" line="205" />
         <source>Employee</source>
         <translation>Medewerker</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="202" />
+        <location filename="../src/user_text.cpp" line="207" />
         <source>Manager</source>
         <translation>Leidinggevende</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="204" />
+        <location filename="../src/user_text.cpp" line="209" />
         <source>HR</source>
         <translation>HR</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="206" />
-        <location filename="../src/user_text.cpp" line="246" />
-        <location filename="../src/user_text.cpp" line="265" />
+        <location filename="../src/user_text.cpp" line="211" />
+        <location filename="../src/user_text.cpp" line="251" />
+        <location filename="../src/user_text.cpp" line="270" />
         <source>Other</source>
         <translation>Anders</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="208" />
+        <location filename="../src/user_text.cpp" line="213" />
         <source>Not recorded</source>
         <translation>Niet vastgelegd</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="215" />
+        <location filename="../src/user_text.cpp" line="220" />
         <source>Listening and advice</source>
         <translation>Luisteren en advies</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="217" />
+        <location filename="../src/user_text.cpp" line="222" />
         <source>Referral</source>
         <translation>Doorverwijzing</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="219" />
+        <location filename="../src/user_text.cpp" line="224" />
         <source>Mediation</source>
         <translation>Bemiddeling</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="221" />
+        <location filename="../src/user_text.cpp" line="226" />
         <source>Support in a formal complaint</source>
         <translation>Ondersteuning bij een formele klacht</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="223" />
+        <location filename="../src/user_text.cpp" line="228" />
         <source>Whistleblower report (Wbk)</source>
         <translation>Melding Wet bescherming klokkenluiders</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="232" />
+        <location filename="../src/user_text.cpp" line="237" />
         <source>Company doctor</source>
         <translation>Bedrijfsarts</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="234" />
+        <location filename="../src/user_text.cpp" line="239" />
         <source>GP</source>
         <translation>Huisarts</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="236" />
+        <location filename="../src/user_text.cpp" line="241" />
         <source>Mediator</source>
         <translation>Mediator</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="238" />
+        <location filename="../src/user_text.cpp" line="243" />
         <source>Lawyer</source>
         <translation>Advocaat</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="240" />
+        <location filename="../src/user_text.cpp" line="245" />
         <source>Complaints committee</source>
         <translation>Klachtencommissie</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="242" />
+        <location filename="../src/user_text.cpp" line="247" />
         <source>Police</source>
         <translation>Politie</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="244" />
+        <location filename="../src/user_text.cpp" line="249" />
         <source>Social work</source>
         <translation>Maatschappelijk werk</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="255" />
+        <location filename="../src/user_text.cpp" line="260" />
         <source>Resolved</source>
         <translation>Opgelost</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="257" />
+        <location filename="../src/user_text.cpp" line="262" />
         <source>Referred</source>
         <translation>Doorverwezen</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="259" />
+        <location filename="../src/user_text.cpp" line="264" />
         <source>Formal complaint filed</source>
         <translation>Formele klacht ingediend</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="261" />
+        <location filename="../src/user_text.cpp" line="266" />
         <source>Withdrawn</source>
         <translation>Ingetrokken</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="263" />
+        <location filename="../src/user_text.cpp" line="268" />
         <source>No further contact</source>
         <translation>Geen verder contact</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="267" />
+        <location filename="../src/user_text.cpp" line="272" />
         <source>Still open</source>
         <translation>Nog lopend</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="274" />
+        <location filename="../src/user_text.cpp" line="279" />
         <source>Conflict of interest</source>
         <translation>Belangenverstrengeling</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="276" />
+        <location filename="../src/user_text.cpp" line="281" />
         <source>The other party already has this trust person</source>
         <translation>De andere partij heeft deze vertrouwenspersoon al</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="278" />
+        <location filename="../src/user_text.cpp" line="283" />
         <source>Absence</source>
         <translation>Afwezigheid</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="287" />
+        <location filename="../src/user_text.cpp" line="292" />
         <source>Online</source>
         <translation>Online</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="289" />
+        <location filename="../src/user_text.cpp" line="294" />
         <source>By phone</source>
         <translation>Telefonisch</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="291" />
+        <location filename="../src/user_text.cpp" line="296" />
         <source>On location</source>
         <translation>Op locatie</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="300" />
+        <location filename="../src/user_text.cpp" line="305" />
         <source>Acknowledgement of receipt</source>
         <translation>Ontvangstbevestiging</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="302" />
+        <location filename="../src/user_text.cpp" line="307" />
         <source>Feedback to the reporter</source>
         <translation>Terugkoppeling aan de melder</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="304" />
+        <location filename="../src/user_text.cpp" line="309" />
         <source>Case will be purged</source>
         <translation>Melding wordt verwijderd</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="310" />
+        <location filename="../src/user_text.cpp" line="315" />
         <source>today</source>
         <translation>vandaag</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/user_text.cpp" line="311" />
+        <location filename="../src/user_text.cpp" line="316" />
         <source>in %n day(s)</source>
         <translation><numerusform>over %n dag</numerusform><numerusform>over %n dagen</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/user_text.cpp" line="312" />
+        <location filename="../src/user_text.cpp" line="317" />
         <source>%n day(s) overdue</source>
         <translation><numerusform>%n dag te laat</numerusform><numerusform>%n dagen te laat</numerusform></translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="319" />
+        <location filename="../src/user_text.cpp" line="324" />
         <source>Status: %1</source>
         <translation>Status: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../src/user_text.cpp" line="323" />
+        <location filename="../src/user_text.cpp" line="328" />
         <source>The trust person proposes %n time(s) for a conversation.</source>
         <translation><numerusform>De vertrouwenspersoon stelt %n tijd voor een gesprek voor.</numerusform><numerusform>De vertrouwenspersoon stelt %n tijden voor een gesprek voor.</numerusform></translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="327" />
+        <location filename="../src/user_text.cpp" line="332" />
         <source>Other times asked for.</source>
         <translation>Om andere tijden gevraagd.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="328" />
+        <location filename="../src/user_text.cpp" line="333" />
         <source>Time %1 accepted.</source>
         <translation>Tijd %1 geaccepteerd.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="331" />
+        <location filename="../src/user_text.cpp" line="336" />
         <source>The trust person proposes that %1 takes over this case (%2).</source>
         <translation>De vertrouwenspersoon stelt voor dat %1 deze melding overneemt (%2).</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="336" />
+        <location filename="../src/user_text.cpp" line="341" />
         <source>Handed over with consent. This case is closed.</source>
         <translation>Met toestemming overgedragen. Deze melding is afgesloten.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="337" />
+        <location filename="../src/user_text.cpp" line="342" />
         <source>The hand-over was refused.</source>
         <translation>De overdracht is geweigerd.</translation>
     </message>
     <message>
-        <location filename="../src/user_text.cpp" line="339" />
+        <location filename="../src/user_text.cpp" line="344" />
         <source>Handed over by a colleague (%1).</source>
         <translation>Overgedragen door een collega (%1).</translation>
     </message>
@@ -1799,12 +1804,12 @@
         <translation>Je vertrouwenspersoon</translation>
     </message>
     <message>
-        <location filename="../src/case_controller.cpp" line="331" />
+        <location filename="../src/case_controller.cpp" line="334" />
         <source>Conversation (Confidant)</source>
         <translation>Gesprek (Confidant)</translation>
     </message>
     <message>
-        <location filename="../src/case_controller.cpp" line="337" />
+        <location filename="../src/case_controller.cpp" line="340" />
         <source>The calendar file could not be written.</source>
         <translation>Het agendabestand kon niet worden opgeslagen.</translation>
     </message>

@@ -68,6 +68,11 @@ QString UserText::Error(const absl::Status& s) {
           "The relay did not answer in time. Your messages wait safely "
           "and leave as soon as it is back.");
     case absl::StatusCode::kDataLoss:
+      if (Says(s, "the relay sent")) {
+        return tr(
+            "The relay answered with something that is not right. Your "
+            "messages wait safely and leave once it answers properly.");
+      }
       return tr(
           "The profile on this computer is damaged or was changed "
           "outside Confidant. It cannot be opened safely.");

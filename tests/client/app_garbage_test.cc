@@ -1,0 +1,257 @@
+// A relay that answers garbage (issue 12, bad input): another account's
+// pre-key bundle, a sender certificate that is not one, a key chain that
+// contradicts the pinned root (bytes that are not an envelope: the
+// messenger tests). Over the fake
+// relay with a transport that corrupts its answers on demand: each gets a
+// clear error or a counted drop, nothing stored is lost or changed, and the
+// conversation goes on once the relay answers properly again.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "client/app/app.h"
+#include "client/testing/fake_relay.h"
+#include "client/transport.h"
+#include "gtest/gtest.h"
+#include "tests/testing/test_util.h"
+
+namespace confidant::client {
+namespace {
+
+using ::confidant::testing::TempDir;
+
+constexpr char kPassphrase[] = "correct horse battery staple";
+constexpr crypto::Argon2Params kCheapArgon2 = {1, 8192, 1};
+
+// What the relay gets wrong, switched on and off by the test.
+struct Garbage {
+  std::atomic<bool> wrong_bundle{false};  // the bundle of `other` instead
+  std::string other;                      // an account id
+  std::atomic<bool> certificate{false};
+  std::atomic<bool> relay_keys{false};
+};
+
+// Forwards to the fake relay, corrupting what `garbage` says.
+class GarbageTransport : public RelayTransport {
+ public:
+  GarbageTransport(std::unique_ptr<RelayTransport> inner,
+                   const Garbage& garbage)
+      : inner_(std::move(inner)), garbage_(garbage) {}
+
+  void SetCredentials(std::string account_id,
+                      crypto::SecretBytes secret) override {
+    inner_->SetCredentials(std::move(account_id), std::move(secret));
+  }
+  absl::StatusOr<Registration> RegisterEmployee(
+      std::string_view access_code) override {
+    return inner_->RegisterEmployee(access_code);
+  }
+  absl::StatusOr<Registration> RegisterTrustPerson(
+      std::string_view invite_code, const TrustPersonProfile& p) override {
+    return inner_->RegisterTrustPerson(invite_code, p);
+  }
+  absl::StatusOr<uint32_t> UploadKeys(const KeyUpload& upload) override {
+    return inner_->UploadKeys(upload);
+  }
+  absl::StatusOr<PeerBundle> GetPreKeyBundle(
+      std::string_view account_id) override {
+    return inner_->GetPreKeyBundle(
+        garbage_.wrong_bundle ? std::string_view(garbage_.other) : account_id);
+  }
+  absl::StatusOr<uint32_t> GetPreKeyCount() override {
+    return inner_->GetPreKeyCount();
+  }
+  absl::StatusOr<TrustPersonList> ListTrustPersons(
+      std::string_view organisation_id) override {
+    return inner_->ListTrustPersons(organisation_id);
+  }
+  absl::StatusOr<std::vector<crypto::RelayPublicKey>> GetRelayKeys() override {
+    absl::StatusOr<std::vector<crypto::RelayPublicKey>> keys =
+        inner_->GetRelayKeys();
+    if (keys.ok() && garbage_.relay_keys && !keys->empty()) {
+      (*keys)[0].public_key = std::string(32, '\x5a');  // not the pinned root
+    }
+    return keys;
+  }
+  absl::StatusOr<std::string> GetSenderCertificate() override {
+    if (garbage_.certificate) return std::string("\x08\x01garbage", 9);
+    return inner_->GetSenderCertificate();
+  }
+  absl::StatusOr<uint64_t> Send(std::string_view recipient,
+                                std::string_view content) override {
+    return inner_->Send(recipient, content);
+  }
+  absl::StatusOr<uint32_t> Ack(absl::Span<const uint64_t> seqs) override {
+    return inner_->Ack(seqs);
+  }
+  absl::StatusOr<std::unique_ptr<ReceiveStream>> OpenReceive() override {
+    return inner_->OpenReceive();
+  }
+
+ private:
+  std::unique_ptr<RelayTransport> inner_;
+  const Garbage& garbage_;
+};
+
+class AppGarbageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto relay = FakeRelay::Create();
+    ASSERT_TRUE(relay.ok()) << relay.status();
+    relay_ = *std::move(relay);
+    auto org = relay_->CreateOrganisation("Gemeente Voorbeeld");
+    ASSERT_TRUE(org.ok()) << org.status();
+    org_ = *std::move(org);
+  }
+
+  AppOptions Options() {
+    AppOptions options;
+    options.argon2 = kCheapArgon2;
+    options.make_transport = [this](const ConnectionSettings&)
+        -> absl::StatusOr<std::unique_ptr<RelayTransport>> {
+      return std::make_unique<GarbageTransport>(relay_->NewTransport(),
+                                                garbage_);
+    };
+    options.messenger.receipt_delay_min = absl::ZeroDuration();
+    options.messenger.receipt_delay_max = absl::ZeroDuration();
+    return options;
+  }
+
+  std::unique_ptr<App> TrustPerson(const std::string& name) {
+    auto invite = relay_->CreateInvite({org_.organisation.id});
+    EXPECT_TRUE(invite.ok()) << invite.status();
+    TrustPersonProfile profile;
+    profile.display_name = name;
+    profile.affiliation = Affiliation::kExternal;
+    profile.languages = {"nl"};
+    auto app = App::Enroll(dir_.path() + "/" + name, kPassphrase,
+                           ConnectionSettings{}, invite.value_or(""), profile,
+                           relay_->RootFingerprint(), Options());
+    EXPECT_TRUE(app.ok()) << app.status();
+    return app.ok() ? *std::move(app) : nullptr;
+  }
+  std::unique_ptr<App> Employee(const std::string& name) {
+    auto app =
+        App::Join(dir_.path() + "/" + name, kPassphrase, ConnectionSettings{},
+                  org_.access_code, relay_->RootFingerprint(), Options());
+    EXPECT_TRUE(app.ok()) << app.status();
+    return app.ok() ? *std::move(app) : nullptr;
+  }
+  static std::vector<std::string> Bodies(App& app, const std::string& id) {
+    std::vector<std::string> out;
+    auto messages = app.Read(id);
+    EXPECT_TRUE(messages.ok()) << messages.status();
+    for (const CaseMessage& m : messages.value_or(std::vector<CaseMessage>{})) {
+      out.push_back(m.body);
+    }
+    return out;
+  }
+  static DeliveryState StateOf(App& app, const std::string& id, size_t i) {
+    auto messages = app.Read(id);
+    EXPECT_TRUE(messages.ok() && messages->size() > i);
+    return messages.ok() && messages->size() > i ? (*messages)[i].delivery
+                                                 : DeliveryState::kFailed;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<FakeRelay> relay_;
+  FakeRelay::CreatedOrganisation org_;
+  Garbage garbage_;
+};
+
+// Another account's bundle: no session is made with the wrong peer and
+// nothing reaches either trust person; the message is kept, not lost.
+TEST_F(AppGarbageTest, AnotherAccountsBundleIsRefused) {
+  std::unique_ptr<App> anna = TrustPerson("Anna");
+  std::unique_ptr<App> bram = TrustPerson("Bram");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_TRUE(anna && bram && emp);
+  garbage_.other = bram->account_id();
+  garbage_.wrong_bundle = true;
+  auto case_id = emp->OpenCase(anna->account_id(), "Voor Anna alleen.");
+  ASSERT_TRUE(case_id.ok()) << case_id.status();
+  ASSERT_TRUE(emp->SendQueued().ok());
+  // Refused for good, said so, and kept in the conversation.
+  EXPECT_EQ(StateOf(*emp, *case_id, 0), DeliveryState::kFailed);
+  EXPECT_EQ(Bodies(*emp, *case_id),
+            std::vector<std::string>{"Voor Anna alleen."});
+  ASSERT_TRUE(anna->SyncOnce().ok());
+  ASSERT_TRUE(bram->SyncOnce().ok());
+  EXPECT_TRUE(anna->Cases()->empty());
+  EXPECT_TRUE(bram->Cases()->empty()) << "a message reached the wrong peer";
+
+  // The relay answers properly again: a new case reaches Anna.
+  garbage_.wrong_bundle = false;
+  auto again = emp->OpenCase(anna->account_id(), "Nu wel.");
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_TRUE(emp->SendQueued().ok());
+  ASSERT_TRUE(anna->SyncOnce().ok());
+  auto cases = anna->Cases();
+  ASSERT_TRUE(cases.ok());
+  ASSERT_EQ(cases->size(), 1u);
+  EXPECT_EQ(Bodies(*anna, (*cases)[0].case_id),
+            std::vector<std::string>{"Nu wel."});
+}
+
+// A sender certificate that is not one: the message waits with a clear
+// error and leaves exactly once when a proper certificate comes.
+TEST_F(AppGarbageTest, AGarbledCertificateKeepsTheMessageQueued) {
+  std::unique_ptr<App> anna = TrustPerson("Anna");
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_TRUE(anna && emp);
+  garbage_.certificate = true;
+  auto case_id = emp->OpenCase(anna->account_id(), "Eerste bericht.");
+  ASSERT_TRUE(case_id.ok()) << case_id.status();
+  absl::StatusOr<int> sent = emp->SendQueued();
+  EXPECT_EQ(sent.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(absl::StrContains(sent.status().message(),
+                                "the relay sent a malformed certificate"))
+      << sent.status();
+  EXPECT_EQ(StateOf(*emp, *case_id, 0), DeliveryState::kQueued);
+  ASSERT_TRUE(anna->SyncOnce().ok());
+  EXPECT_TRUE(anna->Cases()->empty());
+
+  garbage_.certificate = false;
+  ASSERT_TRUE(emp->SendQueued().ok());
+  ASSERT_TRUE(anna->SyncOnce().ok());
+  ASSERT_TRUE(emp->SendQueued().ok());  // once more: nothing is sent twice
+  ASSERT_TRUE(anna->SyncOnce().ok());
+  auto cases = anna->Cases();
+  ASSERT_TRUE(cases.ok());
+  ASSERT_EQ(cases->size(), 1u);
+  EXPECT_EQ(Bodies(*anna, *case_id),
+            std::vector<std::string>{"Eerste bericht."});
+}
+
+// Relay keys whose root is not the one the organisation published: joining
+// is refused with the reason and leaves no profile; with the right keys the
+// same access code joins.
+TEST_F(AppGarbageTest, RelayKeysAgainstThePublishedRootAreRefused) {
+  std::unique_ptr<App> anna = TrustPerson("Anna");
+  ASSERT_TRUE(anna);
+  garbage_.relay_keys = true;
+  const std::string dir = dir_.path() + "/emp";
+  auto joined =
+      App::Join(dir, kPassphrase, ConnectionSettings{}, org_.access_code,
+                relay_->RootFingerprint(), Options());
+  ASSERT_FALSE(joined.ok());
+  EXPECT_EQ(joined.status().code(), absl::StatusCode::kPermissionDenied)
+      << joined.status();
+  EXPECT_FALSE(App::ProfileExists(dir));
+
+  garbage_.relay_keys = false;
+  std::unique_ptr<App> emp = Employee("emp");
+  ASSERT_TRUE(emp);
+  auto case_id = emp->OpenCase(anna->account_id(), "Het werkt.");
+  ASSERT_TRUE(case_id.ok()) << case_id.status();
+  ASSERT_TRUE(emp->SendQueued().ok());
+  ASSERT_TRUE(anna->SyncOnce().ok());
+  EXPECT_EQ(Bodies(*anna, *case_id), std::vector<std::string>{"Het werkt."});
+}
+
+}  // namespace
+}  // namespace confidant::client
