@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "base/hex.h"
+#include "client/desktop/src/due_model.h"
 #include "client/desktop/src/user_text.h"
 
 namespace confidant::desktop {
@@ -125,9 +126,7 @@ absl::StatusOr<std::vector<CaseListModel::Row>> CaseListModel::Gather(
     if (it != due.end()) {
       r.due = UserText::tr("%1: %2").arg(UserText::DueKind(it->second.kind),
                                          UserText::Day(it->second.due));
-      r.due_state = it->second.state == client::DueItem::State::kOverdue ? 3
-                    : it->second.state == client::DueItem::State::kToday ? 2
-                                                                         : 1;
+      r.due_state = DueModel::StateNumber(it->second.state);
     }
     rows.push_back(std::move(r));
   }
