@@ -69,7 +69,7 @@ class AppFakeTest : public ::testing::Test {
     org_ = *std::move(org);
   }
 
-  AppOptions Options() {
+  virtual AppOptions Options() {
     AppOptions options;
     options.argon2 = kCheapArgon2;
     options.make_transport = [this](const ConnectionSettings&)

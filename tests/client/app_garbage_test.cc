@@ -17,15 +17,11 @@
 #include "client/testing/fake_relay.h"
 #include "client/transport.h"
 #include "gtest/gtest.h"
+#include "tests/client/app_fake_fixture.h"
 #include "tests/testing/test_util.h"
 
 namespace confidant::client {
 namespace {
-
-using ::confidant::testing::TempDir;
-
-constexpr char kPassphrase[] = "correct horse battery staple";
-constexpr crypto::Argon2Params kCheapArgon2 = {1, 8192, 1};
 
 // What the relay gets wrong, switched on and off by the test.
 struct Garbage {
@@ -97,58 +93,16 @@ class GarbageTransport : public RelayTransport {
   const Garbage& garbage_;
 };
 
-class AppGarbageTest : public ::testing::Test {
+class AppGarbageTest : public AppFakeTest {
  protected:
-  void SetUp() override {
-    auto relay = FakeRelay::Create();
-    ASSERT_TRUE(relay.ok()) << relay.status();
-    relay_ = *std::move(relay);
-    auto org = relay_->CreateOrganisation("Gemeente Voorbeeld");
-    ASSERT_TRUE(org.ok()) << org.status();
-    org_ = *std::move(org);
-  }
-
-  AppOptions Options() {
-    AppOptions options;
-    options.argon2 = kCheapArgon2;
+  AppOptions Options() override {
+    AppOptions options = AppFakeTest::Options();
     options.make_transport = [this](const ConnectionSettings&)
         -> absl::StatusOr<std::unique_ptr<RelayTransport>> {
       return std::make_unique<GarbageTransport>(relay_->NewTransport(),
                                                 garbage_);
     };
-    options.messenger.receipt_delay_min = absl::ZeroDuration();
-    options.messenger.receipt_delay_max = absl::ZeroDuration();
     return options;
-  }
-
-  std::unique_ptr<App> TrustPerson(const std::string& name) {
-    auto invite = relay_->CreateInvite({org_.organisation.id});
-    EXPECT_TRUE(invite.ok()) << invite.status();
-    TrustPersonProfile profile;
-    profile.display_name = name;
-    profile.affiliation = Affiliation::kExternal;
-    profile.languages = {"nl"};
-    auto app = App::Enroll(dir_.path() + "/" + name, kPassphrase,
-                           ConnectionSettings{}, invite.value_or(""), profile,
-                           relay_->RootFingerprint(), Options());
-    EXPECT_TRUE(app.ok()) << app.status();
-    return app.ok() ? *std::move(app) : nullptr;
-  }
-  std::unique_ptr<App> Employee(const std::string& name) {
-    auto app =
-        App::Join(dir_.path() + "/" + name, kPassphrase, ConnectionSettings{},
-                  org_.access_code, relay_->RootFingerprint(), Options());
-    EXPECT_TRUE(app.ok()) << app.status();
-    return app.ok() ? *std::move(app) : nullptr;
-  }
-  static std::vector<std::string> Bodies(App& app, const std::string& id) {
-    std::vector<std::string> out;
-    auto messages = app.Read(id);
-    EXPECT_TRUE(messages.ok()) << messages.status();
-    for (const CaseMessage& m : messages.value_or(std::vector<CaseMessage>{})) {
-      out.push_back(m.body);
-    }
-    return out;
   }
   static DeliveryState StateOf(App& app, const std::string& id, size_t i) {
     auto messages = app.Read(id);
@@ -157,9 +111,6 @@ class AppGarbageTest : public ::testing::Test {
                                                  : DeliveryState::kFailed;
   }
 
-  TempDir dir_;
-  std::unique_ptr<FakeRelay> relay_;
-  FakeRelay::CreatedOrganisation org_;
   Garbage garbage_;
 };
 
