@@ -84,20 +84,16 @@ void CaseListModel::setDueOnly(bool due_only) {
 }
 
 absl::StatusOr<std::vector<CaseListModel::Row>> CaseListModel::Gather(
-    client::App& app,
+    client::App& app, const std::vector<client::DueItem>& due_items,
     const std::function<QString(const std::string&)>& name_of) {
   absl::StatusOr<std::vector<client::CaseSummary>> cases = app.Cases();
   if (!cases.ok()) return cases.status();
   const bool trust_person = app.kind() == client::AccountKind::kTrustPerson;
   // What is due soonest per case (the due list is sorted by day).
   std::map<std::string, client::DueItem> due;
-  if (trust_person) {
-    absl::StatusOr<std::vector<client::DueItem>> items = app.Due();
-    if (!items.ok()) return items.status();
-    for (const client::DueItem& item : *items) {
-      if (item.state == client::DueItem::State::kUpcoming) continue;
-      due.try_emplace(item.case_id, item);
-    }
+  for (const client::DueItem& item : due_items) {
+    if (item.state == client::DueItem::State::kUpcoming) continue;
+    due.try_emplace(item.case_id, item);
   }
   std::vector<Row> rows;
   rows.reserve(cases->size());

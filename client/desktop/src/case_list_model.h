@@ -73,9 +73,10 @@ class CaseListModel : public QAbstractListModel {
   void setDueOnly(bool due_only);
 
   // Every case's row, newest activity first (off the window's thread).
-  // `name_of` names an employee's trust persons.
+  // `due` is App::Due() for a trust person (the deadline badges), empty for
+  // an employee; `name_of` names an employee's trust persons.
   static absl::StatusOr<std::vector<Row>> Gather(
-      client::App& app,
+      client::App& app, const std::vector<client::DueItem>& due,
       const std::function<QString(const std::string&)>& name_of);
   // Puts `rows` in place, keeping the view where it is when only their
   // contents changed.

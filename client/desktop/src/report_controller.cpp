@@ -346,13 +346,14 @@ bool ReportController::saveInvoicing(const QVariantMap& details) {
   bool ok = false;
   const double vat = QLocale().toDouble(
       details.value(QStringLiteral("vatPercent")).toString().trimmed(), &ok);
+  // Also keeps the conversion to basis points in range.
   if (!ok || vat < 0 || vat > 100) {
     SetError(absl::InvalidArgumentError("VAT is 0 to 100 percent"));
     return false;
   }
   inv->set_vat_basis_points(static_cast<int32_t>(vat * 100 + 0.5));
   const int days = details.value(QStringLiteral("termDays")).toInt(&ok);
-  if (!ok || days < 0 || days > 365) {
+  if (!ok) {  // the range is the app layer's (CheckInvoicing)
     SetError(absl::InvalidArgumentError("a payment term of 0 to 365 days"));
     return false;
   }

@@ -322,22 +322,36 @@ void Session::RefreshCases() {
   for (int i = 0; i < trust_persons_.count(); ++i) {
     names.emplace(trust_persons_.IdAt(i), trust_persons_.NameAt(i));
   }
+  // The deadlines are read once for both the inbox's badges and the due
+  // view (whose count shows even while another tab is open).
+  struct Gathered {
+    std::vector<CaseListModel::Row> cases;
+    std::vector<DueModel::Row> due;
+  };
   worker_.Run(
       this,
-      [app, names] {
-        return CaseListModel::Gather(*app, [&](const std::string& id) {
-          auto it = names.find(id);
-          return it == names.end() ? QString() : it->second;
-        });
+      [app, names]() -> absl::StatusOr<Gathered> {
+        std::vector<client::DueItem> due;
+        if (app->kind() == client::AccountKind::kTrustPerson) {
+          absl::StatusOr<std::vector<client::DueItem>> items = app->Due();
+          if (!items.ok()) return items.status();
+          due = *std::move(items);
+        }
+        absl::StatusOr<std::vector<CaseListModel::Row>> rows =
+            CaseListModel::Gather(*app, due, [&](const std::string& id) {
+              auto it = names.find(id);
+              return it == names.end() ? QString() : it->second;
+            });
+        if (!rows.ok()) return rows.status();
+        return Gathered{*std::move(rows), DueModel::Rows(due)};
       },
-      [this](absl::StatusOr<std::vector<CaseListModel::Row>> rows) {
+      [this](absl::StatusOr<Gathered> gathered) {
         refreshing_ = false;
-        if (rows.ok() && app_ != nullptr) {
-          cases_.Set(*std::move(rows));
-          // The due tab's count shows even while another tab is open.
-          if (trustPerson()) refreshDue();
-        } else if (!rows.ok()) {
-          SetError(rows.status());
+        if (gathered.ok() && app_ != nullptr) {
+          cases_.Set(std::move(gathered->cases));
+          if (trustPerson()) due_.Set(std::move(gathered->due));
+        } else if (!gathered.ok()) {
+          SetError(gathered.status());
         }
         if (refresh_again_) {
           refresh_again_ = false;
