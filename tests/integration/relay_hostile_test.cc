@@ -218,7 +218,7 @@ class Prober {
       std::string failure;
       auto delivered_at = start;
       grpc::ClientContext send_ctx;
-      Auth(&send_ctx, accounts_[from], 2000);
+      Auth(&send_ctx, accounts_[from], kRoundTripBound.count());
       v1::SendRequest send;
       send.set_recipient_account_id(accounts_[to].id);
       send.set_content(Envelope(1024, tag));
@@ -248,7 +248,7 @@ class Prober {
       }
       if (failure.empty()) {
         grpc::ClientContext ack_ctx;
-        Auth(&ack_ctx, accounts_[to], 2000);
+        Auth(&ack_ctx, accounts_[to], kRoundTripBound.count());
         v1::AckRequest ack;
         ack.add_seqs(sent.seq());
         v1::AckResponse acked;
