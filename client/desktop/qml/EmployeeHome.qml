@@ -42,15 +42,21 @@ SplitView {
                 text: qsTr("The list of trust persons comes from the relay; it shows "
                            + "once you are connected.")
             }
-            Repeater {
-                model: session.trustPersons
-                TrustPersonCard {
-                    Layout.fillWidth: true
-                    Layout.leftMargin: Theme.spacing
-                    Layout.rightMargin: Theme.spacing
-                    onChosen: {
-                        home.chosenPerson = personId
-                        home.chosenName = name
+            // Like every Repeater whose model changes, in a positioner rather
+            // than straight in the layout (see RegistrationPanel.qml).
+            Column {
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacing
+                Layout.rightMargin: Theme.spacing
+                spacing: Theme.spacing
+                Repeater {
+                    model: session.trustPersons
+                    TrustPersonCard {
+                        width: parent.width
+                        onChosen: {
+                            home.chosenPerson = personId
+                            home.chosenName = name
+                        }
                     }
                 }
             }
@@ -63,48 +69,51 @@ SplitView {
                 font.bold: true
                 color: Theme.text
             }
-            Repeater {
-                model: session.cases
-                ListDelegate {
-                    objectName: "caseItem"
-                    Layout.fillWidth: true
-                    highlighted: session.currentCase.caseId === caseId
-                    Accessible.name: qsTr("Conversation with %1, %n unread", "", unread).arg(title)
-                    onClicked: session.openCase(caseId)
-                    contentItem: RowLayout {
-                        spacing: Theme.spacing
-                        ColumnLayout {
-                            Layout.fillWidth: true
-                            spacing: 2
-                            Label {
-                                text: title
-                                font.bold: unread > 0
-                                color: Theme.text
-                                elide: Text.ElideRight
+            Column {
+                Layout.fillWidth: true
+                Repeater {
+                    model: session.cases
+                    ListDelegate {
+                        objectName: "caseItem"
+                        width: parent.width
+                        highlighted: session.currentCase.caseId === caseId
+                        Accessible.name: qsTr("Conversation with %1, %n unread", "", unread).arg(title)
+                        onClicked: session.openCase(caseId)
+                        contentItem: RowLayout {
+                            spacing: Theme.spacing
+                            ColumnLayout {
                                 Layout.fillWidth: true
+                                spacing: 2
+                                Label {
+                                    text: title
+                                    font.bold: unread > 0
+                                    color: Theme.text
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
+                                Label {
+                                    text: subtitle !== "" ? subtitle + " · " + activity : activity
+                                    color: Theme.textMuted
+                                    font.pixelSize: Theme.fontSmall
+                                    elide: Text.ElideRight
+                                    Layout.fillWidth: true
+                                }
                             }
-                            Label {
-                                text: subtitle !== "" ? subtitle + " · " + activity : activity
-                                color: Theme.textMuted
-                                font.pixelSize: Theme.fontSmall
-                                elide: Text.ElideRight
-                                Layout.fillWidth: true
-                            }
-                        }
-                        Rectangle {
-                            visible: unread > 0
-                            objectName: "unreadBadge"
-                            implicitWidth: Math.max(22, badge.implicitWidth + 10)
-                            implicitHeight: 22
-                            radius: 11
-                            color: Theme.accent
-                            Label {
-                                id: badge
-                                anchors.centerIn: parent
-                                text: unread
-                                color: Theme.accentText
-                                font.pixelSize: Theme.fontSmall
-                                font.bold: true
+                            Rectangle {
+                                visible: unread > 0
+                                objectName: "unreadBadge"
+                                implicitWidth: Math.max(22, badge.implicitWidth + 10)
+                                implicitHeight: 22
+                                radius: 11
+                                color: Theme.accent
+                                Label {
+                                    id: badge
+                                    anchors.centerIn: parent
+                                    text: unread
+                                    color: Theme.accentText
+                                    font.pixelSize: Theme.fontSmall
+                                    font.bold: true
+                                }
                             }
                         }
                     }
