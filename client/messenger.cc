@@ -36,6 +36,7 @@ using ::confidant::client::v1::OutboxEntry;
 using ::confidant::client::v1::PendingIdentity;
 using internal::ClientHour;
 using internal::Corrupt;
+using internal::Entries;
 using internal::kIdSize;
 using internal::kMaxReceiptIds;
 using internal::LoadRecord;
@@ -188,10 +189,18 @@ absl::Status Messenger::Block(std::string_view peer, absl::Time now) {
       LoadRecord<BlockedSender>(profile_, Namespace::kBlockedSender, peer);
   if (!blocked.ok()) return blocked.status();
   if (blocked->has_value()) return absl::OkStatus();
+  absl::StatusOr<Entries> held = profile_.Scan(Namespace::kHeldEnvelope);
+  if (!held.ok()) return held.status();
+  ProfileStore::Batch batch;
   BlockedSender record;
   record.set_blocked_unix(absl::ToUnixSeconds(now));
-  return profile_.Put(Namespace::kBlockedSender, peer,
-                      record.SerializeAsString());
+  for (const auto& [key, raw] : *held) {
+    if (key.compare(0, kIdSize, peer) != 0) continue;
+    batch.Delete(Namespace::kHeldEnvelope, key);
+    record.set_dropped(record.dropped() + 1);
+  }
+  batch.Put(Namespace::kBlockedSender, peer, record.SerializeAsString());
+  return profile_.Write(batch);
 }
 
 absl::Status Messenger::Unblock(std::string_view peer) {

@@ -253,8 +253,9 @@ class Messenger {
       std::string_view trust_person_account_id,
       const std::vector<client::v1::CaseEvent>& events, absl::Time now);
 
-  // Blocks `peer`: its later envelopes are dropped and acked, and counted.
-  // Blocking again keeps the count. Only trust persons block
+  // Blocks `peer`: its later envelopes are dropped and acked, and counted,
+  // and those held for a safety-number check are dropped (counted too) in
+  // the same write. Blocking again keeps the count. Only trust persons block
   // (PERMISSION_DENIED).
   absl::Status Block(std::string_view peer, absl::Time now);
   absl::Status Unblock(std::string_view peer);

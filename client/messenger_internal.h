@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -23,6 +24,8 @@ inline constexpr size_t kIdSize = wire::kCaseIdSize;
 static_assert(wire::kMessageIdSize == kIdSize &&
               wire::kAccountIdSize == kIdSize);
 inline constexpr size_t kMaxReceiptIds = 1000;
+// What ProfileStore::Scan returns: (key, value) pairs in key order.
+using Entries = std::vector<std::pair<std::string, std::string>>;
 // kMeta key prefix of the safety number the user verified with a peer.
 inline constexpr char kVerifiedPrefix[] = "verified.";
 

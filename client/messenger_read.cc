@@ -22,13 +22,12 @@ using ::confidant::client::v1::MessageIndex;
 using ::confidant::client::v1::MessageRecord;
 using ::confidant::client::v1::PendingIdentity;
 using internal::Corrupt;
+using internal::Entries;
 using internal::kIdSize;
 using internal::LoadRecord;
 using internal::SequenceKey;
 
 namespace {
-
-using Entries = std::vector<std::pair<std::string, std::string>>;
 
 CaseSummary ToSummary(std::string case_id, const CaseRecord& r) {
   CaseSummary s;

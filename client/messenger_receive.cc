@@ -32,13 +32,12 @@ using ::confidant::client::v1::MessageRecord;
 using ::confidant::client::v1::OutboxEntry;
 using ::confidant::client::v1::PendingIdentity;
 using internal::Corrupt;
+using internal::Entries;
 using internal::kIdSize;
 using internal::LoadRecord;
 using internal::SequenceKey;
 
 namespace {
-
-using Entries = std::vector<std::pair<std::string, std::string>>;
 
 // The decimal digits of what the user typed or read out.
 std::string Digits(std::string_view text) {

@@ -372,6 +372,37 @@ TEST_F(IdentityChangeTest, VerifyingAnUnchangedNumberRecordsIt) {
       emp_->messenger->SafetyNumber(std::string(16, 'x')).status()));
 }
 
+// Blocking a sender also drops what it sent under a changed key: nothing of
+// a blocked sender stays in the profile, and none of it comes in later.
+TEST_F(IdentityChangeTest, BlockingTheSenderDropsWhatWasHeld) {
+  const absl::Time now = t0_;
+  std::unique_ptr<Installation> again = Reinstall(*emp_, tp_->id(), now);
+  for (char id : {'\x41', '\x42'}) {
+    ASSERT_TRUE(emp_->transport
+                    ->Send(tp_->id(),
+                           again->Text(tp_->id(), case_id_, "vastgehouden", id))
+                    .ok());
+  }
+  ASSERT_EQ(tp_->Sync(now).identity_changes, 2);
+  ASSERT_EQ(tp_->Cases()[0].held_messages, 2u);
+  const std::string compared = Digits(*tp_, case_id_);
+
+  ASSERT_TRUE(tp_->app->Block(case_id_).ok());
+  EXPECT_EQ(tp_->Cases()[0].held_messages, 0u);
+  absl::StatusOr<std::optional<v1::BlockedSender>> blocked =
+      tp_->app->Blocked(case_id_);
+  ASSERT_TRUE(blocked.ok() && blocked->has_value());
+  EXPECT_EQ((*blocked)->dropped(), 2u);
+
+  // Verifying the new number later brings none of it back.
+  absl::StatusOr<SyncReport> verified =
+      tp_->messenger->VerifySafetyNumber(case_id_, compared, now);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(verified->received, 0);
+  EXPECT_EQ(Bodies(tp_->Read(case_id_)),
+            Bodies(std::vector<std::string>{"eerste bericht"}));
+}
+
 TEST_F(IdentityChangeTest, HeldMessagesSurviveAReopenAndExpire) {
   absl::Time now = t0_;
   std::unique_ptr<Installation> again = Reinstall(*emp_, tp_->id(), now);
