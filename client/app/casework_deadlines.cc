@@ -224,6 +224,19 @@ absl::StatusOr<std::vector<DueItem>> CaseFiles::Due(absl::Time now) {
   for (const auto& [id, raw] : *files) {
     CaseFile file;
     if (!file.ParseFromString(raw)) return Corrupt();
+    if (file.has_wbk() && file.status() != CaseFile::CLOSED &&
+        !file.handed_over()) {
+      // A report with deadlines open may have been handed over while its
+      // file could not be written (App::Publish): read through GetLocked,
+      // which closes it then, rather than list deadlines no longer ours.
+      // Only these files cost a look at their case.
+      absl::StatusOr<CaseFile> current = GetLocked(id, now);
+      if (current.ok()) {
+        file = *std::move(current);
+      } else if (!absl::IsNotFound(current.status())) {
+        return current.status();
+      }
+    }
     if (file.status() == CaseFile::CLOSED) {
       if (settings->retention_days() != 0 && file.closed_unix() != 0) {
         const absl::CivilDay closed = absl::ToCivilDay(

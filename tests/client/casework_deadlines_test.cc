@@ -3,6 +3,7 @@
 // batch as it is queued, an extension with its reason, feedback, what
 // `confidant due` lists, and closed cases purged by hand or after the
 // retention period.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,53 @@ TEST_F(CaseworkTest, AnAcknowledgementBeforeTheMarkCounts) {
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->acknowledged, absl::CivilDay(2026, 3, 4));
   EXPECT_EQ(d->feedback_by, absl::CivilDay(2026, 6, 4));
+}
+
+// The employee takes a report to a colleague. Should the trust person's
+// file not be closed when the consent comes in (App::Publish ignores a
+// failed write), the due list still drops the report's deadlines: it closes
+// the file itself.
+TEST_F(CaseworkTest, AHandedOverReportLeavesTheDueListThoughItsFileWasOpen) {
+  const std::string wb = NewCase();
+  ASSERT_TRUE(tp_->UpdateCaseFile(wb, Whistleblower(true)).ok());
+  ASSERT_EQ(tp_->Due()->size(), 2u);
+  absl::StatusOr<std::string> invite =
+      relay_->CreateInvite({org_.organisation.id});
+  ASSERT_TRUE(invite.ok());
+  TrustPersonProfile p;
+  p.display_name = "Bram Jansen";
+  p.affiliation = Affiliation::kInternal;
+  p.languages = {"nl"};
+  absl::StatusOr<std::unique_ptr<App>> bram =
+      App::Enroll(dir_.path() + "/bram", kPassphrase, {}, *invite, p,
+                  relay_->RootFingerprint(), Options());
+  ASSERT_TRUE(bram.ok()) << bram.status();
+  absl::StatusOr<std::string> proposal =
+      tp_->ProposeHandover(wb, (*bram)->account_id(), v1::CaseEvent::ABSENCE);
+  ASSERT_TRUE(proposal.ok()) << proposal.status();
+  ASSERT_TRUE(tp_->SendQueued().ok());
+  ASSERT_TRUE(emp_->SyncOnce().ok());
+  ASSERT_TRUE(emp_->AnswerHandover(wb, *proposal, true).ok());
+  ASSERT_TRUE(emp_->SendQueued().ok());
+
+  // The consent taken in below the App: the case is handed over, the file
+  // untouched.
+  AppStack& stack = tp_->StackForTesting();
+  absl::StatusOr<std::vector<Envelope>> got = DrainMailbox(*stack.transport);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_FALSE(got->empty());
+  absl::StatusOr<std::vector<Received>> received =
+      stack.messenger->ReceiveBatch(*got, clock_.Now(), false);
+  ASSERT_TRUE(received.ok()) << received.status();
+  ASSERT_TRUE(tp_->Case(wb)->handed_over);
+
+  absl::StatusOr<std::vector<DueItem>> due = tp_->Due();
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_TRUE(due->empty()) << Listed(*due)[0];
+  absl::StatusOr<CaseFile> file = tp_->CaseFile(wb);
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(file->status(), CaseFile::CLOSED);
+  EXPECT_TRUE(file->handed_over());
 }
 
 TEST_F(CaseworkTest, OnlyClosedCasesArePurgedAndRetentionRemindsFirst) {
