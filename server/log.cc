@@ -37,6 +37,26 @@ absl::Mutex& OutputMutex() {
   return *mu;
 }
 
+// What the libraries below the relay log, a client can often make them log
+// at will: each library's lines are let through at most this often.
+constexpr int kLibraryLinesPerInterval = 10;
+constexpr absl::Duration kLibraryLogInterval = absl::Minutes(1);
+
+// Writes a line of `source`'s ("grpc", "protobuf") through `limiter`, its
+// addresses scrubbed; the first line let through after refused ones says
+// how many were refused.
+void LogLimited(LogRateLimiter& limiter, const char* source, LogLevel level,
+                std::string_view message) {
+  uint64_t suppressed = 0;
+  if (!limiter.Admit(&suppressed)) return;
+  if (suppressed > 0) {
+    Log(LogLevel::kWarning,
+        absl::StrCat(source, ": ", suppressed, " lines suppressed (at most ",
+                     kLibraryLinesPerInterval, " a minute)"));
+  }
+  Log(level, absl::StrCat(source, ": ", ScrubAddresses(message)));
+}
+
 void GrpcLogSink(gpr_log_func_args* args) {
   LogLevel level = LogLevel::kDebug;
   if (args->severity == GPR_LOG_SEVERITY_ERROR) {
@@ -45,7 +65,9 @@ void GrpcLogSink(gpr_log_func_args* args) {
     level = LogLevel::kDebug;  // gRPC's info chatter stays out of default logs
   }
   if (static_cast<int>(level) < min_level.load()) return;
-  Log(level, absl::StrCat("grpc: ", ScrubAddresses(args->message)));
+  static LogRateLimiter* limiter = new LogRateLimiter(
+      kLibraryLinesPerInterval, kLibraryLogInterval, base::RealClock());
+  LogLimited(*limiter, "grpc", level, args->message);
 }
 
 // libprotobuf 3.21 logs an ERROR line for every string field that is not
@@ -53,8 +75,6 @@ void GrpcLogSink(gpr_log_func_args* args) {
 // unauthenticated client sends. The parse failure is wanted (the request is
 // refused with INVALID_ARGUMENT); the line is not, and protobuf has no switch
 // to turn it off, so its log is filtered here rather than avoided.
-constexpr int kProtobufLinesPerInterval = 10;
-constexpr absl::Duration kProtobufLogInterval = absl::Minutes(1);
 
 void ProtobufLogSink(google::protobuf::LogLevel severity, const char* filename,
                      int line, const std::string& message) {
@@ -70,15 +90,8 @@ void ProtobufLogSink(google::protobuf::LogLevel severity, const char* filename,
     return;
   }
   static LogRateLimiter* limiter = new LogRateLimiter(
-      kProtobufLinesPerInterval, kProtobufLogInterval, base::RealClock());
-  uint64_t suppressed = 0;
-  if (!limiter->Admit(&suppressed)) return;
-  if (suppressed > 0) {
-    Log(LogLevel::kWarning,
-        absl::StrCat("protobuf: ", suppressed, " lines suppressed (at most ",
-                     kProtobufLinesPerInterval, " a minute)"));
-  }
-  Log(level, absl::StrCat("protobuf: ", ScrubAddresses(message)));
+      kLibraryLinesPerInterval, kLibraryLogInterval, base::RealClock());
+  LogLimited(*limiter, "protobuf", level, message);
 }
 
 bool IsAddressChar(char c) {

@@ -22,7 +22,8 @@ void Log(LogLevel level, std::string_view message);
 void SetMinLogLevel(LogLevel level);
 
 // Routes gRPC's own log output through Log() at warning level and above, with
-// anything that looks like a network address replaced by "[address]".
+// anything that looks like a network address replaced by "[address]", at
+// most 10 lines a minute like libprotobuf's below.
 void InstallGrpcLogFilter();
 
 // Routes libprotobuf's log output through Log(), addresses scrubbed as above,

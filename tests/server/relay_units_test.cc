@@ -1,6 +1,8 @@
 // Unit tests of the relay's small parts: signature check, configuration,
 // rate limits, display text, the mailbox hub, log scrubbing and rate limits,
 // codes.
+#include <grpc/support/log.h>
+
 #include <algorithm>
 #include <atomic>
 #include <fstream>
@@ -441,6 +443,24 @@ TEST(LogRateLimiterTest, AtMostMaxLinesPerIntervalThenCountsTheRest) {
   clock.Advance(absl::Hours(2));
   ASSERT_TRUE(limiter.Admit(&suppressed));
   EXPECT_EQ(suppressed, 1u);
+}
+
+// gRPC logs some of what a client does wrong, so a client can make it log at
+// will: its lines are scrubbed and let through at most 10 a minute.
+TEST(LogFilterTest, GrpcLinesAreScrubbedAndAtMostTenAMinute) {
+  InstallGrpcLogFilter();
+  ::testing::internal::CaptureStderr();
+  for (int i = 0; i < 200; ++i) {
+    gpr_log(GPR_ERROR, "ipv4:10.1.2.3:4567 sent a bad frame (%d)", i);
+  }
+  const std::string out = ::testing::internal::GetCapturedStderr();
+  const auto lines = std::count(out.begin(), out.end(), '\n');
+  EXPECT_GE(lines, 1) << out;
+  EXPECT_LE(lines, 10) << out;
+  EXPECT_EQ(out.find("10.1.2.3"), std::string::npos) << out;
+  EXPECT_NE(out.find(" ERROR grpc: [address] sent a bad frame ("),
+            std::string::npos)
+      << out;
 }
 
 TEST(CodesTest, NormaliseAndHash) {
