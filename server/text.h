@@ -15,9 +15,12 @@ enum class TextProblem {
                       // overrides and isolates, zero-width characters, BOM
 };
 
-// The first problem in `text`, or kNone. Format characters are refused
+// What is wrong with `text`, or kNone (malformed UTF-8 and controls are
+// looked for before format characters). Format characters are refused
 // because they can make a name read as another one, invisibly (U+200B) or
-// reversed (U+202E).
+// reversed (U+202E); but the zero-width joiner and non-joiner are accepted
+// where a script or an emoji sequence needs them (text.cc), so a Persian or
+// Hindi name is written as it should be.
 TextProblem CheckDisplayText(std::string_view text, bool allow_newlines);
 
 }  // namespace confidant::server

@@ -387,6 +387,44 @@ TEST(TextTest, RefusesEveryFormatCharacter) {
   }
 }
 
+// The zero-width non-joiner and joiner are part of how some scripts and
+// emoji are written; they pass only where they do that (IDNA's rules, and
+// emoji ZWJ sequences), never between Latin letters or at either end.
+TEST(TextTest, JoinersOnlyWhereAScriptOrAnEmojiNeedsThem) {
+  const std::string zwnj = Utf8(0x200C), zwj = Utf8(0x200D);
+  for (const std::string& ok : {
+           "\u0645\u06CC" + zwnj +
+               "\u062E\u0648\u0627\u0647\u0645",  // "I want"
+           "\u0645\u064E" + zwnj + "\u0646",  // a mark (joining type T) between
+           "\u0915\u094D" + zwnj + "\u0937",  // Devanagari: after a virama
+           "\u0915\u094D" + zwj + "\u0937",
+           "\U0001F469" + zwj + "\U0001F4BB",            // woman technologist
+           "\U0001F468\U0001F3FD" + zwj + "\U0001F4BB",  // with a skin tone
+           "\U0001F3F3\uFE0F" + zwj + "\U0001F308",      // rainbow flag
+           "Anna \u2764\uFE0F" + zwj + "\U0001F525",     // heart on fire
+       }) {
+    EXPECT_EQ(CheckDisplayText(ok, false), TextProblem::kNone) << ok;
+  }
+  for (const std::string& bad : {
+           "Jan" + zwnj + "Smit",
+           "Jan" + zwj + "Smit",
+           zwnj + "Jan",
+           "Jan" + zwj,
+           zwj + "\U0001F4BB",
+           "\U0001F469" + zwj,
+           "\U0001F469" + zwj + "Jan",
+           "a" + zwj + "\U0001F4BB",
+           // Arabic letters that do not join on that side: alef, then beh.
+           "\u0627" + zwnj + "\u0628",
+           "\u0645\u06CC" + zwnj,
+           "\u0645\u06CC" + zwnj + zwnj + "\u062E",
+           "\U0001F469" + zwj + zwj + "\U0001F4BB",
+       }) {
+    EXPECT_EQ(CheckDisplayText(bad, false), TextProblem::kFormatCharacter)
+        << bad;
+  }
+}
+
 TEST(MailboxHubTest, FullAndShutDownAreDifferentRefusals) {
   struct Listener : MailboxHub::Listener {
     void OnMailboxChanged() override { ++changed; }
