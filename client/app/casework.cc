@@ -95,13 +95,19 @@ absl::StatusOr<CaseFile> CaseFiles::GetLocked(std::string_view case_id,
   // The case once: whether it exists, and what the file follows of it.
   absl::StatusOr<CaseSummary> summary = Allowed(case_id);
   if (!summary.ok()) return summary.status();
+  return FileOfLocked(*summary, now);
+}
+
+absl::StatusOr<CaseFile> CaseFiles::FileOfLocked(const CaseSummary& summary,
+                                                 absl::Time now) {
+  const std::string& case_id = summary.case_id;
   absl::StatusOr<std::optional<std::string>> raw =
       profile_.Get(Namespace::kCaseFile, case_id);
   if (!raw.ok()) return raw.status();
   CaseFile file;
   if (raw->has_value()) {
     if (!file.ParseFromString(**raw)) return Corrupt();
-    if (!file.handed_over() && summary->handed_over) {
+    if (!file.handed_over() && summary.handed_over) {
       file.set_handed_over(true);
       if (file.status() != CaseFile::CLOSED) {
         file.set_status(CaseFile::CLOSED);
@@ -118,7 +124,7 @@ absl::StatusOr<CaseFile> CaseFiles::GetLocked(std::string_view case_id,
   // Registered as of the case's first message, with the next number of
   // that year: a case that came in on 30 December and is first looked at in
   // January belongs to the old year.
-  const absl::Time registered = std::min(summary->created, now);
+  const absl::Time registered = std::min(summary.created, now);
   const int64_t year = absl::ToCivilYear(registered, time_zone_).year();
   const std::string counter = absl::StrCat(kNextPrefix, year);
   absl::StatusOr<std::optional<std::string>> next =

@@ -157,6 +157,10 @@ class CaseFiles {
   absl::StatusOr<v1::CaseFile> GetLocked(std::string_view case_id,
                                          absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // GetLocked() of a case whose summary the caller read already.
+  absl::StatusOr<v1::CaseFile> FileOfLocked(const CaseSummary& summary,
+                                            absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<std::vector<v1::Category>> CategoriesLocked()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<v1::CaseworkSettings> SettingsLocked()

@@ -30,7 +30,7 @@ absl::StatusOr<ReportCases> CaseFiles::ForReport(
   const absl::CivilDay today = absl::ToCivilDay(now, time_zone_);
   ReportCases out;
   for (const CaseSummary& summary : *all) {
-    absl::StatusOr<CaseFile> loaded = GetLocked(summary.case_id, now);
+    absl::StatusOr<CaseFile> loaded = FileOfLocked(summary, now);
     if (!loaded.ok()) return loaded.status();
     const CaseFile& file = *loaded;
     if (file.organisation_id().empty()) {
