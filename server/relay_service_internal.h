@@ -1,7 +1,10 @@
-// Call plumbing shared by the relay's public services (relay_service.cc,
-// certificates_service.cc): the state they share, authentication, and the
-// unary reactor that parses raw requests and runs handlers on the worker
-// pool. Internal to server/: only the relay's service files include it.
+// Call plumbing shared by the relay's public services (relay_service.cc and
+// one file per service: accounts_service.cc, keys_service.cc,
+// directory_service.cc, certificates_service.cc, mailbox_service.cc with
+// receive_reactor.cc): the state they share, authentication, the request
+// checks several services make, and the unary reactor that parses raw
+// requests and runs handlers on the worker pool. Internal to server/: only
+// the relay's service files include it.
 #ifndef CONFIDANT_SERVER_RELAY_SERVICE_INTERNAL_H_
 #define CONFIDANT_SERVER_RELAY_SERVICE_INTERNAL_H_
 
@@ -19,6 +22,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "base/clock.h"
 #include "base/random.h"
@@ -52,6 +56,21 @@ absl::Status SerializeResponse(const google::protobuf::MessageLite& message,
 // connection flooding the relay with calls waits behind itself, not others.
 // Only a hash of the peer is kept (in memory, while tasks are queued).
 uint64_t ConnectionKey(const grpc::CallbackServerContext& ctx);
+
+// Request checks shared by the services (relay_service.cc).
+
+// INVALID_ARGUMENT naming `field` unless `id` has an account id's size.
+absl::Status ValidateAccountId(std::string_view id, absl::string_view field);
+
+// Device ids: v1 has one device per account; 0 (unset) reads as 1.
+absl::StatusOr<uint32_t> ValidateDevice(uint32_t device_id);
+
+// Only an employee and a trust person of a common organisation talk.
+bool MayTalk(const AccountRecord& a, const AccountRecord& b);
+
+// The hub's key for a mailbox: the account id, then the device id in four
+// bytes big-endian.
+std::string MailboxKey(const MailboxId& m);
 
 // What the services share. Thread-safe where its members are.
 struct RelayServices::Shared {
@@ -203,9 +222,23 @@ struct RelayServices::Shared {
   bool shutting_down ABSL_GUARDED_BY(calls_mu) = false;
 };
 
-// The Certificates service (certificates_service.cc).
+// The services, in the order RelayServices registers them; one file each.
+std::unique_ptr<grpc::Service> NewAccountsService(
+    RelayServices::Shared& shared);  // accounts_service.cc
+std::unique_ptr<grpc::Service> NewKeysService(
+    RelayServices::Shared& shared);  // keys_service.cc
+std::unique_ptr<grpc::Service> NewDirectoryService(
+    RelayServices::Shared& shared);  // directory_service.cc
 std::unique_ptr<grpc::Service> NewCertificatesService(
-    RelayServices::Shared& shared);
+    RelayServices::Shared& shared);  // certificates_service.cc
+std::unique_ptr<grpc::Service> NewMailboxService(
+    RelayServices::Shared& shared);  // mailbox_service.cc
+
+// One Mailbox.Receive stream (receive_reactor.cc). Counts as a call in
+// flight until gRPC is done with it, then deletes itself.
+grpc::ServerWriteReactor<grpc::ByteBuffer>* NewReceiveReactor(
+    RelayServices::Shared& shared, grpc::CallbackServerContext* ctx,
+    const grpc::ByteBuffer* in);
 
 }  // namespace confidant::server
 
