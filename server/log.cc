@@ -75,7 +75,6 @@ void GrpcLogSink(gpr_log_func_args* args) {
 // unauthenticated client sends. The parse failure is wanted (the request is
 // refused with INVALID_ARGUMENT); the line is not, and protobuf has no switch
 // to turn it off, so its log is filtered here rather than avoided.
-
 void ProtobufLogSink(google::protobuf::LogLevel severity, const char* filename,
                      int line, const std::string& message) {
   LogLevel level = LogLevel::kError;
