@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -393,6 +394,12 @@ class GrpcTransport final : public RelayTransport {
 
 }  // namespace
 
+void ClearProxyExceptions() {
+  for (const char* name : kNoProxyVariables) {
+    platform::RemoveEnvironmentVariable(name);
+  }
+}
+
 absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
     const GrpcTransportOptions& options) {
   const absl::StatusOr<base::HostPort> relay =
@@ -458,15 +465,21 @@ absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
           absl::StrCat("proxy '", options.http_proxy,
                        "' must be http://HOST:PORT (an HTTP CONNECT proxy)"));
     }
-    args.SetString(GRPC_ARG_HTTP_PROXY, options.http_proxy);
     // gRPC reads no_grpc_proxy and no_proxy itself, when it connects, and
     // dials a host they name directly, past the proxy: on an employer's
     // machine that lists internal hosts, a Tor user would connect in the
-    // clear. gRPC 1.51 has no channel argument against it, so a client given
-    // a proxy removes both from its environment.
+    // clear. gRPC 1.51 has no channel argument against it, so the program
+    // clears both at its start, and a proxy is refused while one is set.
     for (const char* name : kNoProxyVariables) {
-      platform::RemoveEnvironmentVariable(name);
+      if (std::getenv(name) != nullptr) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            name,
+            " is set, and gRPC would connect to the hosts it names past the "
+            "proxy; the program must call ClearProxyExceptions() at its "
+            "start"));
+      }
     }
+    args.SetString(GRPC_ARG_HTTP_PROXY, options.http_proxy);
   }
   std::shared_ptr<grpc::Channel> channel =
       grpc::CreateCustomChannel(options.address, credentials, args);

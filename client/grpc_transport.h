@@ -25,16 +25,25 @@ struct GrpcTransportOptions {
   // "http://HOST:PORT" of an HTTP CONNECT proxy (for Tor: its
   // HTTPTunnelPort). Set as the `grpc.http_proxy` channel argument: the relay
   // host name is resolved by the proxy, never locally. No connection
-  // bypasses it: CreateGrpcTransport removes no_grpc_proxy and no_proxy from
-  // the process environment, which gRPC would otherwise obey. Empty: no
-  // proxy, and the environment's http_proxy variables are ignored too.
+  // bypasses it: gRPC would obey no_grpc_proxy and no_proxy, so the program
+  // clears them at its start (ClearProxyExceptions) and CreateGrpcTransport
+  // refuses a proxy while either is set. Empty: no proxy, and the
+  // environment's http_proxy variables are ignored too.
   std::string http_proxy;
   // Deadline of every unary call.
   absl::Duration call_timeout = absl::Seconds(20);
 };
 
+// Removes no_grpc_proxy and no_proxy from the process environment. Every
+// client program calls it first thing in main(), before any thread runs:
+// changing the environment races with gRPC's threads reading it. Without a
+// proxy the variables mean nothing to the client (no proxy is used at all).
+void ClearProxyExceptions();
+
 // A transport for `options`. INVALID_ARGUMENT for a malformed address or
-// proxy, plaintext to a non-loopback host, or an unreadable CA file. Does not
+// proxy, plaintext to a non-loopback host, or an unreadable CA file;
+// FAILED_PRECONDITION for a proxy while no_proxy or no_grpc_proxy is set
+// (ClearProxyExceptions was not called). Does not
 // connect yet: an unreachable relay shows on the first call.
 absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
     const GrpcTransportOptions& options);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "client/cli/cli.h"
+#include "client/grpc_transport.h"
 
 namespace confidant::cli {
 
@@ -315,6 +316,7 @@ int Main(int argc, char** argv) {
 }  // namespace confidant::cli
 
 int main(int argc, char** argv) {
+  confidant::client::ClearProxyExceptions();  // before any thread runs
   try {
     return confidant::cli::Main(argc, argv);
   } catch (const std::exception& e) {

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -221,7 +222,9 @@ TEST_F(AccountTest, ReachesTheRelayThroughAnHttpConnectProxy) {
 }
 
 // An employer's machine often names internal hosts in no_proxy; with a proxy
-// given (Tor), the client must still never connect directly.
+// given (Tor), the client must still never connect directly: the variables
+// gRPC obeys are cleared at the program's start, and a proxy is refused
+// while one is set.
 TEST_F(AccountTest, NoProxyVariablesNeverBypassTheProxy) {
   std::unique_ptr<Party> tp, emp;
   ASSERT_NO_FATAL_FAILURE(SetUpOrganisation(&tp, &emp));
@@ -238,6 +241,18 @@ TEST_F(AccountTest, NoProxyVariablesNeverBypassTheProxy) {
       options.http_proxy = proxy.url();
       absl::StatusOr<std::unique_ptr<RelayTransport>> proxied =
           CreateGrpcTransport(options);
+      if (std::string_view(variable) != "NO_PROXY") {  // gRPC obeys these
+        // A program that did not clear them gets no proxied transport...
+        EXPECT_EQ(proxied.status().code(),
+                  absl::StatusCode::kFailedPrecondition)
+            << variable;
+        EXPECT_NE(proxied.status().message().find(variable), std::string::npos)
+            << proxied.status();
+        // ...and one that did, as main() does first, gets one.
+        ClearProxyExceptions();
+        EXPECT_EQ(std::getenv(variable), nullptr);
+        proxied = CreateGrpcTransport(options);
+      }
       ASSERT_TRUE(proxied.ok()) << proxied.status();
       (*proxied)->SetCredentials(state.account_id, state.secret.Clone());
       absl::StatusOr<uint32_t> count = (*proxied)->GetPreKeyCount();

@@ -215,6 +215,23 @@ TEST_F(CliTest, NoPassphraseAndFailedJoinLeavesNoProfile) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// An employer's machine may name the relay's host in no_proxy. With --proxy
+// the CLI still goes through the proxy, never past it: here a proxy that is
+// not running, so the relay is not reachable. (Had main() not cleared the
+// variable, the transport would refuse the proxy instead.)
+TEST_F(CliTest, NoProxyInTheEnvironmentNeverBypassesTheProxy) {
+  ASSERT_EQ(setenv("no_proxy", "127.0.0.1,localhost", 1), 0);
+  CommandResult r = Cli(emp_, {"--proxy", "http://127.0.0.1:1", "join",
+                               "--access-code", org_.access_code()});
+  unsetenv("no_proxy");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("not reachable"));
+  EXPECT_FALSE(std::filesystem::exists(emp_ + "/profile")) << r.err;
+  // Without the proxy the same join goes straight to the relay.
+  r = Cli(emp_, {"join", "--access-code", org_.access_code()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(CliTest, PassphraseChangeWithStrongerArgon2) {
   CommandResult r = Cli(emp_, {"join", "--access-code", org_.access_code()});
   ASSERT_EQ(r.exit_code, 0) << r.err;

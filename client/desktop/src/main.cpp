@@ -17,8 +17,10 @@
 #include "client/desktop/src/notifier.h"
 #include "client/desktop/src/qml_types.h"
 #include "client/desktop/src/session.h"
+#include "client/grpc_transport.h"
 
 int main(int argc, char** argv) {
+  confidant::client::ClearProxyExceptions();  // before any thread runs
   QGuiApplication app(argc, argv);
   QGuiApplication::setApplicationName(QStringLiteral("confidant"));
   QGuiApplication::setApplicationDisplayName(QStringLiteral("Confidant"));
