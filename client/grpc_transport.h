@@ -43,8 +43,8 @@ void ClearProxyExceptions();
 // A transport for `options`. INVALID_ARGUMENT for a malformed address or
 // proxy, plaintext to a non-loopback host, or an unreadable CA file;
 // FAILED_PRECONDITION for a proxy while no_proxy or no_grpc_proxy is set
-// (ClearProxyExceptions was not called). Does not
-// connect yet: an unreachable relay shows on the first call.
+// (ClearProxyExceptions was not called). Does not connect yet: an
+// unreachable relay shows on the first call.
 absl::StatusOr<std::unique_ptr<RelayTransport>> CreateGrpcTransport(
     const GrpcTransportOptions& options);
 
