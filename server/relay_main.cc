@@ -165,16 +165,17 @@ int main(int argc, char** argv) {
     return Fail(config_problem ? kExitConfig : 1,
                 std::string(relay.status().message()));
   }
-  if (!config.port_file.empty() &&
-      !WritePortFile(config.port_file, (*relay)->port())) {
-    return Fail(1, absl::StrCat("cannot write port file ", config.port_file));
-  }
   const auto listen = confidant::base::ParseHostPort(config.listen);
   const std::string host = listen.ok() ? listen->host : config.listen;
   srv::Log(srv::LogLevel::kInfo,
            absl::StrCat("relay serving on ", host, ":", (*relay)->port(),
                         config.tls_cert.empty() ? " (plaintext)" : " (TLS)",
                         "; admin socket in the data directory"));
+  // The port file last: whoever waits for it sees all of the start-up's log.
+  if (!config.port_file.empty() &&
+      !WritePortFile(config.port_file, (*relay)->port())) {
+    return Fail(1, absl::StrCat("cannot write port file ", config.port_file));
+  }
 
   int received = 0;
   sigwait(&signals, &received);
