@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "client/app/app.h"
 #include "client/testing/fake_relay.h"
+#include "client/testing/forwarding_transport.h"
 #include "client/transport.h"
 #include "gtest/gtest.h"
 #include "tests/client/app_fake_fixture.h"
@@ -32,42 +33,20 @@ struct Garbage {
 };
 
 // Forwards to the fake relay, corrupting what `garbage` says.
-class GarbageTransport : public RelayTransport {
+class GarbageTransport : public ForwardingTransport {
  public:
   GarbageTransport(std::unique_ptr<RelayTransport> inner,
                    const Garbage& garbage)
-      : inner_(std::move(inner)), garbage_(garbage) {}
+      : ForwardingTransport(std::move(inner)), garbage_(garbage) {}
 
-  void SetCredentials(std::string account_id,
-                      crypto::SecretBytes secret) override {
-    inner_->SetCredentials(std::move(account_id), std::move(secret));
-  }
-  absl::StatusOr<Registration> RegisterEmployee(
-      std::string_view access_code) override {
-    return inner_->RegisterEmployee(access_code);
-  }
-  absl::StatusOr<Registration> RegisterTrustPerson(
-      std::string_view invite_code, const TrustPersonProfile& p) override {
-    return inner_->RegisterTrustPerson(invite_code, p);
-  }
-  absl::StatusOr<uint32_t> UploadKeys(const KeyUpload& upload) override {
-    return inner_->UploadKeys(upload);
-  }
   absl::StatusOr<PeerBundle> GetPreKeyBundle(
       std::string_view account_id) override {
-    return inner_->GetPreKeyBundle(
+    return inner().GetPreKeyBundle(
         garbage_.wrong_bundle ? std::string_view(garbage_.other) : account_id);
-  }
-  absl::StatusOr<uint32_t> GetPreKeyCount() override {
-    return inner_->GetPreKeyCount();
-  }
-  absl::StatusOr<TrustPersonList> ListTrustPersons(
-      std::string_view organisation_id) override {
-    return inner_->ListTrustPersons(organisation_id);
   }
   absl::StatusOr<std::vector<crypto::RelayPublicKey>> GetRelayKeys() override {
     absl::StatusOr<std::vector<crypto::RelayPublicKey>> keys =
-        inner_->GetRelayKeys();
+        inner().GetRelayKeys();
     if (keys.ok() && garbage_.relay_keys && !keys->empty()) {
       (*keys)[0].public_key = std::string(32, '\x5a');  // not the pinned root
     }
@@ -75,21 +54,10 @@ class GarbageTransport : public RelayTransport {
   }
   absl::StatusOr<std::string> GetSenderCertificate() override {
     if (garbage_.certificate) return std::string("\x08\x01garbage", 9);
-    return inner_->GetSenderCertificate();
-  }
-  absl::StatusOr<uint64_t> Send(std::string_view recipient,
-                                std::string_view content) override {
-    return inner_->Send(recipient, content);
-  }
-  absl::StatusOr<uint32_t> Ack(absl::Span<const uint64_t> seqs) override {
-    return inner_->Ack(seqs);
-  }
-  absl::StatusOr<std::unique_ptr<ReceiveStream>> OpenReceive() override {
-    return inner_->OpenReceive();
+    return inner().GetSenderCertificate();
   }
 
  private:
-  std::unique_ptr<RelayTransport> inner_;
   const Garbage& garbage_;
 };
 

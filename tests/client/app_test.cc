@@ -18,6 +18,7 @@
 #include "client/grpc_transport.h"
 #include "client/messenger.h"
 #include "client/profile_store.h"
+#include "client/testing/forwarding_transport.h"
 #include "client/transport.h"
 #include "confidant/client/v1/message.pb.h"
 #include "gmock/gmock.h"
@@ -106,54 +107,16 @@ class Recorder : public AppObserver {
 };
 
 // A transport that counts the Receive streams opened over the real one.
-class CountingTransport : public RelayTransport {
+class CountingTransport : public ForwardingTransport {
  public:
   CountingTransport(std::unique_ptr<RelayTransport> inner, int* opens)
-      : inner_(std::move(inner)), opens_(opens) {}
-  void SetCredentials(std::string id, crypto::SecretBytes secret) override {
-    inner_->SetCredentials(std::move(id), std::move(secret));
-  }
-  absl::StatusOr<Registration> RegisterEmployee(
-      std::string_view code) override {
-    return inner_->RegisterEmployee(code);
-  }
-  absl::StatusOr<Registration> RegisterTrustPerson(
-      std::string_view code, const TrustPersonProfile& p) override {
-    return inner_->RegisterTrustPerson(code, p);
-  }
-  absl::StatusOr<uint32_t> UploadKeys(const KeyUpload& upload) override {
-    return inner_->UploadKeys(upload);
-  }
-  absl::StatusOr<PeerBundle> GetPreKeyBundle(std::string_view id) override {
-    return inner_->GetPreKeyBundle(id);
-  }
-  absl::StatusOr<uint32_t> GetPreKeyCount() override {
-    return inner_->GetPreKeyCount();
-  }
-  absl::StatusOr<TrustPersonList> ListTrustPersons(
-      std::string_view org) override {
-    return inner_->ListTrustPersons(org);
-  }
-  absl::StatusOr<std::vector<crypto::RelayPublicKey>> GetRelayKeys() override {
-    return inner_->GetRelayKeys();
-  }
-  absl::StatusOr<std::string> GetSenderCertificate() override {
-    return inner_->GetSenderCertificate();
-  }
-  absl::StatusOr<uint64_t> Send(std::string_view to,
-                                std::string_view content) override {
-    return inner_->Send(to, content);
-  }
-  absl::StatusOr<uint32_t> Ack(absl::Span<const uint64_t> seqs) override {
-    return inner_->Ack(seqs);
-  }
+      : ForwardingTransport(std::move(inner)), opens_(opens) {}
   absl::StatusOr<std::unique_ptr<ReceiveStream>> OpenReceive() override {
     ++*opens_;
-    return inner_->OpenReceive();
+    return ForwardingTransport::OpenReceive();
   }
 
  private:
-  std::unique_ptr<RelayTransport> inner_;
   int* opens_;
 };
 
